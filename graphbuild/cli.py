@@ -1,0 +1,26 @@
+"""The `graphbuild` command: a click group; each sub-command lives in graphbuild/commands/."""
+
+from __future__ import annotations
+
+import click
+
+from graphbuild import __version__
+from graphbuild.commands import extract as extract_cmd
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="graphbuild")
+def cli() -> None:
+    """Vietnamese articles -> a knowledge graph of the Party and state documents they cite."""
+
+
+cli.add_command(extract_cmd.extract)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli()
+
+
+if __name__ == "__main__":
+    main()

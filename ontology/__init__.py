@@ -1,0 +1,1 @@
+"""The graphbuild ontology (Turtle), SHACL shapes and worked SPARQL queries, shipped as package data."""

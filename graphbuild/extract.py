@@ -1,10 +1,578 @@
-"""Find every document reference in a text (placeholder: the real finder lands next)."""
+"""Find every document reference in a text: numbered, named, and short forms.
+
+Steps, each a small function:
+  1. fold the text for matching (:mod:`graphbuild.normalize`, offsets preserved);
+  2. numbered references: every number + symbol shape, split into tokens and
+     classified with the lexicon (party N-TYPE/ISSUER, state N/[YYYY/]TYPE-ISSUER);
+  3. named references: plenum and congress resolutions, the Party Charter;
+  4. bare references: a type word + number with no code, and lists sharing one type word;
+  5. context: type word, date, issuing body and subject around each reference;
+  6. short forms point back to the nearest earlier full reference of the same document.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+
+from graphbuild import grammar as g
+from graphbuild import ids
+from graphbuild.lexicon import (
+    ARABIC_TO_ROMAN,
+    fold_keep_d,
+    is_party_issuer,
+    lexicon,
+    strip_marks,
+    term_number,
+)
 from graphbuild.model import Mention
+from graphbuild.normalize import fold_for_matching, to_original
+
+
+@dataclass
+class _Ref:
+    """A reference found in the folded text (offsets in folded coordinates)."""
+
+    start: int
+    end: int
+    kind: str
+    doc_type: str | None = None
+    number: str | None = None
+    type_code: str | None = None
+    issuer_code: str | None = None
+    year: int | None = None
+    date: str | None = None
+    issuer: str | None = None
+    plenum: int | None = None
+    congress: str | None = None
+    term: str | None = None
+    subject: str | None = None
+    form: str = "full"
+    id: str = ""
+    antecedent: _Ref | None = None
+    ctx_end: int = 0  # end of the reference plus its date/issuer/subject
+    raw_issuer: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. numbered references
+
+
+def _looks_like_code(token: str) -> bool:
+    """An unknown token is a code only if written mostly in capitals (SNV, TĐKT — not 'Chính')."""
+    letters = [c for c in token if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) * 2 >= len(letters) + 1
+
+
+def _split_symbol(codes: str) -> tuple[list[str], list[str]]:
+    """'NQ-\\nCP' -> (['NQ', 'CP'], ['-']): tokens and the separators between them."""
+    parts = g.SYMBOL_PART.split(codes)
+    return parts[0::2], parts[1::2]
+
+
+def _canonical_issuer(token: str) -> str:
+    lex = lexicon()
+    return lex.issuer_code(token) or fold_keep_d(token)
+
+
+def _known_code(token: str) -> bool:
+    lex = lexicon()
+    return bool(lex.type_code(token) or lex.issuer_code(token))
+
+
+def _trim(tokens: list[str], seps: list[str]) -> tuple[list[str], list[str]]:
+    """Cut the symbol where a spaced separator is followed by a token that is no code."""
+    for i, sep in enumerate(seps):
+        nxt = tokens[i + 1]
+        spaced = sep.strip() != sep
+        if (spaced and not _known_code(nxt)) or (not _known_code(nxt) and not _looks_like_code(nxt)):
+            return tokens[: i + 1], seps[:i]
+    return tokens, seps
+
+
+def _fuse_split(token: str) -> tuple[str, str] | None:
+    """'NQHĐND' -> ('NQ', 'HĐND'): a type code and an issuer written without the hyphen."""
+    lex = lexicon()
+    for i in range(len(token) - 1, 0, -1):
+        head, tail = token[:i], token[i:]
+        if lex.type_code(head) and lex.issuer_code(tail):
+            return head, tail
+    return None
+
+
+def _classify(m: re.Match[str]) -> _Ref | None:
+    """Turn a number + symbol match into a party or state reference, or reject it."""
+    lex = lexicon()
+    tokens, seps = _trim(*_split_symbol(m.group("codes")))
+    sep0 = m.group("sep0").strip()
+    year = int(m.group("year")) if m.group("year") else None
+    type_code = lex.type_code(tokens[0])
+    if type_code is None and len(tokens) >= 1:
+        fused = _fuse_split(tokens[0])
+        if fused:
+            tokens = [fused[0], fused[1], *tokens[1:]]
+            seps = ["-", *seps]
+            type_code = lex.type_code(fused[0])
+    end = m.start("codes") + len(m.group("codes"))
+    if len(tokens) < len(_split_symbol(m.group("codes"))[0]):
+        end = _symbol_end(m, tokens)
+    if type_code is not None:
+        if lex.codes[type_code].copy:
+            return None
+        issuer_tokens = tokens[1:]
+        if not issuer_tokens:
+            if sep0 == "-" and lex.codes[type_code].in_party and not year:
+                return _Ref(m.start(), end, "party", number=m.group("num"), type_code=type_code,
+                            extra={"needs_word": True})
+            return None
+        if sep0 == "" and (not seps or seps[0].strip() != "/"):
+            return None  # '84 QĐ/TWĐTN' needs its slash; '2 Quy định' is no number
+        issuer = "-".join(_canonical_issuer(t) for t in issuer_tokens)
+        raw = issuer_tokens[0]
+        if is_party_issuer(issuer):
+            # A Party number written state-style keeps its Party identity; the year is not part of it.
+            return _Ref(m.start(), end, "party", number=m.group("num"), type_code=type_code,
+                        issuer_code=issuer, raw_issuer=raw)
+        tc = lex.codes[type_code]
+        if not tc.in_state and tc.in_party and sep0 == "-":
+            return _Ref(m.start(), end, "party", number=m.group("num"), type_code=type_code,
+                        issuer_code=issuer, raw_issuer=raw)
+        return _Ref(m.start(), end, "state", number=m.group("num"), type_code=type_code,
+                    issuer_code=issuer, year=year, raw_issuer=raw)
+    # No type code: laws (22/2018/QH14), letters (19046/BTC-TCHQ), old numbers (61-CP, 299/TTg).
+    first = lex.issuer_code(tokens[0])
+    if sep0 == "":
+        return None
+    if first is None:
+        if not _looks_like_code(tokens[0]) or len(tokens) < 2 or sep0 != "/":
+            return None
+        issuer = "-".join(_canonical_issuer(t) for t in tokens)
+        return _Ref(m.start(), end, "state", number=m.group("num"), issuer_code=issuer, year=year,
+                    extra={"needs_word": True})
+    if is_party_issuer(first):
+        return None
+    issuer = "-".join(_canonical_issuer(t) for t in tokens)
+    return _Ref(m.start(), end, "state", number=m.group("num"), issuer_code=issuer, year=year)
+
+
+def _symbol_end(m: re.Match[str], kept: list[str]) -> int:
+    """End offset of the first ``len(kept)`` tokens of a symbol match."""
+    codes = m.group("codes")
+    pos = 0
+    for i, tok in enumerate(kept):
+        pos = codes.index(tok, pos) + len(tok)
+        if i == len(kept) - 1:
+            break
+    return m.start("codes") + pos
+
+
+def _numbered(folded: str) -> list[_Ref]:
+    refs = []
+    for m in g.NUMBER_SYMBOL.finditer(folded):
+        ref = _classify(m)
+        if ref is not None:
+            refs.append(ref)
+    return refs
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. named references
+
+
+def _roman(token: str) -> str | None:
+    n = term_number(token)
+    return ARABIC_TO_ROMAN.get(n) if n else None
+
+
+def _terms_after(folded: str, pos: int) -> tuple[list[str], int]:
+    """'(khóa XI, XII)' right after ``pos`` -> (['XI', 'XII'], end)."""
+    m = g.TERM_LIST.match(folded, pos)
+    if not m:
+        return [], pos
+    lex = lexicon()
+    terms = []
+    for tok in re.split(r"[ ]*(?:,|và|-)[ ]*", m.group("terms")):
+        n = term_number(tok)
+        if n and n <= lex.max_central_term:
+            terms.append(ARABIC_TO_ROMAN[n])
+    return terms, m.end() if terms else pos
+
+
+def _plenum_number(m: re.Match[str]) -> int | None:
+    lex = lexicon()
+    raw = m.group("num") or m.group("ord") or m.group("ord2")
+    if raw is None:
+        return None
+    raw = raw.strip().lower()
+    if raw.isdigit():
+        return int(raw)
+    key = " ".join(raw.split())
+    return lex.ordinals.get(key) or lex.ordinals.get(strip_marks(key)) or term_number(raw.upper())
+
+
+def _is_local(folded: str, pos: int) -> bool:
+    """Whether what follows a plenum/congress phrase names a local committee (not the centre)."""
+    return bool(g.LOCAL_COMMITTEE.match(folded, pos + len(folded[pos:pos + 3]) - len(folded[pos:pos + 3].lstrip(" ,"))))
+
+
+def _named(folded: str) -> list[_Ref]:
+    refs: list[_Ref] = []
+    for m in g.plenum_pattern().finditer(folded):
+        plenum = _plenum_number(m)
+        if not plenum or plenum > 30:
+            continue
+        after = m.end()
+        if _is_local(folded, after):
+            continue
+        terms, end = _terms_after(folded, after)
+        for term in terms or [None]:
+            refs.append(_Ref(m.start(), end, "named", doc_type="Nghị quyết", plenum=plenum, term=term))
+    for m in g.CONGRESS.finditer(folded):
+        n = term_number(m.group("congress"))
+        if not n or n > lexicon().max_central_term or _is_local(folded, m.end()):
+            continue
+        refs.append(_Ref(m.start(), m.end(), "named", doc_type="Nghị quyết", congress=ARABIC_TO_ROMAN[n]))
+    for m in g.CHARTER.finditer(folded):
+        congress = _roman(m.group("congress")) if m.group("congress") else None
+        refs.append(_Ref(m.start(), m.end(), "named", doc_type="Điều lệ", congress=congress))
+    return refs
+
+
+def _fill_terms(folded: str, refs: list[_Ref]) -> None:
+    """A plenum resolution with no term takes the nearest central term stated before it."""
+    lex = lexicon()
+    for ref in refs:
+        if ref.kind != "named" or ref.plenum is None or ref.term:
+            continue
+        best = None
+        for m in g.TERM_ANY.finditer(folded, 0, ref.start):
+            n = term_number(m.group("term"))
+            if not n or n > lex.max_central_term:
+                continue
+            before = folded[max(0, m.start() - 40):m.start()]
+            if g.LOCAL_COMMITTEE.search(before) and not re.search(r"Trung[ ]+ương|TW|T\.Ư", before, re.I):
+                continue
+            best = ARABIC_TO_ROMAN[n]
+        ref.term = best
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. bare references (type word + number, no code) and lists
+
+
+def _canonical_word(word: str) -> str:
+    lex = lexicon()
+    key = " ".join(word.split()).lower()
+    return lex.type_words.get(key) or lex.type_words.get(strip_marks(key), word)
+
+
+def _is_quantity(folded: str, pos: int) -> bool:
+    """'Kế hoạch 5 năm', 'Chương trình 3 nội dung': the number counts something."""
+    rest = folded[pos:pos + 24].lstrip(" ").lower()
+    if not rest:
+        return False
+    if rest.startswith("ngày") and g.DATE_ANY.match(folded[pos:].lstrip(" ")):
+        return False
+    for w in lexicon().quantity_words:
+        if rest.startswith(w) and (len(rest) == len(w) or not rest[len(w)].isalnum()):
+            return True
+    return False
+
+
+def _bare(folded: str, original: str, taken: list[tuple[int, int]]) -> list[_Ref]:
+    """Type word + number references that carry no code, and the numbers listed after them."""
+    refs: list[_Ref] = []
+    lex = lexicon()
+    for w in g.type_word_pattern().finditer(folded):
+        if not original[w.start()].isupper():
+            continue  # 'theo kế hoạch 3 năm': a lower-case type word is generic
+        m = g.BARE_NUMBER.match(folded, w.end())
+        if not m or any(s <= m.start("num") < e for s, e in taken):
+            continue
+        num, year = m.group("num"), m.group("year")
+        if _bad_bare_number(folded, m, num, year):
+            continue
+        word = _canonical_word(w.group(0))
+        codes = lex.word_codes.get(word, {})
+        refs.append(_bare_ref(w.start(), m.end(), word, num, year, codes))
+        pos = m.end()
+        while True:  # 'Quyết định số 217, số 218': one reference per number
+            nxt = g.LIST_NEXT.match(folded, pos)
+            if not nxt or not ("số" in nxt.group("sep").lower() or "và" in nxt.group("sep")):
+                break
+            n2, y2 = nxt.group("num"), nxt.group("year")
+            if _bad_bare_number(folded, nxt, n2, y2):
+                break
+            ref = _bare_ref(nxt.start("num"), nxt.end(), word, n2, y2, codes)
+            ref.form = "list"
+            refs.append(ref)
+            pos = nxt.end()
+    return refs
+
+
+def _bad_bare_number(folded: str, m: re.Match[str], num: str, year: str | None) -> bool:
+    if not year and len(num) == 4 and num.isdigit() and 1900 <= int(num) <= 2100:
+        return True  # 'Kế hoạch 2021' is the plan for a year
+    if num.isdigit() and int(num) == 0:
+        return True
+    return _is_quantity(folded, m.end())
+
+
+def _bare_ref(start: int, end: int, word: str, num: str, year: str | None, codes: dict[str, str]) -> _Ref:
+    if year:  # 'Nghị định 108/2014': a state number with its symbol left out
+        return _Ref(start, end, "state", doc_type=word, number=num, year=int(year),
+                    type_code=codes.get("state"), form="short")
+    return _Ref(start, end, "party", doc_type=word, number=num, form="short")
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. context: type word, dates, issuing bodies, subjects
+
+
+def _iso(m: re.Match[str]) -> str | None:
+    d, mo, y = (m.group("d") or m.group("d2")), (m.group("m") or m.group("m2")), (m.group("y") or m.group("y2"))
+    day, month = int(d), int(mo)
+    if not (1 <= day <= 31 and 1 <= month <= 12):
+        return None
+    return f"{int(y):04d}-{month:02d}-{day:02d}"
+
+
+def _body_name(text: str) -> tuple[str, str] | None:
+    """(canonical name as reported, body id) for a body named in ``text``."""
+    lex = lexicon()
+    key = " ".join(text.split())
+    body_id = None
+    for spelling, bid in lex.body_names.items():
+        if spelling.lower() == key.lower() or strip_marks(spelling).lower() == strip_marks(key).lower():
+            body_id = bid
+            break
+    if body_id is None:
+        return None
+    body = lex.bodies[body_id]
+    short = body.short if body.short and strip_marks(body.short).lower() == strip_marks(key).lower() else None
+    return (f"{body.name} ({short})" if short else body.name), body_id
+
+
+def _type_word_before(folded: str, ref: _Ref) -> None:
+    """Attach the type word written before a number ('Quy định số 205-QĐ/TW')."""
+    lo = max(0, ref.start - 70)
+    m = g.type_word_at_end().search(folded, lo, ref.start)
+    if m:
+        ref.doc_type = _canonical_word(m.group("word"))
+        ref.start = m.start()
+
+
+def _context_after(folded: str, ref: _Ref) -> None:
+    pos = ref.end
+    m = g.DATE_AFTER.match(folded, pos)
+    if m and _iso(m):
+        ref.date, pos = _iso(m), m.end()
+    m = g.issuer_after().match(folded, pos)
+    if m:
+        named = _body_name(m.group("body"))
+        if named:
+            ref.issuer, ref.extra["body_id"] = named
+            pos = m.end()
+            if ref.date is None:
+                m2 = g.DATE_AFTER.match(folded, pos)
+                if m2 and _iso(m2):
+                    ref.date, pos = _iso(m2), m2.end()
+    m = g.SUBJECT_AFTER.match(folded, pos) or g.QUOTED_TITLE.match(folded, pos)
+    if m:
+        subject = m.group("subject").strip().strip("“”\"").strip()
+        ref.subject = subject.rstrip(" ,") or None
+        pos = m.end()
+    ref.ctx_end = pos
+
+
+_DATE_BEFORE_CACHE: dict[str, re.Pattern[str]] = {}
+
+
+def _date_before_pattern() -> re.Pattern[str]:
+    p = _DATE_BEFORE_CACHE.get("p")
+    if p is None:
+        p = re.compile(
+            r"(?:ngày|ngay)[ ]*(?:" + g.DAY_MONTH_YEAR + r")[ ]*,?[ ]*(?:(?P<body>" + g.body_pattern().pattern
+            + r")[ ]+)?" + g.ENACT.pattern.replace("[ ]*$", "") + r"[ ]*$",
+            re.I,
+        )
+        _DATE_BEFORE_CACHE["p"] = p
+    return p
+
+
+def _context_before(folded: str, ref: _Ref, floor: int) -> None:
+    """`Ngày 30-7-2021, BCH Trung ương đã ban hành Quy định số 24-QĐ/TW`: date and body before."""
+    lo = max(floor, ref.start - 220)
+    clause = folded[lo:ref.start]
+    cut = max((m.end() for m in g.SENTENCE_BREAK.finditer(clause)), default=0)
+    clause = clause[cut:]
+    if ref.issuer is None:
+        m = g.issuer_before().search(clause)
+        if m:
+            named = _body_name(m.group("body"))
+            if named:
+                ref.issuer, ref.extra["body_id"] = named
+    if ref.date is None:
+        m = _date_before_pattern().search(clause)
+        if m and _iso(m):
+            ref.date = _iso(m)
+            if ref.issuer is None and m.group("body"):
+                named = _body_name(m.group("body"))
+                if named:
+                    ref.issuer, ref.extra["body_id"] = named
+
+
+def _share_across_lists(folded: str, refs: list[_Ref]) -> None:
+    """'Nghị quyết số 18-NQ/TW, số 19-NQ/TW của BCH Trung ương': listed items share word, date, body."""
+    for a, b in zip(refs, refs[1:]):
+        gap = folded[a.end:b.start]
+        if not re.fullmatch(r"[ ]*(?:,|;|và|,[ ]*và|-)?[ ]*(?:(?:số|so)[ ]*:?)?[ ]*", gap, re.I):
+            continue
+        if b.doc_type is None and a.doc_type and b.kind == a.kind and b.form == "full":
+            b.doc_type = a.doc_type
+            b.form = "list"
+    for a, b in zip(reversed(refs[:-1]), reversed(refs[1:])):
+        gap = folded[a.ctx_end:b.start] if a.ctx_end else folded[a.end:b.start]
+        if not re.fullmatch(r"[ ]*(?:,|;|và|,[ ]*và)?[ ]*(?:(?:số|so)[ ]*:?)?[ ]*", gap, re.I):
+            continue
+        if a.kind != b.kind or a.kind == "named":
+            continue
+        if a.issuer is None and b.issuer:
+            a.issuer = b.issuer
+            a.extra["body_id"] = b.extra.get("body_id")
+        if a.date is None and b.date and a.issuer == b.issuer:
+            a.date = b.date
+
+
+# ---------------------------------------------------------------------------------------------
+# 6. short forms and ids
+
+
+def _implied_doc_type(ref: _Ref) -> str | None:
+    lex = lexicon()
+    if ref.type_code is None:
+        return None
+    tc = lex.codes[ref.type_code]
+    return tc.party if ref.kind == "party" else tc.state
+
+
+def _assign_id(ref: _Ref) -> None:
+    if ref.kind == "named":
+        if ref.plenum is not None:
+            ref.id = ids.plenum_id(ref.plenum, ref.term)
+        elif ref.doc_type == "Điều lệ":
+            ref.id = ids.CHARTER_ID
+        else:
+            ref.id = ids.congress_id(ref.congress or "?")
+    elif ref.form == "short" or (ref.form == "list" and ref.issuer_code is None and ref.type_code is None):
+        if ref.kind == "state" and ref.year:
+            ref.id = ids.state_id(ref.number or "", ref.year, ref.type_code, None)
+        else:
+            code = lexicon().word_codes.get(ref.doc_type or "", {}).get("party")
+            ref.id = ids.bare_id(code or ref.doc_type or "?", ref.number or "")
+    elif ref.kind == "party":
+        ref.id = ids.party_id(ref.number or "", ref.type_code, ref.issuer_code)
+    else:
+        ref.id = ids.state_id(ref.number or "", ref.year, ref.type_code, ref.issuer_code)
+
+
+def _same_document(short: _Ref, full: _Ref) -> bool:
+    if full.form == "short" or full.kind == "named" or full.number is None or short.number is None:
+        return False
+    if ids.canonical_number(full.number) != ids.canonical_number(short.number):
+        return False
+    if short.year and full.year and short.year != full.year:
+        return False
+    if full.doc_type and short.doc_type:
+        return full.doc_type == short.doc_type
+    lex = lexicon()
+    codes = lex.word_codes.get(short.doc_type or "", {})
+    return full.type_code in codes.values()
+
+
+def _link_short_forms(refs: list[_Ref]) -> None:
+    """'Chỉ thị 35' after 'Chỉ thị số 35-CT/TW' is that document: nearest earlier full reference."""
+    for i, ref in enumerate(refs):
+        if ref.form != "short" and not (ref.form == "list" and ref.type_code is None):
+            continue
+        for prev in reversed(refs[:i]):
+            if _same_document(ref, prev):
+                ref.antecedent = prev
+                ref.kind, ref.type_code, ref.issuer_code = prev.kind, prev.type_code, prev.issuer_code
+                ref.year, ref.id = prev.year, prev.id
+                ref.date = ref.date or prev.date
+                ref.issuer = ref.issuer or prev.issuer
+                break
+
+
+# ---------------------------------------------------------------------------------------------
+# the pipeline
+
+
+def _drop_overlaps(refs: list[_Ref]) -> list[_Ref]:
+    """Keep the first-starting, then longest, of overlapping references (named pairs may share a span)."""
+    refs.sort(key=lambda r: (r.start, -(r.end - r.start)))
+    kept: list[_Ref] = []
+    for r in refs:
+        if kept and r.start < kept[-1].end:
+            last = kept[-1]
+            same_span_named = r.kind == last.kind == "named" and (r.start, r.end) == (last.start, last.end)
+            if not same_span_named:
+                continue
+        kept.append(r)
+    return kept
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    lo = max(text.rfind("\n", 0, start), text.rfind(". ", 0, start) + 1, text.rfind("; ", 0, start) + 1)
+    lo = lo + 1 if lo >= 0 and text[lo:lo + 1] in ("\n", " ") else max(lo, 0)
+    hi_candidates = [i for i in (text.find("\n", end), text.find(". ", end)) if i != -1]
+    hi = min(hi_candidates) + 1 if hi_candidates else len(text)
+    if hi <= len(text) and text[hi - 1:hi] == "\n":
+        hi -= 1
+    return max(0, lo), min(hi, len(text))
 
 
 def extract(text: str, source: str = "<text>") -> list[Mention]:
-    """Every reference in ``text``, in text order."""
-    return []
+    """Every reference to a Party or state document in ``text``, in text order.
+
+    Offsets index ``text`` as given: ``text[m.start:m.end] == m.surface`` always.
+    """
+    folded, offsets = fold_for_matching(text)
+    numbered = _numbered(folded)
+    for ref in numbered:
+        _type_word_before(folded, ref)
+    numbered = [r for r in numbered if not r.extra.get("needs_word") or r.doc_type]
+    named = _named(folded)
+    taken = [(r.start, r.end) for r in numbered + named]
+    bare = _bare(folded, text if offsets is None else folded, taken)
+    refs = _drop_overlaps(numbered + named + bare)
+    _fill_terms(folded, refs)
+    floor = 0
+    for ref in refs:
+        if ref.kind != "named":
+            _context_after(folded, ref)
+            _context_before(folded, ref, floor)
+        floor = ref.ctx_end or ref.end
+    _share_across_lists(folded, refs)
+    for ref in refs:
+        if ref.doc_type is None:
+            ref.doc_type = _implied_doc_type(ref)
+        if ref.raw_issuer and fold_keep_d(ref.raw_issuer) == "TƯ" and ref.extra.get("body_id") in (
+            "tinh-uy", "ban-thuong-vu-tinh-uy", "ban-chap-hanh-dang-bo-tinh"):
+            ref.issuer_code = "TU"  # 'TƯ' written for a provincial committee
+        _assign_id(ref)
+    _link_short_forms(refs)
+    return [_to_mention(text, offsets, source, r) for r in refs]
+
+
+def _to_mention(text: str, offsets: list[int] | None, source: str, r: _Ref) -> Mention:
+    start, end = to_original(offsets, r.start, r.end)
+    return Mention(
+        source=source, start=start, end=end, surface=text[start:end], kind=r.kind, doc_type=r.doc_type,
+        number=r.number, type_code=r.type_code, issuer_code=r.issuer_code, year=r.year, date=r.date,
+        issuer=r.issuer, plenum=r.plenum, congress=r.congress, term=r.term, subject=r.subject, id=r.id,
+        form=r.form, antecedent=to_original(offsets, r.antecedent.start, r.antecedent.end)[0] if r.antecedent else None,
+        sentence=_sentence(text, start, end),
+    )

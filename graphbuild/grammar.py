@@ -1,0 +1,149 @@
+"""The regular expressions of the extractor, built from the lexicon (never written out per type).
+
+All patterns run on the folded copy of a text (see :mod:`graphbuild.normalize`): dashes are
+'-', non-breaking spaces and tabs are ' ', '_' is ' ', '\\r' is '\\n'.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from graphbuild.lexicon import lexicon, strip_marks
+
+# Blanks inside a reference: spaces, and at most one line break (PDF extraction breaks lines).
+S = r"[ ]*(?:\n[ ]*)?"
+# A code token: a letter, then letters or digits (QĐi, CTr, TTg, QH14, TWĐTN, HĐND).
+CODE = r"[^\W\d_][^\W_]{0,11}"
+YEAR = r"(?:19[4-9]\d|20[0-4]\d)"
+
+NUMBER_SYMBOL = re.compile(
+    r"(?<![\w.,/&-])(?P<num>\d{1,5}[a-zA-Z]?)(?!\d)"
+    r"(?P<sep0>" + S + r"[-/.]" + S + r"|[ ]{1,2})"
+    r"(?:(?P<year>" + YEAR + r")(?P<sepy>" + S + r"[-/]" + S + r"))?"
+    r"(?P<codes>" + CODE + r"(?:" + S + r"[-/]" + S + CODE + r"){0,4})"
+    r"(?![\w])"
+)
+
+# One code-separator step inside the symbol, for splitting it into tokens.
+SYMBOL_PART = re.compile(r"(" + S + r"[-/]" + S + r")")
+
+DAY_MONTH_YEAR = (
+    r"(?P<d>\d{1,2})[ ]*[/.-][ ]*(?P<m>\d{1,2})[ ]*[/.-][ ]*(?P<y>(?:19|20)\d\d)"
+    r"|(?P<d2>\d{1,2})[ ]+tháng[ ]+(?P<m2>\d{1,2})[ ]+năm[ ]+(?P<y2>(?:19|20)\d\d)"
+)
+DATE_AFTER = re.compile(
+    r"[ ]*[,(]?[ ]*(?:được[ ]+)?(?:ban[ ]+hành[ ]+|ký[ ]+)?(?:vào[ ]+)?(?:ngày|ngay)[ ]*:?[ ]*(?:" + DAY_MONTH_YEAR + r")\)?",
+    re.I,
+)
+DATE_ANY = re.compile(r"(?:ngày|ngay)[ ]*(?:" + DAY_MONTH_YEAR + r")", re.I)
+ENACT = re.compile(r"(?:đã[ ]+|vừa[ ]+|chính thức[ ]+)?(?:ký[ ]+)?(?:ban[ ]+hành|ra|thông[ ]+qua|ký)[ ]*$", re.I)
+SENTENCE_BREAK = re.compile(r"[.!?;]\s|\n")
+
+
+def _alternation(spellings: set[str]) -> str:
+    """Longest-first alternation, each space matching any run of blanks."""
+    parts = sorted(spellings, key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", "[ ]+") for p in parts)
+
+
+@cache
+def type_word_pattern() -> re.Pattern[str]:
+    """Any type word (with or without diacritics, any case) standing as a word."""
+    lex = lexicon()
+    return re.compile(r"(?<![\w])(?:" + _alternation(set(lex.type_words)) + r")(?![\w])", re.I)
+
+
+@cache
+def type_word_at_end() -> re.Pattern[str]:
+    """A type word, then at most a few words and `số`/`Số:`, at the end of a window of text."""
+    lex = lexicon()
+    return re.compile(
+        r"(?<![\w])(?P<word>" + _alternation(set(lex.type_words)) + r")"
+        r"(?P<gap>(?:[ ]+(?!số\b|so\b)[^\W\d]+){0,3}?)"
+        r"(?:" + S + r"(?:số|so)\b)?" + S + r":?" + S + r"$",
+        re.I,
+    )
+
+
+@cache
+def body_pattern() -> re.Pattern[str]:
+    """Any name of an issuing body in the lexicon."""
+    lex = lexicon()
+    spellings: set[str] = set()
+    for name in lex.body_names:
+        spellings.add(name)
+        spellings.add(strip_marks(name))
+        spellings.add(name.replace("ủy", "uỷ").replace("Ủy", "Uỷ"))
+    return re.compile(r"(?<![\w])(?:" + _alternation(spellings) + r")(?![\w])", re.I)
+
+
+@cache
+def issuer_after() -> re.Pattern[str]:
+    """`của Bộ Chính trị`, `do Ban Bí thư ban hành` right after a reference (and its date)."""
+    return re.compile(r"[ ]*,?[ ]*(?:của|do|cua)[ ]+(?P<body>" + body_pattern().pattern + r")", re.I)
+
+
+@cache
+def issuer_before() -> re.Pattern[str]:
+    """`Bộ Chính trị đã ban hành` right before a reference's type word."""
+    return re.compile(r"(?P<body>" + body_pattern().pattern + r")[ ]+" + ENACT.pattern, re.I)
+
+
+SUBJECT_AFTER = re.compile(
+    r"[ ]*,?[ ]*(?:về[ ]+việc|về|ve)[ ]+(?P<subject>[“\"][^”\"\n]{3,250}[”\"]|[^.;:()\n“”\"]{3,250})",
+)
+QUOTED_TITLE = re.compile(r"[ ]*,?[ ]*(?P<subject>[“\"][^”\"\n]{3,250}[”\"])")
+
+TERM = r"(?:XIV|XIII|XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I|1[0-4]|[1-9])"
+KHOA = r"(?:khóa|khoá|khoa|nhiệm[ ]+kỳ)"
+TERM_LIST = re.compile(
+    r"[ ]*[,(]?[ ]*" + KHOA + r"[ ]+(?P<terms>" + TERM + r"(?:[ ]*(?:,|và|-)[ ]*" + TERM + r")*)(?![\w])[ ]*\)?",
+    re.I,
+)
+TERM_ANY = re.compile(r"(?<![\w])" + KHOA + r"[ ]+(?P<term>" + TERM + r")(?![\w])", re.I)
+CENTRAL = r"(?:Ban[ ]+Chấp[ ]+hành[ ]+Trung[ ]+ương(?:[ ]+Đảng)?|BCH[ ]*(?:Trung[ ]+ương|TW|T\.Ư|TƯ)(?:[ ]+Đảng)?|Trung[ ]+ương(?:[ ]+Đảng)?|T\.[ ]?Ư|TƯ|TW|T\.W|Trung[ ]+uong)"
+
+
+@cache
+def plenum_pattern() -> re.Pattern[str]:
+    """`Nghị quyết Trung ương 6`, `NQ TW4`, `Nghị quyết Hội nghị lần thứ sáu Ban Chấp hành Trung ương`."""
+    ords = _alternation(set(lexicon().ordinals))
+    number = r"(?P<num>\d{1,2}(?![\d/]))"
+    ordinal = r"(?:lần[ ]+thứ[ ]+(?P<ord>\d{1,2}|" + ords + r"|" + TERM + r"))"
+    ordinal2 = ordinal.replace("?P<ord>", "?P<ord2>")
+    return re.compile(
+        r"(?<![\w])(?P<lead>Nghị[ ]+quyết|Nghi[ ]+quyet|NQ)[ ]*"
+        r"(?:"
+        r"(?:Hội[ ]+nghị[ ]+)?" + CENTRAL + r"[ ]*(?:" + number + r"|" + ordinal + r")"
+        r"|Hội[ ]+nghị[ ]+" + ordinal2 + r"(?:[ ]*,?[ ]*(?:của[ ]+)?(?P<central>" + CENTRAL + r"))?"
+        r")(?![\w])",
+        re.I,
+    )
+
+
+CONGRESS = re.compile(
+    r"(?<![\w])(?P<lead>Nghị[ ]+quyết|Nghi[ ]+quyet|NQ)[ ]+Đại[ ]+hội[ ]+"
+    r"(?:(?:đại[ ]+biểu[ ]+)?(?:toàn[ ]+quốc[ ]+)?)?(?:Đảng(?![ ]+bộ)[ ]+)?(?:(?:đại[ ]+biểu[ ]+)?toàn[ ]+quốc[ ]+)?"
+    r"(?:lần[ ]+thứ[ ]+)?(?P<congress>" + TERM + r")(?![\w])",
+    re.I,
+)
+CHARTER = re.compile(
+    r"(?<![\w])Điều[ ]+lệ[ ]+Đảng(?![ ]+bộ)(?:[ ]+Cộng[ ]+sản[ ]+Việt[ ]+Nam)?"
+    r"(?:[ ]*[,(]?[ ]*(?:khóa|khoá)[ ]+(?P<congress>" + TERM + r")(?![\w])\)?)?",
+    re.I,
+)
+LOCAL_COMMITTEE = re.compile(
+    r"Đảng[ ]+bộ|Tỉnh[ ]+[uủ][ỷy]|Thành[ ]+[uủ][ỷy]|Huyện[ ]+[uủ][ỷy]|Quận[ ]+[uủ][ỷy]|Thị[ ]+[uủ][ỷy]|"
+    r"HĐND|Hội[ ]+đồng|Quốc[ ]+hội|Mặt[ ]+trận|MTTQ|Đoàn|Hội[ ]+(?:Nông|Cựu|Liên|Phụ)|Công[ ]+đoàn|cấp[ ]+ủy|UBND",
+    re.I,
+)
+
+BARE_NUMBER = re.compile(
+    r"(?P<gap>" + S + r"(?:(?:số|So|SỐ)" + S + r":?" + S + r")?)"
+    r"(?P<num>\d{1,5}[a-zA-Z]?)(?:/(?P<year>" + YEAR + r"))?(?![\w]|[.,]\d|" + S + r"[-/]" + S + r"[\w])",
+)
+LIST_NEXT = re.compile(
+    r"(?P<sep>[ ]*(?:,|;|và|,[ ]*và)[ ]*(?:(?:số|So)[ ]*:?[ ]*)?)"
+    r"(?P<num>\d{1,5}[a-zA-Z]?)(?:/(?P<year>" + YEAR + r"))?(?![\w]|[.,]\d|[ ]*[-/][ ]*[\w])",
+)

@@ -13,6 +13,7 @@ to do about it, so a command-line front end can print it and carry on with the n
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -22,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["InputError", "decode", "read_text", "iter_files", "looks_vietnamese"]
+__all__ = ["InputError", "decode", "read_bytes", "read_text", "iter_files", "looks_vietnamese"]
 
 _DATA = Path(__file__).with_name("data")
 
@@ -272,20 +273,19 @@ def detect_encoding(data: bytes) -> str:
     return guess[0] if guess else "unknown"
 
 
-def read_text(path: str | os.PathLike[str] | None, name: str | None = None) -> str:
-    """Read and :func:`decode` one file (``None`` or ``"-"`` = stdin).
+def read_bytes(path: str | os.PathLike[str] | None, name: str | None = None) -> bytes:
+    """The raw bytes of one source (``None`` or ``"-"`` = stdin); OS errors become InputError.
 
-    ``name`` is how the source is called in error messages (defaults to the path as given).
-    OS errors become InputError so callers have a single exception type to catch.
+    Separate from :func:`read_text` so readers that decode differently (HTML with a declared
+    charset) still get the same error messages.
     """
     is_stdin = path is None or str(path) == "-"
     label = name if name is not None else ("-" if is_stdin else str(path))
     try:
         if is_stdin:
-            data = sys.stdin.buffer.read()
-        else:
-            with open(path, "rb") as fh:  # type: ignore[arg-type]
-                data = fh.read()
+            return sys.stdin.buffer.read()
+        with open(path, "rb") as fh:  # type: ignore[arg-type]
+            return fh.read()
     except FileNotFoundError as e:
         broken = not is_stdin and os.path.islink(path)  # type: ignore[arg-type]
         what = "broken symbolic link" if broken else "no such file"
@@ -295,10 +295,20 @@ def read_text(path: str | os.PathLike[str] | None, name: str | None = None) -> s
     except PermissionError as e:
         raise InputError(label, "permission denied; make the file readable (chmod +r) or skip it") from e
     except OSError as e:
-        if getattr(e, "errno", None) == 40:  # ELOOP
+        if e.errno == errno.ELOOP:
             raise InputError(label, "symbolic link loop; fix or remove the link") from e
         raise InputError(label, f"cannot read: {e.strerror or e}; check the file") from e
-    return decode(data, label)
+
+
+def read_text(path: str | os.PathLike[str] | None, name: str | None = None) -> str:
+    """Read and :func:`decode` one file (``None`` or ``"-"`` = stdin).
+
+    ``name`` is how the source is called in error messages (defaults to the path as given).
+    OS errors become InputError so callers have a single exception type to catch.
+    """
+    is_stdin = path is None or str(path) == "-"
+    label = name if name is not None else ("-" if is_stdin else str(path))
+    return decode(read_bytes(path, label), label)
 
 
 def _walk(root: Path) -> Iterator[Path]:

@@ -1,0 +1,531 @@
+"""Articles from plain text, HTML, JSON Lines, CSV, JSON and stdin — one bad input never stops the rest.
+
+``read_articles`` is a generator of :class:`~graphbuild.model.Article` and :class:`ReadError`
+values.  It never raises for bad input: a missing file, a binary file, a broken JSON line or
+a CSV without a text column each become one ReadError (with the line where it applies), and
+reading goes on with the next line or file.  The caller decides whether to print, count or
+stop.
+
+Ids are stable across runs and machines: from the URL when there is one, else from the path
+relative to the folder given on the command line, else from the text itself.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date as Date
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from graphbuild.gazetteer import detect_province
+from graphbuild.model import Article
+from graphbuild.textio import InputError, decode, iter_files_with_root, read_bytes
+
+__all__ = ["ReadError", "read_articles", "find_date", "parse_date", "text_title", "html_article"]
+
+TEXT_KEYS = ("text", "content", "body", "noi_dung", "article", "fulltext", "full_text")
+TITLE_KEYS = ("title", "headline", "tieu_de", "name")
+DATE_KEYS = ("date", "published", "published_at", "publish_date", "pubdate", "published_time",
+             "datePublished", "created", "created_at", "time", "ngay")
+URL_KEYS = ("url", "link", "href", "source_url", "canonical")
+
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+CSV_SUFFIXES = {".csv", ".tsv"}
+TITLE_MAX = 300  # a title longer than this is a paragraph that lost its line breaks
+DATE_WINDOW = 600  # date lines sit in the article header, never deep in the body
+VN_TZ = timezone(timedelta(hours=7))
+
+
+@dataclass
+class ReadError:
+    """One input (or one record of it) that could not be turned into an article.
+
+    ``severity`` is ``"warning"`` for inputs that are merely empty, ``"error"`` otherwise.
+    ``str()`` reads "SOURCE[:LINE]: message" like :class:`~graphbuild.textio.InputError`.
+    """
+
+    source: str
+    line: int | None
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = self.source if self.line is None else f"{self.source}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+_DMY = r"(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})"
+_ISO = r"(?P<Y>\d{4})-(?P<M>\d{2})-(?P<D>\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+_DATE_IN_LINE = re.compile(rf"(?<!\d)(?:{_ISO}|{_DMY})(?!\d)")
+# What may surround the date on a dateline: weekday, time, labels, time zone, separators.
+_DATELINE_NOISE = re.compile(
+    r"(?:thứ\s*(?:\d|hai|ba|tư|năm|sáu|bảy|bẩy)|chủ\s*nhật|cn|"
+    r"cập\s*nhật(?:\s*lúc)?|ngày\s*đăng|đăng\s*(?:ngày|lúc)?|ngày|lúc|xuất\s*bản|"
+    r"published|updated|posted|date|"
+    r"\d{1,2}\s*:\s*\d{2}(?:\s*:\s*\d{2})?\s*(?:am|pm|sa|ch)?|\d{1,2}h\d{2}|"
+    r"gmt\s*[+-]\s*\d{1,2}(?::?\d{2})?|utc\s*[+-]?\s*\d{0,2}|ict|"
+    r"[\s,|:;()\[\]–—/-])+",
+    re.IGNORECASE,
+)
+
+
+def _valid(y: int, m: int, d: int) -> str | None:
+    """ISO date if (y, m, d) is a real calendar date in a plausible range."""
+    if not 1900 <= y <= 2100:
+        return None
+    try:
+        return Date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def _match_to_iso(m: re.Match[str]) -> str | None:
+    if m.group("Y"):
+        return _valid(int(m.group("Y")), int(m.group("M")), int(m.group("D")))
+    return _valid(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+
+
+def parse_date(value: Any) -> str | None:
+    """ISO YYYY-MM-DD from a metadata value: ISO datetime, dd/mm/yyyy, epoch seconds; else None.
+
+    An ISO datetime keeps the calendar date as written (the publisher's local date) rather
+    than converting to UTC, which would move late-evening Vietnamese articles a day back.
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        secs = value / 1000 if value > 1e11 else value
+        try:
+            return datetime.fromtimestamp(secs, VN_TZ).date().isoformat()
+        except (OverflowError, OSError, ValueError):
+            return None
+    s = str(value).strip()
+    if s.isdigit() and len(s) in (10, 13):
+        return parse_date(int(s))
+    m = _DATE_IN_LINE.search(s)
+    return _match_to_iso(m) if m else None
+
+
+def _dateline(line: str) -> str | None:
+    """The date of a line that is only a dateline ("09:32, 27/06/2020"), else None."""
+    s = line.strip()
+    if not s or len(s) > 80:
+        return None
+    m = _DATE_IN_LINE.search(s)
+    if not m:
+        return None
+    rest = s[:m.start()] + " " + s[m.end():]
+    if _DATELINE_NOISE.sub("", rest):
+        return None
+    return _match_to_iso(m)
+
+
+def _header_lines(text: str) -> list[str]:
+    return text[:DATE_WINDOW].splitlines()
+
+
+def find_date(text: str) -> str | None:
+    """Publication date from a dateline among the first ``DATE_WINDOW`` characters.
+
+    A dateline before the title is usually the page's "today" banner (sample 003 shows
+    "Thứ 7, 20/07/2024, 16:28[GMT+7]" above an article of 14/10/2023), so datelines after
+    the title win; one before the title is the fallback.  Dates inside sentences are never
+    taken — "Quy định số 205-QĐ/TW ngày 23/9/2019" is a cited document's date.
+    """
+    before: str | None = None
+    seen_title = False
+    for line in _header_lines(text):
+        if not line.strip():
+            continue
+        d = _dateline(line)
+        if d is None:
+            seen_title = True
+            continue
+        if seen_title:
+            return d
+        before = before or d
+    return before
+
+
+def text_title(text: str) -> str | None:
+    """First non-empty line that is not a bare dateline, whitespace-collapsed, capped at TITLE_MAX."""
+    for line in text.splitlines():
+        s = " ".join(line.split())
+        if not s or _dateline(s):
+            continue
+        if len(s) > TITLE_MAX:
+            cut = s.rfind(" ", 0, TITLE_MAX)
+            s = s[: cut if cut > TITLE_MAX // 2 else TITLE_MAX] + "…"
+        return s
+    return None
+
+
+# --- ids -----------------------------------------------------------------------------------
+
+
+def _sha(s: str) -> str:
+    return hashlib.sha1(s.encode("utf-8")).hexdigest()[:16]
+
+
+def _article_id(url: str | None, relpath: str | None, text: str) -> str:
+    if url:
+        return "u" + _sha(url)
+    if relpath:
+        return "p" + _sha(relpath)
+    return "h" + _sha(text)
+
+
+def _dedupe_key(text: str) -> bytes:
+    """16-byte digest of the text, NFC and whitespace-collapsed (the same article re-encoded is a duplicate)."""
+    norm = " ".join(unicodedata.normalize("NFC", text).split())
+    return hashlib.blake2b(norm.encode("utf-8"), digest_size=16).digest()
+
+
+# --- HTML ----------------------------------------------------------------------------------
+
+_BLOCK = {
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
+    "article", "blockquote", "pre", "figcaption", "figure", "dd", "dt", "dl", "header", "main", "hr",
+    "td", "th", "address", "center",
+}
+_DROP = ("script", "style", "nav", "footer", "noscript", "template", "svg", "iframe", "form", "button", "aside")
+_META_DATE = (
+    ("property", "article:published_time"), ("property", "og:published_time"),
+    ("name", "pubdate"), ("name", "publishdate"), ("name", "publish-date"), ("name", "date"),
+    ("name", "dc.date"), ("name", "dc.date.issued"), ("name", "article:published_time"),
+    ("itemprop", "datePublished"), ("name", "created"),
+)
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
+
+
+def _decode_html(data: bytes, name: str) -> str:
+    """Decode HTML bytes, honouring a declared non-UTF-8 <meta charset> when UTF-8 fails."""
+    try:
+        return decode(data, name)
+    except InputError:
+        m = _CHARSET.search(data[:4096])
+        if not m:
+            raise
+        enc = m.group(1).decode("ascii", "replace")
+        try:
+            text = data.decode(enc)
+        except (LookupError, UnicodeDecodeError):
+            raise InputError(name, f"declares charset {enc} but does not decode as it; re-save as UTF-8") from None
+        return unicodedata.normalize("NFC", text)
+
+
+def _block_text(node: Any) -> str:
+    """Visible text with a newline at every block boundary, inline markup kept on one line."""
+    from bs4 import NavigableString, Tag
+    from bs4.element import Comment, Doctype, ProcessingInstruction
+
+    parts: list[str] = []
+
+    def walk(n: Any) -> None:
+        for child in n.children:
+            if isinstance(child, (Comment, Doctype, ProcessingInstruction)):
+                continue
+            if isinstance(child, NavigableString):
+                parts.append(str(child))
+            elif isinstance(child, Tag):
+                block = child.name in _BLOCK
+                if block:
+                    parts.append("\n")
+                walk(child)
+                if block:
+                    parts.append("\n")
+
+    walk(node)
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def html_article(html: str) -> tuple[str | None, str | None, str | None, str]:
+    """(title, date, canonical url, body text) of an HTML page.
+
+    Title: og:title, then <title>, then the first <h1>.  Date: publication meta tags,
+    JSON-LD datePublished, <time datetime>, then a dateline in the body text.  Body: the
+    <article> (else <main>, else <body>) without scripts, styles, navigation and footers.
+    """
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "lxml")
+
+    def meta(attr: str, value: str) -> str | None:
+        tag = soup.find("meta", attrs={attr: re.compile(f"^{re.escape(value)}$", re.I)})
+        content = tag.get("content") if tag else None
+        return content.strip() if isinstance(content, str) and content.strip() else None
+
+    title = meta("property", "og:title") or meta("name", "og:title")
+    if not title and soup.title and soup.title.get_text(strip=True):
+        title = " ".join(soup.title.get_text().split())
+    if not title:
+        h1 = soup.find("h1")
+        if h1 and h1.get_text(strip=True):
+            title = " ".join(h1.get_text().split())
+
+    date = None
+    for attr, value in _META_DATE:
+        date = parse_date(meta(attr, value))
+        if date:
+            break
+    if not date:
+        for script in soup.find_all("script", attrs={"type": "application/ld+json"}):
+            m = _LD_DATE.search(script.get_text())
+            if m and (date := parse_date(m.group(1))):
+                break
+    if not date:
+        for t in soup.find_all("time"):
+            if (date := parse_date(t.get("datetime") or t.get_text())):
+                break
+
+    url = meta("property", "og:url")
+    if not url:
+        link = soup.find("link", attrs={"rel": "canonical"})
+        href = link.get("href") if link else None
+        url = href.strip() if isinstance(href, str) and href.strip() else None
+
+    for tag in soup.find_all(_DROP):
+        tag.decompose()
+    root = soup.find("article") or soup.find("main") or soup.body or soup
+    body = _block_text(root)
+    if not date:
+        date = find_date(body)
+    return title, date, url, body
+
+
+# --- records (JSON Lines, CSV, JSON) -----------------------------------------------------
+
+
+def _pick(rec: dict[str, Any], keys: Iterable[str]) -> Any:
+    lower = {str(k).lower(): v for k, v in rec.items()}
+    for k in keys:
+        v = lower.get(k.lower())
+        if v not in (None, ""):
+            return v
+    return None
+
+
+class _Reader:
+    """State of one ``read_articles`` call: the hashes already seen."""
+
+    def __init__(self) -> None:
+        self.seen: set[bytes] = set()
+
+    def make(self, text: str, source: str, *, title: str | None = None, date: str | None = None,
+             url: str | None = None, relpath: str | None = None, line: int | None = None,
+             meta: dict[str, Any] | None = None) -> Article | None:
+        """An Article, or None if the same text was already read in this call."""
+        key = _dedupe_key(text)
+        if key in self.seen:
+            return None
+        self.seen.add(key)
+        date = date or find_date(text)
+        return Article(
+            id=_article_id(url, relpath, text), text=text, source=source, title=title, date=date,
+            url=url, province=detect_province(text, date, title=title), line=line, meta=meta or {},
+        )
+
+    def record(self, rec: Any, source: str, line: int | None) -> Iterator[Article | ReadError]:
+        where_src = source if line is not None else source
+        if not isinstance(rec, dict):
+            yield ReadError(where_src, line, f"expected a JSON object, got {type(rec).__name__}; skipped")
+            return
+        text = _pick(rec, TEXT_KEYS)
+        if text is None:
+            yield ReadError(where_src, line, f"no text field (looked for {', '.join(TEXT_KEYS[:3])}); skipped")
+            return
+        if not isinstance(text, str):
+            yield ReadError(where_src, line, "text field is not a string; skipped")
+            return
+        if not text.strip():
+            yield ReadError(where_src, line, "empty text; skipped", "warning")
+            return
+        url = _pick(rec, URL_KEYS)
+        url = str(url).strip() if url is not None else None
+        title = _pick(rec, TITLE_KEYS)
+        title = " ".join(str(title).split()) if title is not None else None
+        meta = {}
+        rid = _pick(rec, ("id", "_id", "article_id", "doc_id"))
+        if rid is not None:
+            meta["record_id"] = rid
+        name = source if line is None else f"{source}:{line}"
+        art = self.make(text, name, title=title, date=parse_date(_pick(rec, DATE_KEYS)), url=url,
+                        line=line, meta=meta)
+        if art is not None:
+            yield art
+
+
+def _jsonl(reader: _Reader, text: str, source: str) -> Iterator[Article | ReadError]:
+    # Split on "\n" only: str.splitlines() would also split on U+2028 inside JSON strings.
+    for i, raw in enumerate(text.split("\n"), start=1):
+        s = raw.strip()
+        if not s:
+            continue
+        try:
+            rec = json.loads(s)
+        except json.JSONDecodeError as e:
+            yield ReadError(source, i, f"invalid JSON ({e.msg} at column {e.colno}); fix or remove this line")
+            continue
+        yield from reader.record(rec, source, i)
+
+
+def _json(reader: _Reader, text: str, source: str) -> Iterator[Article | ReadError]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        yield ReadError(source, e.lineno, f"invalid JSON ({e.msg} at column {e.colno}); fix the file")
+        return
+    if isinstance(data, dict):
+        inner = next((data[k] for k in ("articles", "items", "data", "records") if isinstance(data.get(k), list)),
+                     None)
+        data = inner if inner is not None else [data]
+    if not isinstance(data, list):
+        yield ReadError(source, None, "expected a JSON list of article objects; skipped")
+        return
+    for i, rec in enumerate(data):
+        yield from reader.record(rec, f"{source}[{i}]", None)
+
+
+def _csv(reader: _Reader, text: str, source: str, tsv: bool) -> Iterator[Article | ReadError]:
+    csv.field_size_limit(2**31 - 1)  # article bodies are far beyond the 128 KiB default
+    delimiter = "\t"
+    if not tsv:
+        first = text.split("\n", 1)[0]
+        delimiter = max((",", ";", "\t"), key=first.count)
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(rows)
+    except StopIteration:
+        yield ReadError(source, None, "empty CSV file; skipped", "warning")
+        return
+    except csv.Error as e:
+        yield ReadError(source, 1, f"unreadable CSV header ({e}); fix the file")
+        return
+    cols = [h.strip().lstrip("\ufeff") for h in header]
+    if not any(c.lower() in TEXT_KEYS for c in cols):
+        yield ReadError(source, 1, f"missing column 'text' (or {', '.join(TEXT_KEYS[1:3])}); found columns: "
+                                   f"{', '.join(cols) or '(none)'}; add a text column")
+        return
+    line = rows.line_num + 1
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            yield ReadError(source, line, f"malformed CSV row ({e}); skipped")
+            line = rows.line_num + 1
+            continue
+        start, line = line, rows.line_num + 1
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(cols):
+            yield ReadError(source, start, f"row has {len(row)} fields, header has {len(cols)}; skipped")
+            continue
+        yield from reader.record(dict(zip(cols, row, strict=True)), source, start)
+
+
+def _sniff(text: str) -> str:
+    """Format of stdin from its first characters: html, json, jsonl or text."""
+    head = text.lstrip()[:1000].lower()
+    if head.startswith("<") and re.search(r"<(?:!doctype html|html|body|p|div|article|head)\b", head):
+        return "html"
+    if head.startswith("["):
+        return "json"
+    if head.startswith("{"):
+        first = text.lstrip().split("\n", 1)[0]
+        try:
+            json.loads(first)
+            return "jsonl"
+        except json.JSONDecodeError:
+            return "json"
+    return "text"
+
+
+def _format_of(path: Path | None, text: str) -> str:
+    if path is None:
+        return _sniff(text)
+    suffix = path.suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if suffix in JSONL_SUFFIXES:
+        return "jsonl"
+    if suffix == ".json":
+        return "json"
+    if suffix == ".tsv":
+        return "tsv"
+    if suffix in CSV_SUFFIXES:
+        return "csv"
+    return "text"
+
+
+def _one_source(reader: _Reader, name: str, path: Path | None, root: Path | None) -> Iterator[Article | ReadError]:
+    try:
+        data = read_bytes(path, name)
+        fmt = _format_of(path, "")
+        if path is None:
+            text = decode(data, name)
+            fmt = _sniff(text)
+        elif fmt == "html":
+            text = _decode_html(data, name)
+        else:
+            text = decode(data, name)
+    except InputError as e:
+        yield ReadError(e.source, e.line, e.message)
+        return
+    if not text.strip():
+        yield ReadError(name, None, "empty file; skipped", "warning")
+        return
+    relpath = None
+    if path is not None and root is not None:
+        try:
+            relpath = path.relative_to(root).as_posix()
+        except ValueError:
+            relpath = path.name
+    try:
+        if fmt == "jsonl":
+            yield from _jsonl(reader, text, name)
+        elif fmt == "json":
+            yield from _json(reader, text, name)
+        elif fmt in ("csv", "tsv"):
+            yield from _csv(reader, text, name, fmt == "tsv")
+        elif fmt == "html":
+            title, date, url, body = html_article(text)
+            if not body.strip():
+                yield ReadError(name, None, "HTML page has no body text; skipped", "warning")
+                return
+            art = reader.make(body, name, title=title or text_title(body), date=date, url=url, relpath=relpath,
+                              meta={"format": "html"})
+            if art is not None:
+                yield art
+        else:
+            art = reader.make(text, name, title=text_title(text), relpath=relpath)
+            if art is not None:
+                yield art
+    except Exception as e:  # a parser bug on one file must not stop the corpus
+        yield ReadError(name, None, f"could not parse ({type(e).__name__}: {e}); skipped")
+
+
+def read_articles(paths: Iterable[str]) -> Iterator[Article | ReadError]:
+    """Every article in ``paths`` (files, folders read recursively, '-' = stdin), in order.
+
+    Never raises for bad input: each unreadable file, broken record or empty input is a
+    :class:`ReadError` in the stream, and the remaining inputs are still read.  The same
+    text met twice in one call is yielded once.
+    """
+    reader = _Reader()
+    for name, path, root in iter_files_with_root(paths):
+        yield from _one_source(reader, name, path, root)

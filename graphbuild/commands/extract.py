@@ -10,46 +10,22 @@ from pathlib import Path
 
 import click
 
+from graphbuild import textio
 from graphbuild.extract import extract as find_mentions
 from graphbuild.model import CONTRACT_KEYS, Mention
+from graphbuild.textio import InputError
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 
 
-class InputError(Exception):
-    """A source that cannot be read as text; the message names the file and the problem."""
-
-
 def iter_sources(paths: Iterable[str]) -> Iterator[tuple[str, Path | None]]:
     """(name as given, path) for every file named or found below a folder; '-' is stdin."""
-    for p in paths:
-        if p == "-":
-            yield "-", None
-            continue
-        path = Path(p)
-        if path.is_dir():
-            for f in sorted(path.rglob("*")):
-                if f.is_file() and not f.name.startswith("."):
-                    yield str(f), f
-        else:
-            yield p, path
+    return textio.iter_files(paths)
 
 
 def read_text(name: str, path: Path | None) -> str:
-    """Decode one source as UTF-8 text, or raise InputError saying why not."""
-    try:
-        data = sys.stdin.buffer.read() if path is None else path.read_bytes()
-    except FileNotFoundError as e:
-        raise InputError(f"{name}: no such file") from e
-    except OSError as e:
-        raise InputError(f"{name}: cannot read: {e.strerror or e}") from e
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(f"{name}: binary file, not text (skipped)")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(f"{name}: not UTF-8 (byte {e.start}); re-encode it as UTF-8") from e
-    return text
+    """Decode one source (UTF-8, UTF-16, Windows-1258, TCVN3, VNI), or raise InputError saying why not."""
+    return textio.read_text(path, name)
 
 
 def render(mentions: list[Mention], fmt: str, out) -> None:

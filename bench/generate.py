@@ -38,12 +38,12 @@ import random
 import sys
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 
 # --------------------------------------------------------------------------------------------------
 # Catalogues (facts from vn-document-numbering.md A.7; dates are DD/MM/YYYY)
@@ -768,6 +768,30 @@ class _Builder:
             pre, post = "Quán triệt ", f"{about}, {self.clause()}; kết quả bước đầu được đánh giá cao."
         start = self.put(pre) + len(pre)
         self.put(ref.surface + post)
+        self._place(ref, start)
+        # some catalogue subjects cite another document ("thi hành Điều lệ Đảng"): record those too
+        for needle, make in self._nested():
+            at = post.find(needle)
+            if about and 0 <= at < len(about):
+                self._place(make(), start + len(ref.surface) + at)
+
+    def _nested(self) -> tuple[tuple[str, Callable[[], Ref]], ...]:
+        def charter() -> Ref:
+            return Ref(kind="named", form="full", variant="charter", surface="Điều lệ Đảng", start=0, end=12,
+                       num_start=None, num_end=None, doc_type="Điều lệ", number=None, type_code=None,
+                       issuer_code=None, year=None, date=None, issuer=None)
+
+        def nq18() -> Ref:
+            surface = "Nghị quyết số 18-NQ/TW"
+            return Ref(kind="party", form="full", variant="canonical", surface=surface, start=0,
+                       end=len(surface), num_start=14, num_end=len(surface), doc_type="Nghị quyết", number="18",
+                       type_code="NQ", issuer_code="TW", year=2017, date="2017-10-25",
+                       issuer="Ban Chấp hành Trung ương", plenum=6, term="XII")
+
+        return (("Điều lệ Đảng", charter), ("Nghị quyết số 18-NQ/TW", nq18))
+
+    def _place(self, ref: Ref, start: int) -> None:
+        """Move ``ref`` (offsets relative to its own surface) to ``start`` and record it."""
         shift = start - ref.start
         ref.start += shift
         ref.end += shift

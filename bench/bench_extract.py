@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+"""Single-core throughput of ``graphbuild.extract.extract`` against the floor of one bare regex scan.
+
+Why these two numbers side by side: absolute MB/s depends on the machine; the ratio to a bare
+``re`` scan for the Party-number shape over the same strings does not (much).  The target is
+extraction within 3x of that scan (rdf-gephi-performance.md section 5 measured the scan at
+~100 MB/s with ``re`` and ~320 MB/s with the ``regex`` module on this class of machine).
+
+What is timed: only the calls, over article texts already decoded into ``str`` (decoding and JSON
+parsing are the same for any extractor and are excluded).  Each figure is the best of ``--repeat``
+runs.  The process is pinned to one CPU.  Peak RSS includes the corpus held in memory (printed
+separately as "RSS after load") so the extractor's own footprint is the difference.
+
+After timing, an untimed pass over the first ``--recall-sample`` articles scores the mentions
+against the generator's ground truth (truth.jsonl): recall per kind/form/variant, and mentions
+that land on a known trap (dates, ratios, prices ...).
+
+    python bench/bench_extract.py [--mb 50] [--seed 1] [--repeat 3] [--recall-sample 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import json
+import os
+import re
+import sys
+import time
+import traceback
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+
+#: The floor: the Party-number shape, exactly as measured in rdf-gephi-performance.md section 5.
+FLOOR_PATTERN = r"\d{1,4}\s*-\s*[A-ZĐ]{1,5}\s*/\s*[A-ZĐ]{1,8}"
+
+
+def pin_one_cpu() -> str:
+    """Pin this process to one CPU so 'single-core' is literally true (no-op where unsupported)."""
+    try:
+        cpus = sorted(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {cpus[-1]})
+        return f"pinned to CPU {cpus[-1]}"
+    except (AttributeError, OSError):
+        return "not pinned"
+
+
+def best_of(repeat: int, fn: Callable[[], int]) -> tuple[float, int]:
+    """Best wall time of ``repeat`` calls of ``fn`` and what it returned (a count)."""
+    best, out = float("inf"), 0
+    for _ in range(repeat):
+        gc.collect()
+        t0 = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, out
+
+
+def score(extract: Callable, texts: list[tuple[str, str]], truth: list[dict]) -> dict:
+    """Recall of the truth references and hits on traps, by span overlap.
+
+    A numbered reference counts as found when a mention overlaps its number (``num_start..num_end``);
+    a named one when a mention overlaps its surface.  Overlap rather than equality because the
+    extractor's span conventions (does it include ``ngày ...``, ``của ...``?) are its own business.
+    """
+    found: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    trap_hits: Counter[str] = Counter()
+    kinds: Counter[str] = Counter()
+    unexplained = mentions = 0
+    for (src, text), t in zip(texts, truth, strict=True):
+        got = extract(text, src)
+        ms = [(m.start, m.end) for m in got]
+        mentions += len(ms)
+        kinds.update(m.kind for m in got)
+        for r in t["refs"]:
+            lo, hi = (r["num_start"], r["num_end"]) if r["num_start"] is not None else (r["start"], r["end"])
+            hit = any(s < hi and lo < e for s, e in ms)
+            for key in ("all", f"kind={r['kind']}/{r['form']}", f"variant={r['variant']}"):
+                total[key] += 1
+                found[key] += hit
+        spans = [(r["start"], r["end"]) for r in t["refs"]]
+        for s, e in ms:
+            trap = next((tr for tr in t["traps"] if s < tr["end"] and tr["start"] < e), None)
+            if trap is not None:
+                trap_hits[trap["category"]] += 1
+            elif not any(s < hi and lo < e for lo, hi in spans):
+                unexplained += 1
+    return {"found": found, "total": total, "trap_hits": trap_hits, "unexplained": unexplained,
+            "mentions": mentions, "kinds": kinds}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--mb", type=float, default=50.0, help="MB of article text to scan (default 50)")
+    ap.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per measurement; best is kept (default 3)")
+    ap.add_argument("--recall-sample", type=int, default=2000,
+                    help="articles scored against truth.jsonl after timing (0 = skip)")
+    ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    a = ap.parse_args(argv)
+
+    pinned = pin_one_cpu()
+    n = common.articles_for_mb(a.mb, a.seed)
+    d = common.corpus(n, a.seed)
+    texts = [(obj["id"], obj["text"]) for obj in common.iter_jsonl(d)]
+    nbytes = sum(len(t.encode("utf-8")) for _, t in texts)
+    mb = nbytes / 1e6
+    rss_loaded = common.peak_rss_mb()
+
+    from graphbuild.extract import extract  # imported late: the corpus RSS is measured without it
+
+    try:
+        for src, t in texts[:20]:  # warm-up: lazy regex compilation, lexicon loading
+            extract(t, src)
+    except Exception:
+        traceback.print_exc()
+        print("\ngraphbuild.extract.extract raised on the warm-up articles; nothing measured.")
+        return 1
+
+    def run_extract() -> int:
+        k = 0
+        for src, t in texts:
+            k += len(extract(t, src))
+        return k
+
+    floor = re.compile(FLOOR_PATTERN)
+
+    def run_floor() -> int:
+        k = 0
+        for _, t in texts:
+            k += len(floor.findall(t))
+        return k
+
+    t_ex, n_mentions = best_of(a.repeat, run_extract)
+    t_re, n_floor = best_of(a.repeat, run_floor)
+    t_rx = n_rx = None
+    try:
+        import regex
+
+        floor_rx = regex.compile(FLOOR_PATTERN)
+
+        def run_floor_rx() -> int:
+            k = 0
+            for _, t in texts:
+                k += len(floor_rx.findall(t))
+            return k
+
+        t_rx, n_rx = best_of(a.repeat, run_floor_rx)
+    except ImportError:
+        pass
+    rss_peak = common.peak_rss_mb()
+
+    print()
+    print(f"graphbuild extract benchmark  {dt.date.today()}  commit {common.git_commit()}")
+    print(f"  machine          {common.machine()}; {pinned}")
+    print(f"  corpus           {len(texts):,} articles, {mb:,.1f} MB of text (UTF-8), seed {a.seed}, "
+          f"best of {a.repeat}")
+    print(f"  extract          {t_ex:8.2f} s  {mb / t_ex:8.1f} MB/s  {len(texts) / t_ex:9,.0f} articles/s  "
+          f"{n_mentions:,} mentions")
+    print(f"  bare re scan     {t_re:8.2f} s  {mb / t_re:8.1f} MB/s  {n_floor:,} matches  (floor: {FLOOR_PATTERN})")
+    if t_rx is not None:
+        print(f"  bare regex scan  {t_rx:8.2f} s  {mb / t_rx:8.1f} MB/s  {n_rx:,} matches  (same pattern, regex module)")
+    ratio = t_ex / t_re
+    verdict = "within" if ratio <= 3 else "NOT within"
+    print(f"  ratio            extract / bare re = {ratio:.2f}x  ({verdict} the 3x target)")
+    print(f"  RSS              after load {rss_loaded:,.0f} MB, peak {rss_peak:,.0f} MB "
+          f"(extractor ~{rss_peak - rss_loaded:,.0f} MB over the corpus)")
+
+    rec = None
+    if a.recall_sample > 0:
+        k = min(a.recall_sample, len(texts))
+        truth = []
+        for i, t in enumerate(common.iter_truth(d)):
+            if i >= k:
+                break
+            truth.append(t)
+        rec = score(extract, texts[:k], truth)
+        tot, fnd = rec["total"], rec["found"]
+        print(f"  recall           {fnd['all']:,}/{tot['all']:,} = {fnd['all'] / max(tot['all'], 1):.1%} "
+              f"of inserted references on the first {k:,} articles (span overlap)")
+        for key in sorted(x for x in tot if x.startswith("kind=")):
+            print(f"      {key[5:]:<16} {fnd[key] / tot[key]:7.1%}  of {tot[key]:,}")
+        weak = sorted((fnd[x] / tot[x], x) for x in tot if x.startswith("variant="))
+        print("      weakest variants: " + ", ".join(f"{x[8:]} {r:.1%}" for r, x in weak[:6]))
+        print(f"  mentions         {rec['mentions']:,} on the sample: "
+              + ", ".join(f"{kk} {v:,}" for kk, v in rec["kinds"].most_common())
+              + f"; on traps {sum(rec['trap_hits'].values()):,} "
+              + (f"({', '.join(f'{c} {v}' for c, v in rec['trap_hits'].most_common())})" if rec["trap_hits"] else "")
+              + f"; elsewhere {rec['unexplained']:,}")
+    if n_mentions == 0:
+        print("  NOTE: the extractor found nothing - is graphbuild/extract.py still the placeholder?")
+
+    result = {
+        "date": dt.date.today().isoformat(), "commit": common.git_commit(), "machine": common.machine(),
+        "articles": len(texts), "mb": round(mb, 2), "seed": a.seed, "repeat": a.repeat,
+        "extract_s": round(t_ex, 3), "extract_mb_s": round(mb / t_ex, 2), "mentions": n_mentions,
+        "re_s": round(t_re, 3), "re_mb_s": round(mb / t_re, 2), "re_matches": n_floor,
+        "regex_mb_s": round(mb / t_rx, 2) if t_rx else None, "ratio": round(ratio, 3),
+        "rss_loaded_mb": round(rss_loaded), "rss_peak_mb": round(rss_peak),
+        "recall": round(rec["found"]["all"] / max(rec["total"]["all"], 1), 4) if rec else None,
+    }
+    print("RESULT " + json.dumps(result, ensure_ascii=False))
+    if a.json:
+        a.json.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

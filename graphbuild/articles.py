@@ -207,6 +207,7 @@ _META_DATE = (
     ("itemprop", "datePublished"), ("name", "created"),
 )
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")  # markup left inside <title> by a page that forgot to close a tag
 _LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
 
 
@@ -303,6 +304,8 @@ def html_article(html: str) -> tuple[str | None, str | None, str | None, str]:
     body = _block_text(root)
     if not date:
         date = find_date(body)
+    if title:
+        title = " ".join(_TAG.sub(" ", title).split()) or None
     return title, date, url, body
 
 
@@ -339,13 +342,16 @@ class _Reader:
         )
 
     def record(self, rec: Any, source: str, line: int | None) -> Iterator[Article | ReadError]:
-        where_src = source if line is not None else source
+        where_src = source
         if not isinstance(rec, dict):
             yield ReadError(where_src, line, f"expected a JSON object, got {type(rec).__name__}; skipped")
             return
         text = _pick(rec, TEXT_KEYS)
         if text is None:
-            yield ReadError(where_src, line, f"no text field (looked for {', '.join(TEXT_KEYS[:3])}); skipped")
+            if any(str(k).lower() in TEXT_KEYS for k in rec):
+                yield ReadError(where_src, line, "empty text; skipped", "warning")
+            else:
+                yield ReadError(where_src, line, f"no text field (looked for {', '.join(TEXT_KEYS[:3])}); skipped")
             return
         if not isinstance(text, str):
             yield ReadError(where_src, line, "text field is not a string; skipped")

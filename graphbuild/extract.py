@@ -53,6 +53,7 @@ class _Ref:
     ctx_end: int = 0  # end of the reference plus its date/issuer/subject
     raw_issuer: str = ""
     extra: dict = field(default_factory=dict)
+    relations: list[tuple[str, _Ref]] = field(default_factory=list)  # (relation, target) named in its title
 
 
 # ---------------------------------------------------------------------------------------------
@@ -192,7 +193,7 @@ def _terms_after(folded: str, pos: int) -> tuple[list[str], int]:
         return [], pos
     lex = lexicon()
     terms = []
-    for tok in re.split(r"[ ]*(?:,|và|-)[ ]*", m.group("terms")):
+    for tok in re.split(r"[ ]*(?:,|và|-)[ ]*", m.group("terms") or m.group("terms2")):
         n = term_number(tok)
         if n and n <= lex.max_central_term:
             terms.append(ARABIC_TO_ROMAN[n])
@@ -234,7 +235,8 @@ def _named(folded: str) -> list[_Ref]:
             continue
         refs.append(_Ref(m.start(), m.end(), "named", doc_type="Nghị quyết", congress=ARABIC_TO_ROMAN[n]))
     for m in g.CHARTER.finditer(folded):
-        congress = _roman(m.group("congress")) if m.group("congress") else None
+        raw = m.group("congress") or m.group("congress2")
+        congress = _roman(raw) if raw else None
         refs.append(_Ref(m.start(), m.end(), "named", doc_type="Điều lệ", congress=congress))
     return refs
 
@@ -408,9 +410,10 @@ def _context_before(folded: str, ref: _Ref, floor: int) -> None:
     cut = max((m.end() for m in g.SENTENCE_BREAK.finditer(clause)), default=0)
     clause = clause[cut:]
     if ref.issuer is None:
-        m = g.issuer_before().search(clause)
-        if m:
-            named = _body_name(m.group("body"))
+        verb = g.ENACT.search(clause)
+        if verb:  # the subject of 'X (đã) ban hành <reference>': the last body named before the verb
+            bodies = list(g.body_pattern().finditer(clause, 0, verb.start()))
+            named = _body_name(bodies[-1].group(0)) if bodies else None
             if named:
                 ref.issuer, ref.extra["body_id"] = named
     if ref.date is None:
@@ -425,14 +428,14 @@ def _context_before(folded: str, ref: _Ref, floor: int) -> None:
 
 def _share_across_lists(folded: str, refs: list[_Ref]) -> None:
     """'Nghị quyết số 18-NQ/TW, số 19-NQ/TW của BCH Trung ương': listed items share word, date, body."""
-    for a, b in zip(refs, refs[1:]):
+    for a, b in zip(refs, refs[1:], strict=False):
         gap = folded[a.end:b.start]
         if not re.fullmatch(r"[ ]*(?:,|;|và|,[ ]*và|-)?[ ]*(?:(?:số|so)[ ]*:?)?[ ]*", gap, re.I):
             continue
         if b.doc_type is None and a.doc_type and b.kind == a.kind and b.form == "full":
             b.doc_type = a.doc_type
             b.form = "list"
-    for a, b in zip(reversed(refs[:-1]), reversed(refs[1:])):
+    for a, b in zip(reversed(refs[:-1]), reversed(refs[1:]), strict=False):
         gap = folded[a.ctx_end:b.start] if a.ctx_end else folded[a.end:b.start]
         if not re.fullmatch(r"[ ]*(?:,|;|và|,[ ]*và)?[ ]*(?:(?:số|so)[ ]*:?)?[ ]*", gap, re.I):
             continue
@@ -443,6 +446,50 @@ def _share_across_lists(folded: str, refs: list[_Ref]) -> None:
             a.extra["body_id"] = b.extra.get("body_id")
         if a.date is None and b.date and a.issuer == b.issuer:
             a.date = b.date
+
+
+def _titles(folded: str, original: str, refs: list[_Ref]) -> list[_Ref]:
+    """A named reference inside another document's title is that document's relation, not a citation.
+
+    'Quy định số 24-QĐ/TW về thi hành Điều lệ Đảng', 'Hướng dẫn thi hành Điều lệ Đảng':
+    the article cites the Quy định (or the unnumbered Hướng dẫn); the Charter is what
+    that document implements.  Numbered references are always kept as citations.
+    """
+    kept: list[_Ref] = []
+    for ref in refs:
+        if ref.kind == "named":
+            head = _title_head(folded, original, kept, ref.start)
+            if head is not None:
+                verb, doc = head
+                if doc is not None:
+                    doc.relations.append((verb, ref))
+                continue
+        kept.append(ref)
+    return kept
+
+
+def _title_head(folded: str, original: str, kept: list[_Ref], pos: int) -> tuple[str, _Ref | None] | None:
+    """(relation, document) when the words before ``pos`` are a document's title leading up to it.
+
+    The document is the nearest earlier numbered reference, or ``None`` for a capitalised
+    type word with no number ('Hướng dẫn thi hành ...').
+    """
+    lo = max(0, pos - 120)
+    window = folded[lo:pos]
+    cut = lo + max((m.end() for m in g.SENTENCE_BREAK.finditer(window)), default=0)
+    for r in reversed(kept):
+        if r.end < cut:
+            break
+        if r.kind != "named":
+            m = g.TITLE_GAP.match(folded, r.end, pos)
+            if m and m.end() == pos:
+                return ("cites" if m.group("link").lower() == "về" else "implements"), r
+            break
+    for w in g.type_word_pattern().finditer(folded, cut, pos):
+        m = g.TITLE_GAP.match(folded, w.end(), pos)
+        if m and m.end() == pos and original[w.start()].isupper():
+            return "implements", None
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -540,13 +587,14 @@ def extract(text: str, source: str = "<text>") -> list[Mention]:
     Offsets index ``text`` as given: ``text[m.start:m.end] == m.surface`` always.
     """
     folded, offsets = fold_for_matching(text)
+    original_case = text if offsets is None else folded
     numbered = _numbered(folded)
     for ref in numbered:
         _type_word_before(folded, ref)
     numbered = [r for r in numbered if not r.extra.get("needs_word") or r.doc_type]
     named = _named(folded)
     taken = [(r.start, r.end) for r in numbered + named]
-    bare = _bare(folded, text if offsets is None else folded, taken)
+    bare = _bare(folded, original_case, taken)
     refs = _drop_overlaps(numbered + named + bare)
     _fill_terms(folded, refs)
     floor = 0
@@ -556,6 +604,7 @@ def extract(text: str, source: str = "<text>") -> list[Mention]:
             _context_before(folded, ref, floor)
         floor = ref.ctx_end or ref.end
     _share_across_lists(folded, refs)
+    refs = _titles(folded, original_case, refs)
     for ref in refs:
         if ref.doc_type is None:
             ref.doc_type = _implied_doc_type(ref)
@@ -569,10 +618,16 @@ def extract(text: str, source: str = "<text>") -> list[Mention]:
 
 def _to_mention(text: str, offsets: list[int] | None, source: str, r: _Ref) -> Mention:
     start, end = to_original(offsets, r.start, r.end)
+    relations = []
+    for verb, target in r.relations:
+        if not target.id:
+            _assign_id(target)
+        t0, t1 = to_original(offsets, target.start, target.end)
+        relations.append({"relation": verb, "target": target.id, "start": t0, "end": t1, "surface": text[t0:t1]})
     return Mention(
         source=source, start=start, end=end, surface=text[start:end], kind=r.kind, doc_type=r.doc_type,
         number=r.number, type_code=r.type_code, issuer_code=r.issuer_code, year=r.year, date=r.date,
         issuer=r.issuer, plenum=r.plenum, congress=r.congress, term=r.term, subject=r.subject, id=r.id,
         form=r.form, antecedent=to_original(offsets, r.antecedent.start, r.antecedent.end)[0] if r.antecedent else None,
-        sentence=_sentence(text, start, end),
+        sentence=_sentence(text, start, end), relations=relations,
     )

@@ -37,7 +37,16 @@ DATE_AFTER = re.compile(
     re.I,
 )
 DATE_ANY = re.compile(r"(?:ngày|ngay)[ ]*(?:" + DAY_MONTH_YEAR + r")", re.I)
-ENACT = re.compile(r"(?:đã[ ]+|vừa[ ]+|chính thức[ ]+)?(?:ký[ ]+)?(?:ban[ ]+hành|ra|thông[ ]+qua|ký)[ ]*$", re.I)
+ENACT = re.compile(
+    r"(?:đã[ ]+|vừa[ ]+|chính[ ]+thức[ ]+)?(?:ký[ ]+)?(?:ban[ ]+hành|ra|thông[ ]+qua|ký|xây[ ]+dựng|phát[ ]+hành)[ ]*$",
+    re.I,
+)
+# Words that make a named reference part of another document's title ('Hướng dẫn thi hành Điều lệ Đảng').
+TITLE_GAP = re.compile(
+    r"[ ]*(?:,?[ ]*(?:ngày|ngay)[ ]*(?:" + DAY_MONTH_YEAR + r")[ ]*)?(?:[^\W\d]+[ ]+){0,7}?"
+    r"(?P<link>về[ ]+việc|về|thi[ ]+hành|thực[ ]+hiện|sửa[ ]+đổi|bổ[ ]+sung|cụ[ ]+thể[ ]+hóa)[ ]+$",
+    re.I,
+)
 SENTENCE_BREAK = re.compile(r"[.!?;]\s|\n")
 
 
@@ -97,10 +106,9 @@ QUOTED_TITLE = re.compile(r"[ ]*,?[ ]*(?P<subject>[“\"][^”\"\n]{3,250}[”\"
 
 TERM = r"(?:XIV|XIII|XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I|1[0-4]|[1-9])"
 KHOA = r"(?:khóa|khoá|khoa|nhiệm[ ]+kỳ)"
-TERM_LIST = re.compile(
-    r"[ ]*[,(]?[ ]*" + KHOA + r"[ ]+(?P<terms>" + TERM + r"(?:[ ]*(?:,|và|-)[ ]*" + TERM + r")*)(?![\w])[ ]*\)?",
-    re.I,
-)
+_TERMS = r"(?P<terms>" + TERM + r"(?:[ ]*(?:,|và|-)[ ]*" + TERM + r")*)(?![\w])"
+TERM_LIST = re.compile(r"[ ]*(?:\([ ]*" + KHOA + r"[ ]+" + _TERMS + r"[ ]*\)|,?[ ]*" + KHOA + r"[ ]+" + _TERMS.replace(
+    "?P<terms>", "?P<terms2>") + r")", re.I)
 TERM_ANY = re.compile(r"(?<![\w])" + KHOA + r"[ ]+(?P<term>" + TERM + r")(?![\w])", re.I)
 CENTRAL = r"(?:Ban[ ]+Chấp[ ]+hành[ ]+Trung[ ]+ương(?:[ ]+Đảng)?|BCH[ ]*(?:Trung[ ]+ương|TW|T\.Ư|TƯ)(?:[ ]+Đảng)?|Trung[ ]+ương(?:[ ]+Đảng)?|T\.[ ]?Ư|TƯ|TW|T\.W|Trung[ ]+uong)"
 
@@ -130,7 +138,8 @@ CONGRESS = re.compile(
 )
 CHARTER = re.compile(
     r"(?<![\w])Điều[ ]+lệ[ ]+Đảng(?![ ]+bộ)(?:[ ]+Cộng[ ]+sản[ ]+Việt[ ]+Nam)?"
-    r"(?:[ ]*[,(]?[ ]*(?:khóa|khoá)[ ]+(?P<congress>" + TERM + r")(?![\w])\)?)?",
+    r"(?:[ ]*\([ ]*(?:khóa|khoá)[ ]+(?P<congress>" + TERM + r")[ ]*\)|[ ]*,?[ ]*(?:khóa|khoá)[ ]+(?P<congress2>"
+    + TERM + r")(?![\w]))?",
     re.I,
 )
 LOCAL_COMMITTEE = re.compile(

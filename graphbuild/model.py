@@ -48,6 +48,9 @@ class Mention:
     form: str = "full"  # full | short (type word + number only) | list (shares a type word)
     antecedent: int | None = None  # start offset of the full mention a short one refers back to
     sentence: tuple[int, int] | None = field(default=None, repr=False)
+    # Documents this one's title says it implements or is about ('Hướng dẫn ... thi hành Điều lệ Đảng'):
+    # [{"relation": "implements" | "cites", "target": id, "start": .., "end": .., "surface": ..}]
+    relations: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of the extract contract (contract keys first, then extras)."""
@@ -57,6 +60,7 @@ class Mention:
         out["antecedent"] = self.antecedent
         out["sentence_start"] = self.sentence[0] if self.sentence else None
         out["sentence_end"] = self.sentence[1] if self.sentence else None
+        out["relations"] = list(self.relations)
         return out
 
 

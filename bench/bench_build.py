@@ -1,0 +1,255 @@
+#!/usr/bin/env python3
+"""End-to-end ``graphbuild build`` against a plain in-memory rdflib pipeline on the same corpus.
+
+Why a baseline: the build command's worth is judged against the obvious way to do the job
+(extract every article, ``Graph.add`` one triple at a time, ``serialize(format="turtle")``), whose
+costs rdf-gephi-performance.md section 3 measured (rdflib ~25 s to add 1.2M triples, Turtle output
+pathologically slow when every article is its own namespace).  Both run as child processes of this
+script and are measured the same way:
+
+* wall seconds (``time.perf_counter`` around the child),
+* MB/s of the input files and articles/s,
+* peak RSS: the largest sum of RSS over the child's process tree (psutil, polled every 20 ms,
+  which is what a multi-process ``--jobs N`` build really costs) and the kernel's ``ru_maxrss`` of
+  the child from ``os.wait4`` (largest single process; exact but blind to sums).
+
+Corpora come from bench/generate.py (JSONL, ``--shards`` files so a parallel build can split work)
+and are cached under bench/_work/.  Until ``graphbuild build`` exists the script says so, runs the
+baseline alone and exits 0.
+
+    python bench/bench_build.py [--sizes 10000,100000] [--jobs 2] [--seed 1] [--shards 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+
+CLI = [sys.executable, "-m", "graphbuild.cli"]  # the working tree's CLI, whatever is on PATH
+
+
+# --------------------------------------------------------------------------------------------------
+# The baseline (runs in a child process: ``bench_build.py --baseline-worker OUT FILE...``)
+# --------------------------------------------------------------------------------------------------
+
+
+def baseline_worker(out: Path, files: list[Path]) -> int:
+    """Plain pipeline: extract each article, one ``Graph.add`` per article->document triple, Turtle.
+
+    IRIs are flat (``…/article/<id>``, ``…/doc/<id>``) so rdflib's Turtle writer sees two
+    namespaces, not one per article: the baseline is naive but not pathological.
+    """
+    from rdflib import Graph, Namespace, URIRef
+
+    from graphbuild.extract import extract
+
+    base = "https://graphbuild.example/"
+    cites = Namespace(base + "ns#")["cites"]
+    g = Graph()
+    g.bind("gb", Namespace(base + "ns#"))
+    g.bind("art", Namespace(base + "article/"))
+    g.bind("doc", Namespace(base + "doc/"))
+    t_read = t_extract = t_add = 0.0
+    articles = mentions = 0
+    t0 = time.perf_counter()
+    for f in files:
+        with open(f, encoding="utf-8") as fh:
+            for line in fh:
+                a = time.perf_counter()
+                obj = json.loads(line)
+                b = time.perf_counter()
+                ms = extract(obj["text"], obj["id"])
+                c = time.perf_counter()
+                art = URIRef(base + "article/" + quote(obj["id"], safe=""))
+                for m in ms:
+                    key = m.id or f"{m.doc_type}-{m.number}-{m.type_code}-{m.issuer_code}"
+                    g.add((art, cites, URIRef(base + "doc/" + quote(key, safe=""))))
+                d = time.perf_counter()
+                t_read += b - a
+                t_extract += c - b
+                t_add += d - c
+                articles += 1
+                mentions += len(ms)
+    t_loop = time.perf_counter() - t0
+    out.mkdir(parents=True, exist_ok=True)
+    t1 = time.perf_counter()
+    g.serialize(destination=str(out / "graph.ttl"), format="turtle")
+    t_ser = time.perf_counter() - t1
+    print(json.dumps({"articles": articles, "mentions": mentions, "triples": len(g), "read_s": t_read,
+                      "extract_s": t_extract, "add_s": t_add, "loop_s": t_loop, "serialize_s": t_ser}))
+    return 0
+
+
+# --------------------------------------------------------------------------------------------------
+# Measuring a child process
+# --------------------------------------------------------------------------------------------------
+
+
+def measure(cmd: list[str], timeout: float | None = None) -> dict:
+    """Run ``cmd``; wall time, peak tree RSS (psutil polling), ru_maxrss (wait4), output, exit code."""
+    import psutil
+
+    peak = [0]
+    stop = threading.Event()
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=common.ROOT)
+
+    def poll() -> None:
+        try:
+            root = psutil.Process(proc.pid)
+        except psutil.NoSuchProcess:
+            return
+        while not stop.is_set():
+            total = 0
+            try:
+                procs = [root, *root.children(recursive=True)]
+            except psutil.NoSuchProcess:
+                break
+            for p in procs:
+                try:
+                    total += p.memory_info().rss
+                except (psutil.NoSuchProcess, psutil.AccessDenied):
+                    pass
+            peak[0] = max(peak[0], total)
+            stop.wait(0.02)
+
+    th = threading.Thread(target=poll, daemon=True)
+    th.start()
+    out_chunks: list[str] = []
+    err_chunks: list[str] = []
+    readers = [threading.Thread(target=lambda s=s, b=b: b.append(s.read()), daemon=True)
+               for s, b in ((proc.stdout, out_chunks), (proc.stderr, err_chunks))]
+    for r in readers:
+        r.start()
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        pid, status, ru = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if deadline is not None and time.monotonic() > deadline:
+            proc.kill()
+            pid, status, ru = os.wait4(proc.pid, 0)
+            break
+        time.sleep(0.005)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)  # we reaped it ourselves; tell Popen
+    stop.set()
+    th.join()
+    for r in readers:
+        r.join()
+    return {"wall_s": wall, "peak_tree_rss_mb": peak[0] / 2**20, "maxrss_mb": ru.ru_maxrss / 1024,
+            "rc": proc.returncode, "stdout": "".join(out_chunks), "stderr": "".join(err_chunks)}
+
+
+def dir_mb(d: Path) -> float:
+    return sum(p.stat().st_size for p in d.rglob("*") if p.is_file()) / 1e6 if d.exists() else 0.0
+
+
+def build_help() -> str | None:
+    """``graphbuild build --help`` text, or None when the command does not exist (yet)."""
+    r = subprocess.run([*CLI, "build", "--help"], capture_output=True, text=True, cwd=common.ROOT)
+    if r.returncode != 0 or "Usage" not in r.stdout:
+        return None
+    return r.stdout
+
+
+def build_cmd(help_text: str, inputs: list[Path], out: Path, jobs: int) -> list[str]:
+    """The build command line, adapted to the options ``--help`` advertises."""
+    cmd = [*CLI, "build", *map(str, inputs), "--out", str(out)]
+    if "--jobs" in help_text:
+        cmd += ["--jobs", str(jobs)]
+    return cmd
+
+
+# --------------------------------------------------------------------------------------------------
+
+
+def row(name: str, m: dict, in_mb: float, n: int, out_mb: float) -> str:
+    w = m["wall_s"]
+    return (f"  {name:<26} {w:8.2f} s {in_mb / w:8.2f} MB/s {n / w:9,.0f} art/s  "
+            f"peak RSS {m['peak_tree_rss_mb']:7,.0f} MB (tree)  {m['maxrss_mb']:7,.0f} MB (maxrss)  "
+            f"out {out_mb:7.1f} MB")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="10000", help="comma-separated article counts (default 10000)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="passed to graphbuild build --jobs")
+    ap.add_argument("--shards", type=int, default=4, help="JSONL input files per corpus (default 4)")
+    ap.add_argument("--no-baseline", action="store_true", help="skip the rdflib baseline")
+    ap.add_argument("--timeout", type=float, default=None, help="kill a child after this many seconds")
+    ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    ap.add_argument("--baseline-worker", nargs="+", metavar="ARG", help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+    if a.baseline_worker:
+        out, *files = a.baseline_worker
+        return baseline_worker(Path(out), [Path(f) for f in files])
+
+    sizes = [int(s.replace("_", "")) for s in a.sizes.split(",") if s.strip()]
+    help_text = build_help()
+    results = []
+    print(f"graphbuild build benchmark  {dt.date.today()}  commit {common.git_commit()}")
+    print(f"  machine  {common.machine()}")
+    if help_text is None:
+        print("  NOTE: `graphbuild build` does not exist yet (graphbuild.cli has no 'build' command);"
+              " running the rdflib baseline only.")
+    for n in sizes:
+        d = common.corpus(n, a.seed, shards=a.shards)
+        files = sorted(d.glob("articles*.jsonl"))
+        in_mb = sum(f.stat().st_size for f in files) / 1e6
+        print(f"\n  {n:,} articles, {len(files)} JSONL files, {in_mb:,.1f} MB input, seed {a.seed}")
+        res: dict = {"articles": n, "input_mb": round(in_mb, 2), "seed": a.seed}
+        if help_text is not None:
+            out = common.WORK / f"out-build-n{n}"
+            cmd = build_cmd(help_text, files, out, a.jobs)
+            m = measure(cmd, a.timeout)
+            if m["rc"] != 0:
+                print(f"  graphbuild build FAILED (exit {m['rc']}): {' '.join(cmd[2:])}")
+                print("    " + "\n    ".join(m["stderr"].strip().splitlines()[-15:]))
+            else:
+                print(row(f"graphbuild build --jobs {a.jobs}" if "--jobs" in help_text else "graphbuild build",
+                          m, in_mb, n, dir_mb(out)))
+            res["build"] = {k: v for k, v in m.items() if k not in ("stdout", "stderr")} | {
+                "jobs": a.jobs, "out_mb": round(dir_mb(out), 2), "cmd": " ".join(cmd[2:])}
+        if not a.no_baseline:
+            out = common.WORK / f"out-baseline-n{n}"
+            cmd = [sys.executable, str(Path(__file__).resolve()), "--baseline-worker", str(out), *map(str, files)]
+            m = measure(cmd, a.timeout)
+            if m["rc"] != 0:
+                print(f"  baseline FAILED (exit {m['rc']}):\n    " + "\n    ".join(m["stderr"].strip().splitlines()[-15:]))
+            else:
+                info = json.loads(m["stdout"].strip().splitlines()[-1])
+                print(row("rdflib baseline (1 core)", m, in_mb, n, dir_mb(out)))
+                print(f"      {info['mentions']:,} mentions -> {info['triples']:,} triples; json {info['read_s']:.1f} s, "
+                      f"extract {info['extract_s']:.1f} s, Graph.add {info['add_s']:.1f} s, "
+                      f"Turtle {info['serialize_s']:.1f} s")
+                res["baseline"] = {k: v for k, v in m.items() if k not in ("stdout", "stderr")} | {
+                    "out_mb": round(dir_mb(out), 2), **info}
+        b, base = res.get("build"), res.get("baseline")
+        if b and base and b["rc"] == 0:
+            print(f"  ratio    build / baseline: wall {b['wall_s'] / base['wall_s']:.2f}x, "
+                  f"peak tree RSS {b['peak_tree_rss_mb'] / base['peak_tree_rss_mb']:.2f}x "
+                  f"(speed-up {base['wall_s'] / b['wall_s']:.2f}x)")
+        results.append(res)
+    summary = {"date": dt.date.today().isoformat(), "commit": common.git_commit(), "machine": common.machine(),
+               "build_available": help_text is not None, "results": results}
+    print("RESULT " + json.dumps(summary, ensure_ascii=False, default=float))
+    if a.json:
+        a.json.write_text(json.dumps(summary, indent=2, ensure_ascii=False, default=float) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -20,7 +20,7 @@ from graphbuild import ids
 from graphbuild.lexicon import (
     ARABIC_TO_ROMAN,
     fold_keep_d,
-    is_party_issuer,
+    issuer_system,
     lexicon,
     strip_marks,
     term_number,
@@ -131,7 +131,9 @@ def _classify(m: re.Match[str]) -> _Ref | None:
             return None  # '84 QĐ/TWĐTN' needs its slash; '2 Quy định' is no number
         issuer = "-".join(_canonical_issuer(t) for t in issuer_tokens)
         raw = issuer_tokens[0]
-        if is_party_issuer(issuer):
+        system = issuer_system(issuer)
+        party_shape = sep0 in ("-", "") and (not seps or seps[0].strip() == "/")
+        if system == "party" or (system == "union" and party_shape) or (system is None and party_shape):
             # A Party number written state-style keeps its Party identity; the year is not part of it.
             return _Ref(m.start(), end, "party", number=m.group("num"), type_code=type_code,
                         issuer_code=issuer, raw_issuer=raw)
@@ -151,7 +153,7 @@ def _classify(m: re.Match[str]) -> _Ref | None:
         issuer = "-".join(_canonical_issuer(t) for t in tokens)
         return _Ref(m.start(), end, "state", number=m.group("num"), issuer_code=issuer, year=year,
                     extra={"needs_word": True})
-    if is_party_issuer(first):
+    if issuer_system(first) == "party":
         return None
     issuer = "-".join(_canonical_issuer(t) for t in tokens)
     return _Ref(m.start(), end, "state", number=m.group("num"), issuer_code=issuer, year=year)
@@ -359,7 +361,8 @@ def _body_name(text: str) -> tuple[str, str] | None:
 def _type_word_before(folded: str, ref: _Ref) -> None:
     """Attach the type word written before a number ('Quy định số 205-QĐ/TW')."""
     lo = max(0, ref.start - 70)
-    m = g.type_word_at_end().search(folded, lo, ref.start)
+    words = list(g.type_word_pattern().finditer(folded, lo, ref.start))
+    m = g.type_word_at_end().match(folded, words[-1].start(), ref.start) if words else None
     if m:
         ref.doc_type = _canonical_word(m.group("word"))
         ref.start = m.start()
@@ -388,19 +391,11 @@ def _context_after(folded: str, ref: _Ref) -> None:
     ref.ctx_end = pos
 
 
-_DATE_BEFORE_CACHE: dict[str, re.Pattern[str]] = {}
-
-
-def _date_before_pattern() -> re.Pattern[str]:
-    p = _DATE_BEFORE_CACHE.get("p")
-    if p is None:
-        p = re.compile(
-            r"(?:ngày|ngay)[ ]*(?:" + g.DAY_MONTH_YEAR + r")[ ]*,?[ ]*(?:(?P<body>" + g.body_pattern().pattern
-            + r")[ ]+)?" + g.ENACT.pattern.replace("[ ]*$", "") + r"[ ]*$",
-            re.I,
-        )
-        _DATE_BEFORE_CACHE["p"] = p
-    return p
+_DATE_BEFORE = re.compile(
+    r"(?:ngày|ngay)[ ]*(?:" + g.DAY_MONTH_YEAR + r")[ ]*,?[ ]*[^.;!?\n]{0,90}?"
+    + g.ENACT.pattern.replace("[ ]*$", "") + r"[ ]*$",
+    re.I,
+)
 
 
 def _context_before(folded: str, ref: _Ref, floor: int) -> None:
@@ -417,13 +412,9 @@ def _context_before(folded: str, ref: _Ref, floor: int) -> None:
             if named:
                 ref.issuer, ref.extra["body_id"] = named
     if ref.date is None:
-        m = _date_before_pattern().search(clause)
+        m = _DATE_BEFORE.search(clause)
         if m and _iso(m):
             ref.date = _iso(m)
-            if ref.issuer is None and m.group("body"):
-                named = _body_name(m.group("body"))
-                if named:
-                    ref.issuer, ref.extra["body_id"] = named
 
 
 def _share_across_lists(folded: str, refs: list[_Ref]) -> None:

@@ -18,8 +18,8 @@ CODE = r"[^\W\d_][^\W_]{0,11}"
 YEAR = r"(?:19[4-9]\d|20[0-4]\d)"
 
 NUMBER_SYMBOL = re.compile(
-    r"(?<![\w.,/&-])(?P<num>\d{1,5}[a-zA-Z]?)(?!\d)"
-    r"(?P<sep0>" + S + r"[-/.]" + S + r"|[ ]{1,2})"
+    r"(?<![\w.,/&-])(?P<num>\d{1,5}(?:[a-zA-Z](?![^\W\d_]))?)(?!\d)"
+    r"(?P<sep0>" + S + r"[-/]" + S + r"|[ ]{1,2}|(?=[^\W\d_]{1,4}" + S + r"/))"
     r"(?:(?P<year>" + YEAR + r")(?P<sepy>" + S + r"[-/]" + S + r"))?"
     r"(?P<codes>" + CODE + r"(?:" + S + r"[-/]" + S + CODE + r"){0,4})"
     r"(?![\w])"
@@ -38,7 +38,7 @@ DATE_AFTER = re.compile(
 )
 DATE_ANY = re.compile(r"(?:ngày|ngay)[ ]*(?:" + DAY_MONTH_YEAR + r")", re.I)
 ENACT = re.compile(
-    r"(?:đã[ ]+|vừa[ ]+|chính[ ]+thức[ ]+)?(?:ký[ ]+)?(?:ban[ ]+hành|ra|thông[ ]+qua|ký|xây[ ]+dựng|phát[ ]+hành)[ ]*$",
+    r"(?:đã[ ]+|vừa[ ]+|chính[ ]+thức[ ]+)?(?:ký[ ]+)?(?:ban[ ]+hành|ra|thông[ ]+qua|ký|xây[ ]+dựng|phát[ ]+hành|có)[ ]*$",
     re.I,
 )
 # Words that make a named reference part of another document's title ('Hướng dẫn thi hành Điều lệ Đảng').
@@ -69,7 +69,7 @@ def type_word_at_end() -> re.Pattern[str]:
     lex = lexicon()
     return re.compile(
         r"(?<![\w])(?P<word>" + _alternation(set(lex.type_words)) + r")"
-        r"(?P<gap>(?:[ ]+(?!số\b|so\b)[^\W\d]+){0,3}?)"
+        r"(?P<gap>(?:[ ]+(?!số\b|so\b)[^\W\d]+){0,3}?)(?<![ ])"
         r"(?:" + S + r"(?:số|so)\b)?" + S + r":?" + S + r"$",
         re.I,
     )

@@ -147,8 +147,8 @@ def lexicon() -> Lexicon:
     return lex
 
 
-def is_party_issuer(code: str) -> bool:
-    """Whether an issuer code belongs to the Party (or the Youth Union), from the lexicon or its shape.
+def issuer_system(code: str) -> str | None:
+    """'party', 'state' or 'union' (mass organisations) for an issuer code; None when unknown.
 
     Unknown Party bodies follow the naming of known ones: a code ending in TW/TU/HU/QU
     (Ban X Trung ương, ... Tỉnh ủy, Huyện ủy, Quận ủy) or starting with ĐU (Đảng ủy).
@@ -157,9 +157,18 @@ def is_party_issuer(code: str) -> bool:
     first = code.split("-")[0]
     body = lex.bodies.get(lex.issuer_body.get(first, ""), None)
     if body is not None:
-        return body.system in ("party", "union")
+        return body.system
     f = fold_keep_d(first)
-    return f.endswith(("TW", "TU", "HU", "QU", "TƯ")) or f.startswith(("ĐU", "TWĐ"))
+    if f.startswith("TWĐ"):
+        return "union"
+    if f.endswith(("TW", "TU", "HU", "QU", "TƯ")) or f.startswith("ĐU"):
+        return "party"
+    return None
+
+
+def is_party_issuer(code: str) -> bool:
+    """Whether an issuer code is a Party body's."""
+    return issuer_system(code) == "party"
 
 
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10,

@@ -23,7 +23,10 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["InputError", "decode", "read_bytes", "read_text", "iter_files", "looks_vietnamese"]
+__all__ = [
+    "InputError", "decode", "detect_encoding", "read_bytes", "read_text", "iter_files", "iter_files_with_root",
+    "looks_vietnamese",
+]
 
 _DATA = Path(__file__).with_name("data")
 
@@ -142,6 +145,7 @@ def _decode_cp1258(data: bytes) -> str:
     return unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))
 
 
+_GUESS_SAMPLE = 65536
 _LEGACY = (("windows-1258", _decode_cp1258), ("TCVN3", _decode_tcvn3), ("VNI", _decode_vni))
 
 
@@ -151,16 +155,19 @@ def _guess_legacy(data: bytes) -> tuple[str, str] | None:
     Each candidate decoding is scored by how many of its non-ASCII words are real Vietnamese
     syllables; a wrong guess yields symbols and impossible letter combinations.
     """
-    best: tuple[int, str, str] | None = None
+    sample = data[:_GUESS_SAMPLE]  # scoring is per character: judge a sample, decode the whole once
+    best: tuple[int, str] | None = None
     for enc, fn in _LEGACY:
-        text = fn(data)
-        good, bad = _vietnamese_score(text)
+        good, bad = _vietnamese_score(fn(sample))
         if good < 1 or good < 4 * bad:
             continue
         score = good - 3 * bad
         if best is None or score > best[0]:
-            best = (score, enc, text)
-    return None if best is None else (best[1], best[2])
+            best = (score, enc)
+    if best is None:
+        return None
+    enc = best[1]
+    return enc, dict(_LEGACY)[enc](data)
 
 
 # --- UTF-16 without a BOM ------------------------------------------------------------------

@@ -198,9 +198,10 @@ def main(argv: list[str] | None = None) -> int:
         return baseline_worker(Path(out), [Path(f) for f in files])
 
     sizes = [int(s.replace("_", "")) for s in a.sizes.split(",") if s.strip()]
+    commit = common.git_commit()
     help_text = build_help()
     results = []
-    print(f"graphbuild build benchmark  {dt.date.today()}  commit {common.git_commit()}")
+    print(f"graphbuild build benchmark  {dt.date.today()}  commit {commit}")
     print(f"  machine  {common.machine()}")
     if help_text is None:
         print("  NOTE: `graphbuild build` does not exist yet (graphbuild.cli has no 'build' command);"
@@ -243,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"peak tree RSS {b['peak_tree_rss_mb'] / base['peak_tree_rss_mb']:.2f}x "
                   f"(speed-up {base['wall_s'] / b['wall_s']:.2f}x)")
         results.append(res)
-    summary = {"date": dt.date.today().isoformat(), "commit": common.git_commit(), "machine": common.machine(),
+    summary = {"date": dt.date.today().isoformat(), "commit": commit, "machine": common.machine(),
                "build_available": help_text is not None, "results": results}
     print("RESULT " + json.dumps(summary, ensure_ascii=False, default=float))
     if a.json:

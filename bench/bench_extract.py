@@ -105,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     a = ap.parse_args(argv)
 
+    commit = common.git_commit()  # before importing: the extractor may be edited while we run
     pinned = pin_one_cpu()
     n = common.articles_for_mb(a.mb, a.seed)
     d = common.corpus(n, a.seed)
@@ -157,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     rss_peak = common.peak_rss_mb()
 
     print()
-    print(f"graphbuild extract benchmark  {dt.date.today()}  commit {common.git_commit()}")
+    print(f"graphbuild extract benchmark  {dt.date.today()}  commit {commit}")
     print(f"  machine          {common.machine()}; {pinned}")
     print(f"  corpus           {len(texts):,} articles, {mb:,.1f} MB of text (UTF-8), seed {a.seed}, "
           f"best of {a.repeat}")
@@ -197,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         print("  NOTE: the extractor found nothing - is graphbuild/extract.py still the placeholder?")
 
     result = {
-        "date": dt.date.today().isoformat(), "commit": common.git_commit(), "machine": common.machine(),
+        "date": dt.date.today().isoformat(), "commit": commit, "machine": common.machine(),
         "articles": len(texts), "mb": round(mb, 2), "seed": a.seed, "repeat": a.repeat,
         "extract_s": round(t_ex, 3), "extract_mb_s": round(mb / t_ex, 2), "mentions": n_mentions,
         "re_s": round(t_re, 3), "re_mb_s": round(mb / t_re, 2), "re_matches": n_floor,

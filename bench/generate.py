@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 
 # --------------------------------------------------------------------------------------------------
 # Catalogues (facts from vn-document-numbering.md A.7; dates are DD/MM/YYYY)
@@ -777,13 +777,13 @@ class _Builder:
 
     def _nested(self) -> tuple[tuple[str, Callable[[], Ref]], ...]:
         def charter() -> Ref:
-            return Ref(kind="named", form="full", variant="charter", surface="Điều lệ Đảng", start=0, end=12,
+            return Ref(kind="named", form="full", variant="in_subject", surface="Điều lệ Đảng", start=0, end=12,
                        num_start=None, num_end=None, doc_type="Điều lệ", number=None, type_code=None,
                        issuer_code=None, year=None, date=None, issuer=None)
 
         def nq18() -> Ref:
             surface = "Nghị quyết số 18-NQ/TW"
-            return Ref(kind="party", form="full", variant="canonical", surface=surface, start=0,
+            return Ref(kind="party", form="full", variant="in_subject", surface=surface, start=0,
                        end=len(surface), num_start=14, num_end=len(surface), doc_type="Nghị quyết", number="18",
                        type_code="NQ", issuer_code="TW", year=2017, date="2017-10-25",
                        issuer="Ban Chấp hành Trung ương", plenum=6, term="XII")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from graphbuild import __version__
+from graphbuild.commands import build as build_cmd
 from graphbuild.commands import extract as extract_cmd
 
 
@@ -15,6 +16,7 @@ def cli() -> None:
 
 
 cli.add_command(extract_cmd.extract)
+cli.add_command(build_cmd.build)
 
 
 def main() -> None:

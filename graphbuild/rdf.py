@@ -214,14 +214,16 @@ def add_article(g: TripleTarget, article: Article) -> URIRef:
     return node
 
 
-def mention_node(article: Article, start: int, end: int) -> URIRef:
-    return iri("mention", f"{article_local(article.id)}_{start}_{end}")
+def mention_node(article: Article, start: int, end: int, nth: int = 1) -> URIRef:
+    """``mention/{article}_{start}_{end}``; a second referent of the same span ("khóa XI, XII") gets ``_2``."""
+    suffix = f"_{nth}" if nth > 1 else ""
+    return iri("mention", f"{article_local(article.id)}_{start}_{end}{suffix}")
 
 
-def add_mention(g: TripleTarget, article: Article, citation: Citation) -> URIRef:
+def add_mention(g: TripleTarget, article: Article, citation: Citation, nth: int = 1) -> URIRef:
     """A mention as a flat NIF string: offsets in code points over the article text, end exclusive."""
     m = citation.mention
-    node = mention_node(article, m.start, m.end)
+    node = mention_node(article, m.start, m.end, nth)
     g.add((node, NS_RDF.type, NS_GB.Mention))
     g.add((node, NS_NIF.referenceContext, iri("article", article_local(article.id))))
     g.add((node, NS_NIF.beginIndex, Literal(m.start, datatype=NS_XSD.nonNegativeInteger)))
@@ -236,8 +238,11 @@ def add_article_citations(g: TripleTarget, article: Article, citations: list[Cit
     """An article, its mentions, and one dct:references edge per distinct document it cites."""
     node = add_article(g, article)
     ends = {c.mention.start: c.mention.end for c in citations}
+    seen: dict[tuple[int, int], int] = {}
     for c in citations:
-        mnode = add_mention(g, article, c)
+        span = (c.mention.start, c.mention.end)
+        seen[span] = seen.get(span, 0) + 1
+        mnode = add_mention(g, article, c, seen[span])
         if c.antecedent is not None and c.antecedent in ends and c.antecedent != c.mention.start:
             g.add((mnode, NS_GB.antecedent, mention_node(article, c.antecedent, ends[c.antecedent])))
     for target in sorted({c.target for c in citations}):
@@ -364,5 +369,9 @@ def write_text(path: Path, text: str) -> None:
 def temp_dir_beside(target: Path) -> Path:
     """A fresh temporary directory on the same file system as ``target`` (so rename is atomic)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; the output should not be
+    return tmp
 

@@ -376,7 +376,7 @@ class Resolver:
             elif not m.date and len(by_id.get(m.id, ())) > 1:
                 target = self._citekey_for(m, article, sorted(by_id[m.id]))
             if target is None:
-                target = self._resolve_one(m, article)
+                target = self._resolve_one(m, article, self._list_term(m, mentions[:i], targets, mentions))
             targets[i] = target
             by_start.setdefault(m.start, target)
             if not target.startswith("citekey/"):
@@ -393,15 +393,34 @@ class Resolver:
         self.stats.citations += len(out)
         return out
 
+    def _list_term(self, m: Mention, before: list[Mention], targets: dict[int, str], mentions: list[Mention]) -> str | None:
+        """For an undated list item ("Nghị quyết số 18-NQ/TW, 19-NQ/TW"), the term of the item before it.
+
+        Items of one list share their type word and, as a rule, their period; without
+        this hint a catalogue entry of another term would capture the item.
+        """
+        if m.form != "list" or m.date:
+            return None
+        for j in range(len(before) - 1, -1, -1):
+            prev = before[j]
+            if prev.sentence != m.sentence or (prev.type_code, prev.issuer_code) != (m.type_code, m.issuer_code):
+                continue
+            rec = self.docs.get(targets.get(j, ""))
+            if rec is not None and rec.term:
+                return rec.term
+        return None
+
     def _absorb(self, rec: DocRecord, m: Mention, article: Article) -> None:
         """Merge what one mention says about its document; disagreements become conflicts."""
-        if rec.is_citekey or rec.kind == "named":
+        if rec.is_citekey:
             if m.doc_type and not rec.doc_types:
                 rec.doc_types[m.doc_type] += 1
             return
+        if rec.kind == "named":
+            return
         if m.doc_type and m.form != "list":
             rec.doc_types[m.doc_type] += 1
-        if m.date and rec.year and m.date[:4] == str(rec.year):
+        if m.date and rec.year and m.date[:4] == str(rec.year) and not rec.catalogued:
             rec.dates[m.date] += 1
         if m.issuer:
             named = self.lex.body_for_name(m.issuer)
@@ -428,14 +447,14 @@ class Resolver:
 
     # ---- one mention
 
-    def _resolve_one(self, m: Mention, article: Article) -> str:
+    def _resolve_one(self, m: Mention, article: Article, term_hint: str | None = None) -> str:
         try:
             parsed = parse_id(m.id) if m.id else {"kind": m.kind}
         except ValueError:
             parsed = {"kind": m.kind}
         kind = parsed.get("kind", m.kind)
         if kind == "party":
-            return self._resolve_party(m, parsed, article)
+            return self._resolve_party(m, parsed, article, term_hint)
         if kind == "state":
             return self._resolve_state(m, parsed, article)
         if kind == "named":
@@ -453,7 +472,7 @@ class Resolver:
             return article.province, False
         return article.province, True
 
-    def _resolve_party(self, m: Mention, p: dict, article: Article) -> str:
+    def _resolve_party(self, m: Mention, p: dict, article: Article, term_hint: str | None = None) -> str:
         number = p.get("number") or m.number or "?"
         type_code, issuer_code = p.get("type_code") or m.type_code, p.get("issuer_code") or m.issuer_code
         symbol = slug("-".join(x for x in (type_code, issuer_code) if x)) or "x"
@@ -462,7 +481,7 @@ class Resolver:
         base = f"{symbol}_{slug(province)}_{number}" if province else f"{symbol}_{number}"
         central = code_body is not None and not self.lex.bodies[code_body].scoped
         if central and issuer_code:
-            term = term_of(m.date) or m.term
+            term = term_of(m.date) or m.term or term_hint
             cands = self._catalogue_candidates(m.id, term, None if m.date else article.date)
             if len(cands) == 1:
                 local = self._catalogue_doc(cands[0])
@@ -473,7 +492,7 @@ class Resolver:
                 return self._citekey(base, m, [self._catalogue_doc(c) for c in cands])
         year = int(m.date[:4]) if m.date else None
         if not ok or year is None or not issuer_code:
-            return self._citekey(base, m, [])
+            return self._citekey(base, m, [], province)
         local = f"doc/{symbol}_{slug(province)}_{year}_{number}" if province else f"doc/{symbol}_{year}_{number}"
         rec = self._doc(local, "party")
         if rec.number is None:
@@ -498,7 +517,7 @@ class Resolver:
         base = f"{symbol}_{slug(province)}_{number}" if province else f"{symbol}_{number}"
         year = p.get("year") or m.year or (int(m.date[:4]) if m.date else None)
         if not ok or not year:
-            return self._citekey(base, m, [])
+            return self._citekey(base, m, [], province)
         local = f"doc/{symbol}_{slug(province)}_{year}_{number}" if province else f"doc/{symbol}_{year}_{number}"
         rec = self._doc(local, "state")
         if rec.number is None:
@@ -569,8 +588,9 @@ class Resolver:
         base = slug(m.id.split(":", 1)[-1]) or "x"
         return self._citekey(base, m, options)
 
-    def _citekey(self, base: str, m: Mention, candidates: list[str]) -> str:
+    def _citekey(self, base: str, m: Mention, candidates: list[str], province: str | None = None) -> str:
         rec = self._doc(f"citekey/{base}", "citekey")
+        rec.province = rec.province or province
         rec.candidates.update(candidates)
         if rec.number is None and m.kind in ("party", "state") and m.id:
             rec.number = m.id.split(":", 1)[1]

@@ -87,7 +87,8 @@ def _trim(tokens: list[str], seps: list[str]) -> tuple[list[str], list[str]]:
     for i, sep in enumerate(seps):
         nxt = tokens[i + 1]
         spaced = sep.strip() != sep
-        if (spaced and not _known_code(nxt)) or (not _known_code(nxt) and not _looks_like_code(nxt)):
+        caps = nxt.isupper() and len(nxt) >= 2
+        if (spaced and not _known_code(nxt) and not caps) or (not _known_code(nxt) and not _looks_like_code(nxt)):
             return tokens[: i + 1], seps[:i]
     return tokens, seps
 
@@ -216,7 +217,7 @@ def _plenum_number(m: re.Match[str]) -> int | None:
 
 def _is_local(folded: str, pos: int) -> bool:
     """Whether what follows a plenum/congress phrase names a local committee (not the centre)."""
-    return bool(g.LOCAL_COMMITTEE.match(folded, pos + len(folded[pos:pos + 3]) - len(folded[pos:pos + 3].lstrip(" ,"))))
+    return bool(g.LOCAL_AFTER.match(folded, pos))
 
 
 def _named(folded: str) -> list[_Ref]:
@@ -226,11 +227,16 @@ def _named(folded: str) -> list[_Ref]:
         if not plenum or plenum > 30:
             continue
         after = m.end()
+        plenums = [plenum]
+        while nxt := g.PLENUM_LIST_NEXT.match(folded, after):  # 'Nghị quyết Trung ương 4, 5, 6 khóa XII'
+            plenums.append(int(nxt.group("num")))
+            after = nxt.end()
         if _is_local(folded, after):
             continue
         terms, end = _terms_after(folded, after)
-        for term in terms or [None]:
-            refs.append(_Ref(m.start(), end, "named", doc_type="Nghị quyết", plenum=plenum, term=term))
+        for p in plenums:
+            for term in terms or [None]:
+                refs.append(_Ref(m.start(), end, "named", doc_type="Nghị quyết", plenum=p, term=term))
     for m in g.CONGRESS.finditer(folded):
         n = term_number(m.group("congress"))
         if not n or n > lexicon().max_central_term or _is_local(folded, m.end()):
@@ -327,7 +333,8 @@ def _bare_ref(start: int, end: int, word: str, num: str, year: str | None, codes
     if year:  # 'Nghị định 108/2014': a state number with its symbol left out
         return _Ref(start, end, "state", doc_type=word, number=num, year=int(year),
                     type_code=codes.get("state"), form="short")
-    return _Ref(start, end, "party", doc_type=word, number=num, form="short")
+    kind = "state" if "state" in codes and "party" not in codes else "party"
+    return _Ref(start, end, kind, doc_type=word, number=num, type_code=None, form="short")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -383,6 +390,9 @@ def _context_after(folded: str, ref: _Ref) -> None:
                 m2 = g.DATE_AFTER.match(folded, pos)
                 if m2 and _iso(m2):
                     ref.date, pos = _iso(m2), m2.end()
+    terms, tpos = _terms_after(folded, pos)
+    if len(terms) == 1 and ref.kind == "party" and ref.issuer_code == "TW":
+        ref.term, pos = terms[0], tpos  # 'của BCH Trung ương (khóa XII)': the term the number belongs to
     m = g.SUBJECT_AFTER.match(folded, pos) or g.QUOTED_TITLE.match(folded, pos)
     if m:
         subject = m.group("subject").strip().strip("“”\"").strip()
@@ -440,26 +450,30 @@ def _share_across_lists(folded: str, refs: list[_Ref]) -> None:
 
 
 def _titles(folded: str, original: str, refs: list[_Ref]) -> list[_Ref]:
-    """A named reference inside another document's title is that document's relation, not a citation.
+    """Named references in another document's title become that document's relations.
 
     'Quy định số 24-QĐ/TW về thi hành Điều lệ Đảng', 'Hướng dẫn thi hành Điều lệ Đảng':
-    the article cites the Quy định (or the unnumbered Hướng dẫn); the Charter is what
-    that document implements.  Numbered references are always kept as citations.
+    the phrase 'thi hành Điều lệ Đảng' (or a bare 'về X') is part of the document's
+    name, so the article cites the Quy định and the Charter is what the Quy định
+    implements, not a citation of its own.  'Kế hoạch ... thực hiện Nghị quyết Trung
+    ương 5' keeps the resolution as a citation and also records the relation.
+    Numbered references are always kept as citations.
     """
     kept: list[_Ref] = []
     for ref in refs:
         if ref.kind == "named":
             head = _title_head(folded, original, kept, ref.start)
             if head is not None:
-                verb, doc = head
+                verb, doc, link = head
                 if doc is not None:
                     doc.relations.append((verb, ref))
-                continue
+                if link in ("thi hành", "về", "về việc"):
+                    continue
         kept.append(ref)
     return kept
 
 
-def _title_head(folded: str, original: str, kept: list[_Ref], pos: int) -> tuple[str, _Ref | None] | None:
+def _title_head(folded: str, original: str, kept: list[_Ref], pos: int) -> tuple[str, _Ref | None, str] | None:
     """(relation, document) when the words before ``pos`` are a document's title leading up to it.
 
     The document is the nearest earlier numbered reference, or ``None`` for a capitalised
@@ -474,12 +488,14 @@ def _title_head(folded: str, original: str, kept: list[_Ref], pos: int) -> tuple
         if r.kind != "named":
             m = g.TITLE_GAP.match(folded, r.end, pos)
             if m and m.end() == pos:
-                return ("cites" if m.group("link").lower() == "về" else "implements"), r
+                link = " ".join(m.group("link").lower().split())
+                return ("cites" if link.startswith("về") else "implements"), r, link
             break
     for w in g.type_word_pattern().finditer(folded, cut, pos):
         m = g.TITLE_GAP.match(folded, w.end(), pos)
         if m and m.end() == pos and original[w.start()].isupper():
-            return "implements", None
+            link = " ".join(m.group("link").lower().split())
+            return ("cites" if link.startswith("về") else "implements"), None, link
     return None
 
 
@@ -507,7 +523,8 @@ def _assign_id(ref: _Ref) -> None:
         if ref.kind == "state" and ref.year:
             ref.id = ids.state_id(ref.number or "", ref.year, ref.type_code, None)
         else:
-            code = lexicon().word_codes.get(ref.doc_type or "", {}).get("party")
+            codes = lexicon().word_codes.get(ref.doc_type or "", {})
+            code = codes.get(ref.kind) or codes.get("party") or codes.get("state")
             ref.id = ids.bare_id(code or ref.doc_type or "?", ref.number or "")
     elif ref.kind == "party":
         ref.id = ids.party_id(ref.number or "", ref.type_code, ref.issuer_code)

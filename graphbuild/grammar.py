@@ -33,7 +33,7 @@ DAY_MONTH_YEAR = (
     r"|(?P<d2>\d{1,2})[ ]+tháng[ ]+(?P<m2>\d{1,2})[ ]+năm[ ]+(?P<y2>(?:19|20)\d\d)"
 )
 DATE_AFTER = re.compile(
-    r"[ ]*[,(]?[ ]*(?:được[ ]+)?(?:ban[ ]+hành[ ]+|ký[ ]+)?(?:vào[ ]+)?(?:ngày|ngay)[ ]*:?[ ]*(?:" + DAY_MONTH_YEAR + r")\)?",
+    S + r"[,(]?" + S + r"(?:được[ ]+)?(?:ban[ ]+hành[ ]+|ký[ ]+)?(?:vào[ ]+)?(?:ngày|ngay)[ ]*:?[ ]*(?:" + DAY_MONTH_YEAR + r")\)?",
     re.I,
 )
 DATE_ANY = re.compile(r"(?:ngày|ngay)[ ]*(?:" + DAY_MONTH_YEAR + r")", re.I)
@@ -44,7 +44,7 @@ ENACT = re.compile(
 # Words that make a named reference part of another document's title ('Hướng dẫn thi hành Điều lệ Đảng').
 TITLE_GAP = re.compile(
     r"[ ]*(?:,?[ ]*(?:ngày|ngay)[ ]*(?:" + DAY_MONTH_YEAR + r")[ ]*)?(?:[^\W\d]+[ ]+){0,7}?"
-    r"(?P<link>về[ ]+việc|về|thi[ ]+hành|thực[ ]+hiện|sửa[ ]+đổi|bổ[ ]+sung|cụ[ ]+thể[ ]+hóa)[ ]+$",
+    r"(?P<link>về[ ]+việc|về|thi[ ]+hành|thực[ ]+hiện|triển[ ]+khai|sửa[ ]+đổi|bổ[ ]+sung|cụ[ ]+thể[ ]+hóa)[ ]+$",
     re.I,
 )
 SENTENCE_BREAK = re.compile(r"[.!?;]\s|\n")
@@ -69,8 +69,8 @@ def type_word_at_end() -> re.Pattern[str]:
     lex = lexicon()
     return re.compile(
         r"(?<![\w])(?P<word>" + _alternation(set(lex.type_words)) + r")"
-        r"(?P<gap>(?:[ ]+(?!số\b|so\b)[^\W\d]+){0,3}?)(?<![ ])"
-        r"(?:" + S + r"(?:số|so)\b)?" + S + r":?" + S + r"$",
+        r"(?:(?P<gap>(?:[ ,]+(?!số\b|so\b)[^\W\d]+){1,8}?)" + S + r"(?:số|so)\b|" + S + r"(?:số|so)\b|)"
+        + S + r":?" + S + r"$",
         re.I,
     )
 
@@ -90,7 +90,7 @@ def body_pattern() -> re.Pattern[str]:
 @cache
 def issuer_after() -> re.Pattern[str]:
     """`của Bộ Chính trị`, `do Ban Bí thư ban hành` right after a reference (and its date)."""
-    return re.compile(r"[ ]*,?[ ]*(?:của|do|cua)[ ]+(?P<body>" + body_pattern().pattern + r")", re.I)
+    return re.compile(S + r",?" + S + r"(?:của|do|cua)[ ]+(?P<body>" + body_pattern().pattern + r")", re.I)
 
 
 @cache
@@ -142,9 +142,16 @@ CHARTER = re.compile(
     + TERM + r")(?![\w]))?",
     re.I,
 )
+PLENUM_LIST_NEXT = re.compile(r"[ ]*(?:,|và|;)[ ]*(?P<num>\d{1,2})(?![\d/\w])")
 LOCAL_COMMITTEE = re.compile(
     r"Đảng[ ]+bộ|Tỉnh[ ]+[uủ][ỷy]|Thành[ ]+[uủ][ỷy]|Huyện[ ]+[uủ][ỷy]|Quận[ ]+[uủ][ỷy]|Thị[ ]+[uủ][ỷy]|"
     r"HĐND|Hội[ ]+đồng|Quốc[ ]+hội|Mặt[ ]+trận|MTTQ|Đoàn|Hội[ ]+(?:Nông|Cựu|Liên|Phụ)|Công[ ]+đoàn|cấp[ ]+ủy|UBND",
+    re.I,
+)
+# What follows a plenum or congress phrase when it belongs to a local committee, not the centre.
+LOCAL_AFTER = re.compile(
+    r"[ ,]*(?:của[ ]+)?(?:(?:Ban[ ]+Chấp[ ]+hành|BCH|Ban[ ]+Thường[ ]+vụ|BTV|đại[ ]+biểu)[ ]+)?(?:"
+    + LOCAL_COMMITTEE.pattern + r")",
     re.I,
 )
 

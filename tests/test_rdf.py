@@ -1,0 +1,90 @@
+"""RDF builders: nodes returned, flat IRIs, no blank nodes, sorted deterministic writers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import rdflib
+from rdflib import BNode, Graph
+
+from graphbuild import rdf
+from graphbuild.model import Article, Mention
+from graphbuild.namespaces import ID, NS_DCT, NS_ELI, NS_GB, NS_NIF, PREFIXES, iri, local_name, slug
+from graphbuild.resolve import Resolver
+
+
+def _graph() -> tuple[Graph, Article]:
+    r = Resolver()
+    a = Article(id="a1", text="Quy định số 205-QĐ/TW", source="a1.txt", title="Tin", date="2021-12-01")
+    m = Mention("a1.txt", 0, 21, "Quy định số 205-QĐ/TW", "party", doc_type="Quy định", number="205",
+                type_code="QĐ", issuer_code="TW", id="party:205-QĐ/TW")
+    cs = r.resolve_article(a, [m])
+    g = Graph()
+    rdf.add_article_citations(g, a, cs)
+    r.finish()
+    for d in r.documents():
+        rdf.add_document(g, d)
+    for b in r.body_records():
+        rdf.add_body(g, b)
+    return g, a
+
+
+def test_builders_return_their_node():
+    g = Graph()
+    node = rdf.add_province(g, "Thái Nguyên")
+    assert node == iri("province", "thai-nguyen") and (node, None, None) in g
+
+
+def test_article_document_and_mention_are_linked():
+    g, a = _graph()
+    art = iri("article", "a1")
+    doc = iri("doc", "qd-tw_2019_205")
+    assert (art, NS_DCT.references, doc) in g
+    mention = rdf.mention_node(a, 0, 21)
+    assert (mention, NS_GB.refersTo, doc) in g and (mention, NS_NIF.referenceContext, art) in g
+    assert str(g.value(doc, NS_ELI.date_document)) == "2019-09-23"
+
+
+def test_no_blank_nodes_and_flat_local_names():
+    g, _ = _graph()
+    for s, _p, o in g:
+        assert not isinstance(s, BNode) and not isinstance(o, BNode)
+        if str(s).startswith(ID):
+            kind, local = local_name(str(s))
+            assert "/" not in local and "#" not in local, s
+
+
+def test_unsafe_article_ids_get_safe_local_names():
+    assert rdf.article_local("p123abc") == "p123abc"
+    local = rdf.article_local("https://báo.vn/tin a?b=1")
+    assert " " not in local and "/" not in local and local == rdf.article_local("https://báo.vn/tin a?b=1")
+    assert slug("Đề án ĐA") == "de-an-da"
+
+
+def test_sorted_writer_is_deterministic_and_deduplicates(tmp_path: Path):
+    g, _ = _graph()
+    lines = [rdf._nt_row(t) for t in g]
+    outs = []
+    for order, name in ((lines, "a"), (list(reversed(lines)) + lines[:3], "b")):
+        work = tmp_path / name
+        work.mkdir()
+        w = rdf.SortedNTriplesWriter(work, chunk_lines=7)  # force several chunks
+        w.extend(order)
+        w.finish(work / "g.nt")
+        outs.append((work / "g.nt").read_bytes())
+    assert outs[0] == outs[1]
+    written = outs[0].decode("utf-8").splitlines(keepends=True)
+    assert written == sorted(set(lines))
+    rdf.write_turtle(tmp_path / "a" / "g.nt", tmp_path / "g.ttl")
+    rdf.write_jsonld(tmp_path / "a" / "g.nt", tmp_path / "g.jsonld")
+    assert len(Graph().parse(tmp_path / "g.ttl")) == len(g)
+    assert len(Graph().parse(tmp_path / "g.jsonld", format="json-ld")) == len(g)
+    assert "@prefix gb:" in (tmp_path / "g.ttl").read_text(encoding="utf-8")
+
+
+def test_open_graph_binds_prefixes(tmp_path: Path):
+    g, _ = _graph()
+    path = tmp_path / "g.nt"
+    g.serialize(path, format="nt")
+    h = rdf.open_graph(path)
+    assert dict(h.namespaces())["doc"] == rdflib.URIRef(PREFIXES["doc"]) and len(h) == len(g)

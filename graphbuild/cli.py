@@ -7,6 +7,7 @@ import click
 from graphbuild import __version__
 from graphbuild.commands import build as build_cmd
 from graphbuild.commands import extract as extract_cmd
+from graphbuild.commands import cites as cites_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,6 +18,7 @@ def cli() -> None:
 
 cli.add_command(extract_cmd.extract)
 cli.add_command(build_cmd.build)
+cli.add_command(cites_cmd.cites)
 
 
 def main() -> None:

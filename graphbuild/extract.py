@@ -12,8 +12,10 @@ Steps, each a small function:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from graphbuild import grammar as g
 from graphbuild import ids
@@ -220,9 +222,12 @@ def _is_local(folded: str, pos: int) -> bool:
     return bool(g.LOCAL_AFTER.match(folded, pos))
 
 
-def _named(folded: str) -> list[_Ref]:
+def _named(folded: str, low: str, words: list[tuple[int, int, str]]) -> list[_Ref]:
+    """Plenum and congress resolutions (anchored on the type word 'Nghị quyết'), and the Charter."""
     refs: list[_Ref] = []
-    for m in g.plenum_pattern().finditer(folded):
+    starts = [w[0] for w in words if w[2] == "Nghị quyết"]
+    plenum_pat = g.plenum_pattern()
+    for m in filter(None, (plenum_pat.match(folded, st) for st in starts)):
         plenum = _plenum_number(m)
         if not plenum or plenum > 30:
             continue
@@ -237,16 +242,42 @@ def _named(folded: str) -> list[_Ref]:
         for p in plenums:
             for term in terms or [None]:
                 refs.append(_Ref(m.start(), end, "named", doc_type="Nghị quyết", plenum=p, term=term))
-    for m in g.CONGRESS.finditer(folded):
+    for m in filter(None, (g.CONGRESS.match(folded, st) for st in starts)):
         n = term_number(m.group("congress"))
         if not n or n > lexicon().max_central_term or _is_local(folded, m.end()):
             continue
         refs.append(_Ref(m.start(), m.end(), "named", doc_type="Nghị quyết", congress=ARABIC_TO_ROMAN[n]))
-    for m in g.CHARTER.finditer(folded):
+    for m in filter(None, (g.CHARTER.match(folded, st) for st in _find_all(low, ("điều lệ", "dieu le")))):
         raw = m.group("congress") or m.group("congress2")
         congress = _roman(raw) if raw else None
         refs.append(_Ref(m.start(), m.end(), "named", doc_type="Điều lệ", congress=congress))
     return refs
+
+
+def _find_all(low: str, needles: tuple[str, ...]) -> list[int]:
+    """Every offset of any of ``needles`` in ``low`` (a plain substring scan, fast)."""
+    found = []
+    for needle in needles:
+        i = low.find(needle)
+        while i != -1:
+            found.append(i)
+            i = low.find(needle, i + 1)
+    return sorted(found)
+
+
+def _type_words(folded: str, low: str) -> list[tuple[int, int, str]]:
+    """(start, end, canonical word) of every type word standing as a word, found once per text."""
+    hits = []
+    if len(low) == len(folded):
+        for m in g.type_word_lower().finditer(low):
+            a, b = m.span()
+            if (a and low[a - 1].isalnum()) or (b < len(low) and low[b].isalnum()):
+                continue
+            hits.append((a, b, _canonical_word(m.group(0))))
+    else:  # lower-casing changed the length (rare letters): the slower case-insensitive scan
+        for m in g.type_word_pattern().finditer(folded):
+            hits.append((m.start(), m.end(), _canonical_word(m.group(0))))
+    return hits
 
 
 def _fill_terms(folded: str, refs: list[_Ref]) -> None:
@@ -290,22 +321,21 @@ def _is_quantity(folded: str, pos: int) -> bool:
     return False
 
 
-def _bare(folded: str, original: str, taken: list[tuple[int, int]]) -> list[_Ref]:
+def _bare(folded: str, original: str, taken: list[tuple[int, int]], words: list[tuple[int, int, str]]) -> list[_Ref]:
     """Type word + number references that carry no code, and the numbers listed after them."""
     refs: list[_Ref] = []
     lex = lexicon()
-    for w in g.type_word_pattern().finditer(folded):
-        if not original[w.start()].isupper():
+    for w_start, w_end, word in words:
+        if not original[w_start].isupper():
             continue  # 'theo kế hoạch 3 năm': a lower-case type word is generic
-        m = g.BARE_NUMBER.match(folded, w.end())
+        m = g.BARE_NUMBER.match(folded, w_end)
         if not m or any(s <= m.start("num") < e for s, e in taken):
             continue
         num, year = m.group("num"), m.group("year")
         if _bad_bare_number(folded, m, num, year):
             continue
-        word = _canonical_word(w.group(0))
         codes = lex.word_codes.get(word, {})
-        refs.append(_bare_ref(w.start(), m.end(), word, num, year, codes))
+        refs.append(_bare_ref(w_start, m.end(), word, num, year, codes))
         pos = m.end()
         while True:  # 'Quyết định số 217, số 218': one reference per number
             nxt = g.LIST_NEXT.match(folded, pos)
@@ -349,15 +379,20 @@ def _iso(m: re.Match[str]) -> str | None:
     return f"{int(y):04d}-{month:02d}-{day:02d}"
 
 
+@cache
+def _body_index() -> dict[str, str]:
+    """Body spellings folded (no diacritics, lower case, single spaces) -> body id."""
+    index: dict[str, str] = {}
+    for spelling, bid in lexicon().body_names.items():
+        index.setdefault(" ".join(strip_marks(spelling).lower().split()), bid)
+    return index
+
+
 def _body_name(text: str) -> tuple[str, str] | None:
     """(canonical name as reported, body id) for a body named in ``text``."""
     lex = lexicon()
     key = " ".join(text.split())
-    body_id = None
-    for spelling, bid in lex.body_names.items():
-        if spelling.lower() == key.lower() or strip_marks(spelling).lower() == strip_marks(key).lower():
-            body_id = bid
-            break
+    body_id = _body_index().get(strip_marks(key).lower())
     if body_id is None:
         return None
     body = lex.bodies[body_id]
@@ -365,11 +400,14 @@ def _body_name(text: str) -> tuple[str, str] | None:
     return (f"{body.name} ({short})" if short else body.name), body_id
 
 
-def _type_word_before(folded: str, ref: _Ref) -> None:
-    """Attach the type word written before a number ('Quy định số 205-QĐ/TW')."""
-    lo = max(0, ref.start - 70)
-    words = list(g.type_word_pattern().finditer(folded, lo, ref.start))
-    m = g.type_word_at_end().match(folded, words[-1].start(), ref.start) if words else None
+def _type_word_before(folded: str, ref: _Ref, words: list[tuple[int, int, str]], starts: list[int]) -> None:
+    """Attach the type word written before a number ('Quy định số 205-QĐ/TW'): the nearest one."""
+    i = bisect.bisect_left(starts, ref.start) - 1
+    while i >= 0 and words[i][1] > ref.start:
+        i -= 1
+    if i < 0 or words[i][0] < ref.start - 70:
+        return
+    m = g.type_word_at_end().match(folded, words[i][0], ref.start)
     if m:
         ref.doc_type = _canonical_word(m.group("word"))
         ref.start = m.start()
@@ -408,12 +446,17 @@ _DATE_BEFORE = re.compile(
 )
 
 
+_VERB_ENDINGS = ("ban hành", "ra", "thông qua", "ký", "xây dựng", "phát hành", "có")
+
+
 def _context_before(folded: str, ref: _Ref, floor: int) -> None:
     """`Ngày 30-7-2021, BCH Trung ương đã ban hành Quy định số 24-QĐ/TW`: date and body before."""
     lo = max(floor, ref.start - 220)
     clause = folded[lo:ref.start]
     cut = max((m.end() for m in g.SENTENCE_BREAK.finditer(clause)), default=0)
     clause = clause[cut:]
+    if not clause.rstrip(" ").lower().endswith(_VERB_ENDINGS):
+        return
     if ref.issuer is None:
         verb = g.ENACT.search(clause)
         if verb:  # the subject of 'X (đã) ban hành <reference>': the last body named before the verb
@@ -449,7 +492,7 @@ def _share_across_lists(folded: str, refs: list[_Ref]) -> None:
             a.date = b.date
 
 
-def _titles(folded: str, original: str, refs: list[_Ref]) -> list[_Ref]:
+def _titles(folded: str, original: str, refs: list[_Ref], words: list[tuple[int, int, str]]) -> list[_Ref]:
     """Named references in another document's title become that document's relations.
 
     'Quy định số 24-QĐ/TW về thi hành Điều lệ Đảng', 'Hướng dẫn thi hành Điều lệ Đảng':
@@ -462,7 +505,7 @@ def _titles(folded: str, original: str, refs: list[_Ref]) -> list[_Ref]:
     kept: list[_Ref] = []
     for ref in refs:
         if ref.kind == "named":
-            head = _title_head(folded, original, kept, ref.start)
+            head = _title_head(folded, original, kept, ref.start, words)
             if head is not None:
                 verb, doc, link = head
                 if doc is not None:
@@ -473,7 +516,7 @@ def _titles(folded: str, original: str, refs: list[_Ref]) -> list[_Ref]:
     return kept
 
 
-def _title_head(folded: str, original: str, kept: list[_Ref], pos: int) -> tuple[str, _Ref | None, str] | None:
+def _title_head(folded: str, original: str, kept: list[_Ref], pos: int, words: list[tuple[int, int, str]]) -> tuple[str, _Ref | None, str] | None:
     """(relation, document) when the words before ``pos`` are a document's title leading up to it.
 
     The document is the nearest earlier numbered reference, or ``None`` for a capitalised
@@ -491,9 +534,11 @@ def _title_head(folded: str, original: str, kept: list[_Ref], pos: int) -> tuple
                 link = " ".join(m.group("link").lower().split())
                 return ("cites" if link.startswith("về") else "implements"), r, link
             break
-    for w in g.type_word_pattern().finditer(folded, cut, pos):
-        m = g.TITLE_GAP.match(folded, w.end(), pos)
-        if m and m.end() == pos and original[w.start()].isupper():
+    for w_start, w_end, _ in words:
+        if w_start < cut or w_end > pos:
+            continue
+        m = g.TITLE_GAP.match(folded, w_end, pos)
+        if m and m.end() == pos and original[w_start].isupper():
             link = " ".join(m.group("link").lower().split())
             return ("cites" if link.startswith("về") else "implements"), None, link
     return None
@@ -596,13 +641,16 @@ def extract(text: str, source: str = "<text>") -> list[Mention]:
     """
     folded, offsets = fold_for_matching(text)
     original_case = text if offsets is None else folded
+    low = folded.lower()
+    words = _type_words(folded, low)
+    starts = [w[0] for w in words]
     numbered = _numbered(folded)
     for ref in numbered:
-        _type_word_before(folded, ref)
+        _type_word_before(folded, ref, words, starts)
     numbered = [r for r in numbered if not r.extra.get("needs_word") or r.doc_type]
-    named = _named(folded)
+    named = _named(folded, low, words)
     taken = [(r.start, r.end) for r in numbered + named]
-    bare = _bare(folded, original_case, taken)
+    bare = _bare(folded, original_case, taken, words)
     refs = _drop_overlaps(numbered + named + bare)
     _fill_terms(folded, refs)
     floor = 0
@@ -612,7 +660,7 @@ def extract(text: str, source: str = "<text>") -> list[Mention]:
             _context_before(folded, ref, floor)
         floor = ref.ctx_end or ref.end
     _share_across_lists(folded, refs)
-    refs = _titles(folded, original_case, refs)
+    refs = _titles(folded, original_case, refs, words)
     for ref in refs:
         if ref.doc_type is None:
             ref.doc_type = _implied_doc_type(ref)

@@ -56,6 +56,38 @@ def _alternation(spellings: set[str]) -> str:
     return "|".join(re.escape(p).replace(r"\ ", "[ ]+") for p in parts)
 
 
+def trie_regex(words: set[str]) -> str:
+    """An alternation of ``words`` folded into a prefix tree, so the engine rejects most positions at once.
+
+    A flat alternation of sixty words tries each word at every position; the tree
+    tries one branch per first letter.  Spaces in a word match any run of blanks.
+    """
+    tree: dict = {}
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts, end = [], "" in node
+        for ch in sorted(k for k in node if k):
+            alts.append(("[ ]+" if ch == " " else re.escape(ch)) + emit(node[ch]))
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 and not end else "(?:" + "|".join(alts) + ")"
+        return body + ("?" if end else "")
+
+    return emit(tree)
+
+
+@cache
+def type_word_lower() -> re.Pattern[str]:
+    """Any type word in lower case (the extractor scans a lower-cased copy); boundaries checked by the caller."""
+    words = {w for w in lexicon().type_words}
+    return re.compile(trie_regex(words))
+
+
 @cache
 def type_word_pattern() -> re.Pattern[str]:
     """Any type word (with or without diacritics, any case) standing as a word."""

@@ -79,9 +79,21 @@ class Lexicon:
     ordinals: dict[str, int] = field(default_factory=dict)
     quantity_words: tuple[str, ...] = ()
     max_central_term: int = 14
+    # Memo of token -> canonical code lookups (tokens repeat endlessly across a corpus).
+    _type_cache: dict[str, str | None] = field(default_factory=dict, repr=False)
+    _issuer_cache: dict[str, str | None] = field(default_factory=dict, repr=False)
 
     def type_code(self, token: str) -> str | None:
         """Canonical type code for a token as written ('QĐI' -> 'QĐi', 'nd' -> 'NĐ'), or None."""
+        try:
+            return self._type_cache[token]
+        except KeyError:
+            pass
+        found = self._type_code(token)
+        self._type_cache[token] = found
+        return found
+
+    def _type_code(self, token: str) -> str | None:
         exact = self.code_exact.get(fold_keep_d(token))
         if exact:
             return exact
@@ -89,6 +101,15 @@ class Lexicon:
 
     def issuer_code(self, token: str) -> str | None:
         """Canonical issuer code for a known issuer token ('TTG' -> 'TTg', 'ducA' -> 'ĐUCA'), else None."""
+        try:
+            return self._issuer_cache[token]
+        except KeyError:
+            pass
+        found = self._issuer_code(token)
+        self._issuer_cache[token] = found
+        return found
+
+    def _issuer_code(self, token: str) -> str | None:
         t = fold_keep_d(token)
         hit = self.issuer_exact.get(t) or self.issuer_ascii.get(fold(token))
         if hit:
@@ -147,6 +168,7 @@ def lexicon() -> Lexicon:
     return lex
 
 
+@cache
 def issuer_system(code: str) -> str | None:
     """'party', 'state' or 'union' (mass organisations) for an issuer code; None when unknown.
 

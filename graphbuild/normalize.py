@@ -23,7 +23,6 @@ _ONE_TO_ONE = {
     "_": " ",  # word-segmented text (Nghị_định) as NLP datasets ship it
     "\r": "\n",
 }
-_TABLE = str.maketrans(_ONE_TO_ONE)
 
 
 def fold_for_matching(text: str) -> tuple[str, list[int] | None]:
@@ -33,8 +32,16 @@ def fold_for_matching(text: str) -> tuple[str, list[int] | None]:
     ``offsets[len(folded)] == len(text)``.  ``None`` means the identity map.
     """
     if unicodedata.is_normalized("NFC", text):
-        return text.translate(_TABLE), None
+        return _translate(text), None
     return _fold_nfd(text)
+
+
+def _translate(text: str) -> str:
+    """``text.translate(_TABLE)``, but only for the characters present (translate is slow on non-ASCII)."""
+    for src, dst in _ONE_TO_ONE.items():
+        if src in text:
+            text = text.replace(src, dst)
+    return text
 
 
 def _fold_nfd(text: str) -> tuple[str, list[int]]:
@@ -46,7 +53,7 @@ def _fold_nfd(text: str) -> tuple[str, list[int]]:
         j = i + 1
         while j < n and unicodedata.combining(text[j]):
             j += 1
-        composed = unicodedata.normalize("NFC", text[i:j]).translate(_TABLE)
+        composed = _translate(unicodedata.normalize("NFC", text[i:j]))
         out.append(composed)
         offsets.extend([i] * len(composed))
         i = j

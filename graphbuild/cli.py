@@ -6,8 +6,12 @@ import click
 
 from graphbuild import __version__
 from graphbuild.commands import build as build_cmd
-from graphbuild.commands import extract as extract_cmd
 from graphbuild.commands import cites as cites_cmd
+from graphbuild.commands import extract as extract_cmd
+from graphbuild.commands import refs as refs_cmd
+from graphbuild.commands import show as show_cmd
+from graphbuild.commands import sparql as sparql_cmd
+from graphbuild.commands import stats as stats_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -19,6 +23,10 @@ def cli() -> None:
 cli.add_command(extract_cmd.extract)
 cli.add_command(build_cmd.build)
 cli.add_command(cites_cmd.cites)
+cli.add_command(stats_cmd.stats)
+cli.add_command(sparql_cmd.sparql)
+cli.add_command(show_cmd.show)
+cli.add_command(refs_cmd.refs)
 
 
 def main() -> None:

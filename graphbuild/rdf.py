@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Protocol
 
 from rdflib import Literal, URIRef
-from rdflib.plugins.serializers.nt import _nt_row
 
 from graphbuild.model import Article
 from graphbuild.namespaces import (
@@ -57,11 +56,28 @@ class TripleSink:
         self.lines: list[str] = []
 
     def add(self, triple: Triple) -> None:
-        self.lines.append(_nt_row(triple))
+        s, p, o = triple
+        self.lines.append(f"<{s}> <{p}> {_nt_object(o)} .\n")
 
     def drain(self) -> list[str]:
         out, self.lines = self.lines, []
         return out
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_XSD_STRING = str(NS_XSD.string)
+
+
+def _nt_object(o: URIRef | Literal) -> str:
+    """N-Triples form of an object, without rdflib's per-term overhead (IRIs here are already safe)."""
+    if not isinstance(o, Literal):
+        return f"<{o}>"
+    value = str(o).translate(_ESCAPES)
+    if o.language:
+        return f'"{value}"@{o.language}'
+    if o.datatype and str(o.datatype) != _XSD_STRING:
+        return f'"{value}"^^<{o.datatype}>'
+    return f'"{value}"'
 
 
 _SAFE = re.compile(r"[A-Za-z0-9._-]+")

@@ -63,7 +63,10 @@ def test_unsafe_article_ids_get_safe_local_names():
 
 def test_sorted_writer_is_deterministic_and_deduplicates(tmp_path: Path):
     g, _ = _graph()
-    lines = [rdf._nt_row(t) for t in g]
+    sink = rdf.TripleSink()
+    for t in g:
+        sink.add(t)
+    lines = sink.drain()
     outs = []
     for order, name in ((lines, "a"), (list(reversed(lines)) + lines[:3], "b")):
         work = tmp_path / name

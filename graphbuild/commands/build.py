@@ -72,7 +72,7 @@ def build(inputs: tuple[str, ...], out: str, jobs: int | None, quiet: bool, stri
     if not quiet:
         click.echo(f"{result.summary()} -> {out}", err=True)
         if result.conflicts:
-            click.echo(f"graphbuild build: {len(result.conflicts)} conflict(s), see {out}/report.json", err=True)
+            click.echo(f"graphbuild build: {len(result.conflicts)} conflict(s), see {os.path.join(out, 'report.json')}", err=True)
     if result.skipped:
         click.echo(f"graphbuild build: {len(result.skipped)} input(s) skipped", err=True)
         sys.exit(1)

@@ -26,9 +26,11 @@ from pathlib import Path
 from graphbuild import rdf
 from graphbuild.graphml import ArticleSummary, Options, read_summaries, write_gexf, write_graphml
 from graphbuild.model import Article, Mention
+from graphbuild.namespaces import ID
 from graphbuild.resolve import Resolver
 
-OUTPUT_FILES = ("graph.nt", "graph.ttl", "graph.jsonld", "graph.graphml", "graph.gexf", "report.json")
+OUTPUT_FILES = ("graph.nt", "graph.ttl", "graph.jsonld", "graph.graphml", "graph.gexf", "mentions.jsonl",
+                "report.json")
 MARKER = "report.json"  # an existing --out without it is not ours, and is never replaced
 BATCH = 64  # articles per worker task batch (bounded memory whatever the corpus size)
 
@@ -172,7 +174,7 @@ def _build_into(paths: Iterable[str], tmp: Path, jobs: int, strict: bool,
     sink = rdf.TripleSink()
     digest = hashlib.sha1(b"graphbuild-0")
     summaries = work / "articles.jsonl"
-    with open(summaries, "w", encoding="utf-8") as sfh:
+    with open(summaries, "w", encoding="utf-8") as sfh, open(tmp / "mentions.jsonl", "w", encoding="utf-8") as mfh:
         for item, mentions in extracted(read_inputs(paths), jobs):
             if on_article:
                 on_article(item)
@@ -182,6 +184,7 @@ def _build_into(paths: Iterable[str], tmp: Path, jobs: int, strict: bool,
                     return result
                 continue
             citations = resolver.resolve_article(item, mentions)
+            _write_mentions(mfh, item, citations)
             rdf.add_article_citations(sink, item, citations)
             ntw.extend(sink.drain())
             refs: dict[str, int] = {}
@@ -222,6 +225,16 @@ def _build_into(paths: Iterable[str], tmp: Path, jobs: int, strict: bool,
     result.conflicts = resolver.conflicts()
     _write_report(tmp / MARKER, result, docs)
     return result
+
+
+def _write_mentions(fh, article: Article, citations) -> None:
+    """mentions.jsonl: the extract contract, one line per mention, plus the node it resolved to."""
+    for c in citations:
+        row = c.mention.to_dict()
+        row["article"] = article.id
+        row["document"] = c.target  # local name of the node under https://w3id.org/graphbuild/id/
+        row["document_iri"] = ID + c.target
+        fh.write(json.dumps(row, ensure_ascii=False, sort_keys=False) + "\n")
 
 
 def _write_report(path: Path, r: BuildResult, docs) -> None:

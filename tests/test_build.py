@@ -168,3 +168,24 @@ def test_mentions_point_into_article_text(store):
         text = Path(r["src"].value).read_text(encoding="utf-8") if Path(r["src"].value).exists() else None
         if text is not None:
             assert text[int(r["b"].value):int(r["e"].value)] == r["s"].value
+
+
+def test_mentions_jsonl_carries_the_extract_contract_and_the_resolved_node(tmp_path):
+    """mentions.jsonl: one line per mention with every extract key, the article and the document it resolved to."""
+    import json as _json
+
+    from graphbuild.build import build as run_build
+    from graphbuild.model import CONTRACT_KEYS
+
+    data = Path(__file__).resolve().parent.parent / "data"
+    out = tmp_path / "out"
+    result = run_build([str(data)], out)
+    rows = [_json.loads(line) for line in (out / "mentions.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == result.citations
+    for row in rows:
+        assert all(k in row for k in CONTRACT_KEYS)
+        assert row["document"] and row["document_iri"].endswith(row["document"])
+        text = Path(row["source"]).read_text(encoding="utf-8")
+        assert text[row["start"]:row["end"]] == row["surface"]
+    docs_205 = {r["document"] for r in rows if r["id"] == "party:205-QĐ/TW"}
+    assert len(docs_205) == 1

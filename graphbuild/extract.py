@@ -428,6 +428,11 @@ def _context_after(folded: str, ref: _Ref) -> None:
                 m2 = g.DATE_AFTER.match(folded, pos)
                 if m2 and _iso(m2):
                     ref.date, pos = _iso(m2), m2.end()
+    if ref.issuer is None and ref.kind == "party" and ref.issuer_code == "TW":
+        m = g.plenum_as_issuer().match(folded, pos)
+        if m:
+            ref.issuer, ref.extra["body_id"] = _body_name("Ban Chấp hành Trung ương Đảng") or (None, None)
+            pos = m.end()
     terms, tpos = _terms_after(folded, pos)
     if len(terms) == 1 and ref.kind == "party" and ref.issuer_code == "TW":
         ref.term, pos = terms[0], tpos  # 'của BCH Trung ương (khóa XII)': the term the number belongs to

@@ -162,6 +162,17 @@ def plenum_pattern() -> re.Pattern[str]:
     )
 
 
+@cache
+def plenum_as_issuer() -> re.Pattern[str]:
+    """', ngày 16/6/2022 Hội nghị lần thứ năm Ban Chấp hành Trung ương Đảng khóa XIII': issued by a plenum."""
+    ords = _alternation(set(lexicon().ordinals))
+    return re.compile(
+        S + r",?" + S + r"(?:của[ ]+|tại[ ]+)?Hội[ ]+nghị[ ]+(?:lần[ ]+thứ[ ]+(?:\d{1,2}|" + ords + r"|" + TERM + r")"
+        r"(?:[ ]*,?[ ]*(?:của[ ]+)?" + CENTRAL + r")|" + CENTRAL + r"[ ]*\d{1,2}(?![\d/]))",
+        re.I,
+    )
+
+
 CONGRESS = re.compile(
     r"(?<![\w])(?P<lead>Nghị[ ]+quyết|Nghi[ ]+quyet|NQ)[ ]+Đại[ ]+hội[ ]+"
     r"(?:(?:đại[ ]+biểu[ ]+)?(?:toàn[ ]+quốc[ ]+)?)?(?:Đảng(?![ ]+bộ)[ ]+)?(?:(?:đại[ ]+biểu[ ]+)?toàn[ ]+quốc[ ]+)?"

@@ -8,8 +8,16 @@ Every output is written into a temporary directory beside ``--out`` and moved in
 only when all of it is complete, so a crash or Ctrl-C never leaves half-written files:
 the previous build stays where it was.
 
-Extraction can run in worker processes (``jobs``); articles go out and come back in
-batches and in input order, so the output is byte-identical to ``jobs=1``.
+Extraction is the one step worth caching: ``out/cache/extract.sqlite`` maps a hash of each
+article's text to its mentions, under an extractor version (a hash of the extractor's code and
+data).  A rebuild re-extracts only new or changed texts; reading, resolution and writing run
+in full every time, which is what keeps a rebuild byte-identical to a build from scratch.  The
+new cache is written inside the temporary directory and swapped in with the rest, so a killed
+build never leaves a half-written cache behind.
+
+Extraction can run in worker processes (``jobs``): only cache misses go out, as (text) in small
+chunks with a bounded window, and come back as compact JSON rows, consumed in input order, so
+the output is byte-identical to ``jobs=1``.
 """
 
 from __future__ import annotations
@@ -19,8 +27,11 @@ import json
 import multiprocessing
 import os
 import shutil
+import sqlite3
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from graphbuild import rdf
@@ -32,7 +43,11 @@ from graphbuild.resolve import Resolver
 OUTPUT_FILES = ("graph.nt", "graph.ttl", "graph.jsonld", "graph.graphml", "graph.gexf", "mentions.jsonl",
                 "report.json")
 MARKER = "report.json"  # an existing --out without it is not ours, and is never replaced
-BATCH = 64  # articles per worker task batch (bounded memory whatever the corpus size)
+CHUNK = 8  # articles per worker task: small, so workers start early and the window stays even
+WINDOW = 16  # chunks per worker waiting or running: enough to keep workers busy, bounded memory
+CACHE = Path("cache") / "extract.sqlite"  # inside --out
+# What extraction depends on: a change to any of these invalidates every cached extraction.
+EXTRACTOR_MODULES = ("extract.py", "grammar.py", "lexicon.py", "normalize.py", "ids.py", "model.py")
 
 
 @dataclass
@@ -57,9 +72,12 @@ class BuildResult:
     triples: int = 0
     conflicts: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    extracted: int = 0  # articles whose text went through the extractor in this build
+    cached: int = 0  # articles whose mentions came from the previous build's cache
 
     def summary(self) -> str:
-        return (f"{self.articles} articles, {self.documents} documents, {self.bodies} bodies, "
+        return (f"{self.articles} articles ({self.extracted} extracted, {self.cached} from cache), "
+                f"{self.documents} documents, {self.bodies} bodies, "
                 f"{self.citations} citations, {self.ambiguous} ambiguous references")
 
 
@@ -88,38 +106,187 @@ def count_files(paths: Iterable[str]) -> int:
     return sum(1 for _ in iter_files(paths))
 
 
+# --------------------------------------------------------------------------- extraction cache
+
+
+@cache
+def extractor_version() -> str:
+    """A hash of the extractor's code and data files: cached mentions are valid only under the same one."""
+    pkg = Path(__file__).resolve().parent
+    h = hashlib.sha256(b"graphbuild-extract-cache-1\n")
+    files = [pkg / m for m in EXTRACTOR_MODULES] + sorted((pkg / "data").glob("*.json"))
+    for f in files:
+        h.update(f.name.encode("utf-8") + b"\0")
+        h.update(f.read_bytes() if f.exists() else b"<missing>")
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def text_key(text: str) -> str:
+    """The cache key of an article: its text only (its source is filled in on load, see Mention.to_row)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class ExtractCache:
+    """The previous build's extractions (read-only) and this build's (written fresh into the temp dir).
+
+    The new cache holds exactly the texts of this build, so deleted articles drop out of it.  It
+    is written without a journal: atomicity comes from the directory swap, not from sqlite; a
+    build that dies leaves its temp dir (and the cache in it) unused.  An unreadable old cache
+    (another version, a damaged file) is treated as empty: the worst case is a full re-extract.
+    """
+
+    def __init__(self, old: Path | None, new: Path) -> None:
+        self.old: sqlite3.Connection | None = None
+        if old is not None and old.is_file():
+            try:
+                conn = sqlite3.connect(f"file:{old}?mode=ro", uri=True)
+                row = conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+                if row and row[0] == extractor_version():
+                    self.old = conn
+                else:
+                    conn.close()
+            except sqlite3.DatabaseError:
+                self.old = None
+        new.parent.mkdir(parents=True, exist_ok=True)
+        self.new = sqlite3.connect(new)
+        self.new.executescript("""
+            PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE extract (key TEXT PRIMARY KEY, rows TEXT NOT NULL) WITHOUT ROWID;
+        """)
+        self.new.execute("BEGIN")
+
+    def get(self, key: str) -> str | None:
+        """The stored JSON rows of a text, or None (a miss, or an old cache that cannot be read)."""
+        if self.old is None:
+            return None
+        try:
+            row = self.old.execute("SELECT rows FROM extract WHERE key = ?", (key,)).fetchone()
+        except sqlite3.DatabaseError:
+            self.old.close()
+            self.old = None
+            return None
+        return row[0] if row else None
+
+    def put(self, key: str, rows: str) -> None:
+        self.new.execute("INSERT OR IGNORE INTO extract VALUES (?, ?)", (key, rows))
+
+    def commit(self) -> None:
+        """Mark the new cache complete (the version row is written last) and close it."""
+        self.new.execute("INSERT INTO meta VALUES ('version', ?)", (extractor_version(),))
+        self.new.commit()
+        self.close()
+
+    def close(self) -> None:
+        for conn in (self.old, self.new):
+            if conn is not None:
+                conn.close()
+        self.old = None
+
+
 # --------------------------------------------------------------------------- extraction
 
 
-def _extract(article: Article) -> list[Mention]:
+def _extract_rows(text: str) -> str:
+    """Mentions of one text as compact JSON rows: what workers send back and what the cache stores."""
     from graphbuild.extract import extract
 
-    return extract(article.text, article.source)
+    return json.dumps([m.to_row() for m in extract(text, "")], separators=(",", ":"))
 
 
-def extracted(items: Iterable[Article | Skipped], jobs: int) -> Iterator[tuple[Article | Skipped, list[Mention]]]:
-    """(item, mentions) in input order; extraction in ``jobs`` processes, batch by batch."""
-    if jobs <= 1:
+def _extract_chunk(texts: list[str]) -> list[str]:
+    return [_extract_rows(t) for t in texts]
+
+
+def _mentions(rows: str, source: str) -> list[Mention]:
+    """Every path (cache hit, in-process, worker) decodes the same rows: one code path, identical output."""
+    return [Mention.from_row(r, source) for r in json.loads(rows)]
+
+
+class _Chunk:
+    """Texts to extract in one worker task, and the task once submitted."""
+
+    __slots__ = ("texts", "result")
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.result = None
+
+
+def extracted(items: Iterable[Article | Skipped], jobs: int, cache: ExtractCache | None = None,
+              result: BuildResult | None = None) -> Iterator[tuple[Article | Skipped, list[Mention]]]:
+    """(item, mentions) in input order; cache hits are served here, misses extracted in ``jobs`` processes.
+
+    The pool starts only at the first miss, so a fully cached rebuild never forks.  At most
+    ``WINDOW * jobs`` chunks are pending at once, which bounds memory whatever the corpus size
+    while reading (in this process) overlaps extraction (in the workers).
+    """
+    stats = result if result is not None else BuildResult(Path("."))
+    pool = None
+    # (item, key, rows or None, chunk, index in chunk)
+    queue: deque[tuple[Article | Skipped, str, str | None, _Chunk | None, int]] = deque()
+    chunk = _Chunk()
+    limit = WINDOW * CHUNK * max(jobs, 1)
+
+    def submit(c: _Chunk) -> None:
+        nonlocal pool, chunk
+        if pool is None:
+            ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+            pool = ctx.Pool(jobs)
+        c.result = pool.apply_async(_extract_chunk, (c.texts,))
+        if c is chunk:
+            chunk = _Chunk()
+
+    def pop(block: bool) -> tuple[Article | Skipped, list[Mention]] | None:
+        item, key, rows, c, i = queue[0]
+        if rows is None and c is not None:
+            if c.result is None:
+                if not block:
+                    return None  # its chunk is still filling up
+                submit(c)
+            if not block and not c.result.ready():
+                return None
+            rows = c.result.get()[i]
+        queue.popleft()
+        if not isinstance(item, Article):
+            return item, []
+        if cache is not None and rows is not None:
+            cache.put(key, rows)
+        return item, _mentions(rows or "[]", item.source)
+
+    try:
         for item in items:
-            yield item, (_extract(item) if isinstance(item, Article) else [])
-        return
-    ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    with ctx.Pool(jobs) as pool:
-        batch: list[Article | Skipped] = []
-        for item in items:
-            batch.append(item)
-            if len(batch) >= BATCH * jobs:
-                yield from _run_batch(pool, batch)
-                batch = []
-        if batch:
-            yield from _run_batch(pool, batch)
-
-
-def _run_batch(pool, batch: list[Article | Skipped]) -> Iterator[tuple[Article | Skipped, list[Mention]]]:
-    arts = [a for a in batch if isinstance(a, Article)]
-    results = iter(pool.map(_extract, arts, chunksize=max(1, len(arts) // (pool._processes * 4) or 1)))
-    for item in batch:
-        yield item, (next(results) if isinstance(item, Article) else [])
+            if not isinstance(item, Article):
+                queue.append((item, "", "[]", None, 0))
+            else:
+                key = text_key(item.text)
+                rows = cache.get(key) if cache is not None else None
+                if rows is not None:
+                    stats.cached += 1
+                    queue.append((item, key, rows, None, 0))
+                elif jobs <= 1:
+                    stats.extracted += 1
+                    queue.append((item, key, _extract_rows(item.text), None, 0))
+                else:
+                    stats.extracted += 1
+                    chunk.texts.append(item.text)
+                    queue.append((item, key, None, chunk, len(chunk.texts) - 1))
+                    if len(chunk.texts) >= CHUNK:
+                        submit(chunk)
+            while queue:
+                out = pop(block=len(queue) > limit)
+                if out is None:
+                    break
+                yield out
+        while queue:
+            out = pop(block=True)
+            assert out is not None
+            yield out
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
 
 
 # --------------------------------------------------------------------------- writing
@@ -148,12 +315,17 @@ def _swap_into_place(tmp: Path, out: Path) -> None:
 
 def build(paths: Iterable[str], out: str | os.PathLike[str], jobs: int = 1, strict: bool = False,
           on_article: Callable[[Article | Skipped], None] | None = None, graph_options: Options | None = None,
-          store: bool = True) -> BuildResult:
-    """Build the graph of ``paths`` into ``out`` (see OUTPUT_FILES and ``out/store``)."""
+          store: bool = True, use_cache: bool = True) -> BuildResult:
+    """Build the graph of ``paths`` into ``out`` (see OUTPUT_FILES and ``out/store``).
+
+    With ``use_cache`` the extractions of the previous build in ``out`` are reused for unchanged
+    texts; without it every article is extracted again.  Either way a fresh cache is written.
+    """
     out = Path(out)
     tmp = _prepare_out(out)
+    old_cache = out / CACHE if use_cache and (out / MARKER).exists() else None
     try:
-        result = _build_into(paths, tmp, jobs, strict, on_article, graph_options or Options(), store)
+        result = _build_into(paths, tmp, jobs, strict, on_article, graph_options or Options(), store, old_cache)
         if strict and result.skipped:
             raise OutputError(f"{len(result.skipped)} input(s) skipped and --strict is set: {result.skipped[0]}")
         result.out = out
@@ -165,23 +337,38 @@ def build(paths: Iterable[str], out: str | os.PathLike[str], jobs: int = 1, stri
 
 
 def _build_into(paths: Iterable[str], tmp: Path, jobs: int, strict: bool,
-                on_article: Callable[[Article | Skipped], None] | None, gopts: Options, store: bool) -> BuildResult:
+                on_article: Callable[[Article | Skipped], None] | None, gopts: Options, store: bool,
+                old_cache: Path | None = None) -> BuildResult:
     work = tmp / ".work"
     work.mkdir()
-    resolver = Resolver()
     result = BuildResult(tmp)
+    xcache = ExtractCache(old_cache, tmp / CACHE)
+    try:
+        done = _build_graph(paths, tmp, work, jobs, strict, on_article, gopts, store, xcache, result)
+        if done:
+            xcache.commit()
+    finally:
+        xcache.close()
+    return result
+
+
+def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict: bool,
+                 on_article: Callable[[Article | Skipped], None] | None, gopts: Options, store: bool,
+                 xcache: ExtractCache, result: BuildResult) -> bool:
+    """Read, extract (through the cache), resolve and write; False when --strict stopped at a skipped input."""
+    resolver = Resolver()
     ntw = rdf.SortedNTriplesWriter(work)
     sink = rdf.TripleSink()
     digest = hashlib.sha1(b"graphbuild-0")
     summaries = work / "articles.jsonl"
     with open(summaries, "w", encoding="utf-8") as sfh, open(tmp / "mentions.jsonl", "w", encoding="utf-8") as mfh:
-        for item, mentions in extracted(read_inputs(paths), jobs):
+        for item, mentions in extracted(read_inputs(paths), jobs, xcache, result):
             if on_article:
                 on_article(item)
             if isinstance(item, Skipped):
                 result.skipped.append(item)
                 if strict:
-                    return result
+                    return False
                 continue
             citations = resolver.resolve_article(item, mentions)
             _write_mentions(mfh, item, citations)
@@ -224,7 +411,7 @@ def _build_into(paths: Iterable[str], tmp: Path, jobs: int, strict: bool,
     result.ambiguous = resolver.stats.ambiguous
     result.conflicts = resolver.conflicts()
     _write_report(tmp / MARKER, result, docs)
-    return result
+    return True
 
 
 def _write_mentions(fh, article: Article, citations) -> None:

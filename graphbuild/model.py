@@ -7,7 +7,7 @@ absent values are ``None`` so every key is always present in the JSON.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 # The extract contract: these keys, in this order, on every JSON object.
@@ -62,6 +62,38 @@ class Mention:
         out["sentence_end"] = self.sentence[1] if self.sentence else None
         out["relations"] = list(self.relations)
         return out
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Mention:
+        """The inverse of :meth:`to_dict`, so stored extract rows (mentions.jsonl, caches) load back exactly."""
+        s0, s1 = d.get("sentence_start"), d.get("sentence_end")
+        kwargs = {f: d[f] for f in _FIELDS if f in d and f not in ("sentence", "relations")}
+        return cls(**kwargs, sentence=(s0, s1) if s0 is not None and s1 is not None else None,
+                   relations=[dict(r) for r in d.get("relations") or ()])
+
+    def to_row(self) -> list[Any]:
+        """Every field but ``source``, in field order: the compact JSON-safe form for caches and worker pipes.
+
+        ``source`` is left out because it belongs to the article, not to the text: the same text
+        read from another file gives the same mentions, so a cache keyed by text can serve it.
+        """
+        row: list[Any] = [getattr(self, f) for f in _ROW_FIELDS]
+        i = _ROW_FIELDS.index("sentence")
+        row[i] = list(self.sentence) if self.sentence is not None else None
+        return row
+
+    @classmethod
+    def from_row(cls, row: list[Any], source: str) -> Mention:
+        """The inverse of :meth:`to_row` (after a JSON round trip: lists back to the tuple ``sentence``)."""
+        m = cls(source, *row)
+        if m.sentence is not None:
+            m.sentence = (m.sentence[0], m.sentence[1])
+        return m
+
+
+_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Mention))
+_ROW_FIELDS: tuple[str, ...] = _FIELDS[1:]  # source is first; to_row leaves it out
+assert _FIELDS[0] == "source"
 
 
 @dataclass

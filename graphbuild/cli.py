@@ -9,6 +9,7 @@ from graphbuild.commands import build as build_cmd
 from graphbuild.commands import cites as cites_cmd
 from graphbuild.commands import extract as extract_cmd
 from graphbuild.commands import refs as refs_cmd
+from graphbuild.commands import serve as serve_cmd
 from graphbuild.commands import show as show_cmd
 from graphbuild.commands import sparql as sparql_cmd
 from graphbuild.commands import stats as stats_cmd
@@ -27,6 +28,7 @@ cli.add_command(stats_cmd.stats)
 cli.add_command(sparql_cmd.sparql)
 cli.add_command(show_cmd.show)
 cli.add_command(refs_cmd.refs)
+cli.add_command(serve_cmd.serve)
 
 
 def main() -> None:

@@ -101,23 +101,35 @@ def execute(store: ox.Store, text: str, max_rows: int = DEFAULT_MAX_ROWS,
             raise SparqlError(f"query failed: {e}", 500) from e
         if isinstance(res, ox.QueryBoolean):
             return Result("ask", boolean=bool(res))
-        if isinstance(res, ox.QuerySolutions):
-            names = [v.value for v in res.variables]
-            out = Result("select", variables=names)
-            for sol in res:
-                if stop.is_set():
-                    break
-                if len(out.rows) >= max_rows:
-                    raise SparqlError(f"result larger than {max_rows} rows; add a LIMIT", 413)
-                out.rows.append([sol[i] for i in range(len(names))])
-            return out
-        out = Result("graph")
-        for t in res:
-            if stop.is_set():
-                break
-            if len(out.triples) >= max_rows:
-                raise SparqlError(f"result larger than {max_rows} triples; add a LIMIT", 413)
-            out.triples.append(t)
+        # pyoxigraph's iterators may only be dropped by the thread that made them: every exit of
+        # this function drops ``res`` here first (an exception traceback would carry it elsewhere).
+        error: SparqlError | None = None
+        out = Result("select" if isinstance(res, ox.QuerySolutions) else "graph")
+        try:
+            if isinstance(res, ox.QuerySolutions):
+                out.variables = [v.value for v in res.variables]
+                width = len(out.variables)
+                for sol in res:
+                    if stop.is_set():
+                        break
+                    if len(out.rows) >= max_rows:
+                        error = SparqlError(f"result larger than {max_rows} rows; add a LIMIT", 413)
+                        break
+                    out.rows.append([sol[i] for i in range(width)])
+                sol = None
+            else:
+                for t in res:
+                    if stop.is_set():
+                        break
+                    if len(out.triples) >= max_rows:
+                        error = SparqlError(f"result larger than {max_rows} triples; add a LIMIT", 413)
+                        break
+                    out.triples.append(t)
+        except (OSError, RuntimeError, ValueError) as e:
+            error = SparqlError(f"query failed: {e}", 500)
+        del res
+        if error is not None:
+            raise error
         return out
 
     if timeout is None:

@@ -45,6 +45,8 @@ OUTPUT_FILES = ("graph.nt", "graph.ttl", "graph.jsonld", "graph.graphml", "graph
 MARKER = "report.json"  # an existing --out without it is not ours, and is never replaced
 CHUNK = 8  # articles per worker task: small, so workers start early and the window stays even
 WINDOW = 16  # chunks per worker waiting or running: enough to keep workers busy, bounded memory
+READ_BATCH = 32  # articles per message from the reader process
+READ_AHEAD = 8  # reader batches in flight: bounds memory when reading runs ahead of the build
 CACHE = Path("cache") / "extract.sqlite"  # inside --out
 # What extraction depends on: a change to any of these invalidates every cached extraction.
 EXTRACTOR_MODULES = ("extract.py", "grammar.py", "lexicon.py", "normalize.py", "ids.py", "model.py")
@@ -97,6 +99,79 @@ def read_inputs(paths: Iterable[str]) -> Iterator[Article | Skipped]:
             yield item
         else:
             yield Skipped(getattr(item, "source", "?"), getattr(item, "line", None), getattr(item, "message", str(item)))
+
+
+def _reader(paths: list[str], queue) -> None:
+    """Child process body: read the inputs and put them on ``queue`` in batches, then None.
+
+    An exception is sent as itself (or as a RuntimeError with its text if it will not pickle)
+    so the parent raises it instead of waiting forever.
+    """
+    batch: list[Article | Skipped] = []
+    try:
+        for item in read_inputs(paths):
+            batch.append(item)
+            if len(batch) >= READ_BATCH:
+                queue.put(batch)
+                batch = []
+        if batch:
+            queue.put(batch)
+        queue.put(None)
+    except BaseException as e:  # noqa: BLE001 - forwarded to the parent, which re-raises it
+        try:
+            queue.put(("error", e))
+        except Exception:  # noqa: BLE001 - an exception that does not pickle
+            queue.put(("error", RuntimeError(f"{type(e).__name__}: {e}")))
+
+
+def read_ahead(paths: Iterable[str], jobs: int) -> Iterator[Article | Skipped]:
+    """``read_inputs`` in a child process when ``jobs > 1``, in the same order.
+
+    Reading (decoding, parsing, dates, provinces, de-duplication) costs about as much as
+    extraction and is sequential by nature; in its own process it overlaps both extraction (in
+    the pool) and resolution and writing (here), which is what makes ``--jobs 2`` pay off.  Stdin
+    stays in this process, and so does everything where fork is not available.
+    """
+    paths = list(paths)
+    if jobs <= 1 or "-" in paths or not hasattr(os, "fork"):
+        yield from read_inputs(paths)
+        return
+    import queue as queue_mod
+
+    ctx = multiprocessing.get_context("fork")
+    q = ctx.Queue(maxsize=READ_AHEAD)
+    proc = ctx.Process(target=_reader, args=(paths, q), daemon=True)
+    proc.start()
+    try:
+        while True:
+            try:
+                batch = q.get(timeout=1.0)
+            except queue_mod.Empty:
+                if not proc.is_alive():
+                    raise RuntimeError(f"graphbuild build: the reader process died (exit code {proc.exitcode})") from None
+                continue
+            if batch is None:
+                break
+            if isinstance(batch, tuple):
+                raise batch[1]
+            yield from batch
+    finally:
+        if proc.is_alive():
+            proc.terminate()
+        proc.join()
+
+
+def input_bytes(paths: Iterable[str]) -> int:
+    """Total size of the input files (stdin counts as 0): how the CLI picks a default ``--jobs``."""
+    from graphbuild.textio import iter_files
+
+    total = 0
+    for _name, path in iter_files(paths):
+        try:
+            total += path.stat().st_size if path is not None else 0
+        except OSError:
+            pass  # a missing input is reported by the reader, not here
+    return total
 
 
 def count_files(paths: Iterable[str]) -> int:
@@ -362,7 +437,7 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
     digest = hashlib.sha1(b"graphbuild-0")
     summaries = work / "articles.jsonl"
     with open(summaries, "w", encoding="utf-8") as sfh, open(tmp / "mentions.jsonl", "w", encoding="utf-8") as mfh:
-        for item, mentions in extracted(read_inputs(paths), jobs, xcache, result):
+        for item, mentions in extracted(read_ahead(paths, jobs), jobs, xcache, result):
             if on_article:
                 on_article(item)
             if isinstance(item, Skipped):

@@ -7,7 +7,7 @@ absent values are ``None`` so every key is always present in the JSON.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 # The extract contract: these keys, in this order, on every JSON object.
@@ -54,8 +54,9 @@ class Mention:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of the extract contract (contract keys first, then extras)."""
-        d = asdict(self)
-        out = {k: d[k] for k in CONTRACT_KEYS}
+        # getattr, not dataclasses.asdict: the contract fields are scalars, and asdict's deep copy
+        # was the single largest cost of a build's main process (2 s per 10k mentions).
+        out = {k: getattr(self, k) for k in CONTRACT_KEYS}
         out["form"] = self.form
         out["antecedent"] = self.antecedent
         out["sentence_start"] = self.sentence[0] if self.sentence else None

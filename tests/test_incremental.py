@@ -155,3 +155,23 @@ def test_cli_summary_and_no_cache(corpus, tmp_path):
     assert "5 articles (5 extracted, 0 from cache)" in forced.output
     again = CliRunner().invoke(cli, args)
     assert "(0 extracted, 5 from cache)" in again.output, "--no-cache still writes a fresh cache"
+
+
+def test_reader_process_errors_reach_the_caller(corpus, tmp_path, monkeypatch):
+    """With jobs > 1 reading runs in a child process; its failure must raise here, not hang."""
+
+    def broken(paths):
+        yield from ()
+        raise ValueError("reader broke")
+
+    monkeypatch.setattr(build_mod, "read_inputs", broken)
+    with pytest.raises(ValueError, match="reader broke"):
+        run(corpus, tmp_path / "out", jobs=2)
+    assert not (tmp_path / "out").exists()
+
+
+def test_strict_stops_with_the_reader_process(corpus, tmp_path):
+    (corpus / "000_broken.txt").write_bytes(b"\x00\x01\x02binary" * 100)
+    with pytest.raises(build_mod.OutputError):
+        run(corpus, tmp_path / "out", jobs=2, strict=True)
+    assert not (tmp_path / "out").exists()

@@ -7,18 +7,25 @@ import sys
 
 import click
 
-from graphbuild.build import OutputError, Skipped, count_files
+from graphbuild.build import OutputError, Skipped, count_files, input_bytes
 from graphbuild.build import build as run_build
 from graphbuild.graphml import Options
 
 PROGRESS_MIN_FILES = 50  # below this a run is short: no progress bar
+# Below this much input (about 600 articles) starting the reader and extraction processes and
+# pickling articles to them costs more than the parallel part saves: the default is one process.
+SMALL_INPUT_BYTES = 4_000_000
 
 
-def _default_jobs() -> int:
+def _default_jobs(inputs: tuple[str, ...]) -> int:
+    """All cores, except for small inputs (stdin counts as large: its size is unknown)."""
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    if "-" not in inputs and input_bytes(inputs) < SMALL_INPUT_BYTES:
+        return 1
+    return cores
 
 
 @click.command()
@@ -26,7 +33,8 @@ def _default_jobs() -> int:
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False),
               help="Output directory (replaced atomically when the build succeeds).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Extraction processes [default: all cores]. Output is identical for any value.")
+              help="Processes: with N > 1 reading and extraction run beside resolution and writing "
+                   "[default: all cores; 1 for inputs under 4 MB]. Output is identical for any value.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary; errors only.")
 @click.option("--strict", is_flag=True, help="Fail (exit 2, nothing written) if any input is skipped.")
 @click.option("--graph-scope", type=click.Choice(["all", "documents"]), default="all", show_default=True,
@@ -47,7 +55,7 @@ def build(inputs: tuple[str, ...], out: str, jobs: int | None, quiet: bool, stri
     Exit status: 0 on success, 1 when some inputs were skipped (the rest is built), 2 on
     failure.
     """
-    jobs = jobs or _default_jobs()
+    jobs = jobs or _default_jobs(inputs)
     err = click.get_text_stream("stderr")
     total = 0 if quiet or "-" in inputs else count_files(inputs)
     show = not quiet and total >= PROGRESS_MIN_FILES

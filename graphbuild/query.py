@@ -288,6 +288,66 @@ class Graph:
         subs = {ox.Variable(k): v for k, v in bindings.items()}
         return self.store.query(sparql, prefixes=PREFIXES, substitutions=subs or None)
 
+    def document(self, iri: str) -> Document | None:
+        """One document node, read from its own triples (no full index needed)."""
+        if self._docs is not None:
+            return self._docs.get(iri)
+        if not (iri.startswith(ID + "doc/") or iri.startswith(ID + "citekey/")):
+            return None
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError:  # not a valid IRI (spaces, '>', ...): names nothing
+            return None
+        props: dict[str, list[Any]] = {}
+        for q in self.store.quads_for_pattern(node, None, None):
+            props.setdefault(q.predicate.value, []).append(q.object)
+        if GB + "citationCount" not in props:
+            return None
+        return self._make(iri, props)
+
+    def _make(self, s: str, props: dict[str, list[Any]]) -> Document:
+        def first(p: str) -> str | None:
+            v = props.get(p)
+            return v[0].value if v else None
+
+        local = s[len(ID):]
+        d = Document(iri=s, id=local, label=first(RDFS + "label") or local,
+                     kind="citekey" if local.startswith("citekey/") else "",
+                     citations=_int(first(GB + "citationCount")) or 0)
+        d.cite_keys = sorted(v.value for v in props.get(GB + "citeKey", []))
+        d.candidates = sorted(v.value[len(ID):] for v in props.get(GB + "candidate", []))
+        d.number = first(ELI + "number")
+        d.num = _int(d.number) if d.number else None
+        d.type_code, d.issuer_code = first(GB + "typeCode"), first(GB + "issuerCode")
+        d.year, d.term = _int(first(DCT + "date")), first(GB + "term")
+        self._fill_from_keys(d)
+        return d
+
+    def candidates(self, q: Query) -> list[Document]:
+        """Documents that may match ``q``: those whose number (or citeKey number) has q's integer.
+
+        Two predicate scans (eli:number, gb:citeKey) instead of the whole index, so ``cites``
+        stays fast on a large graph; named references look their citeKeys up the same way.
+        """
+        if self._docs is not None:
+            return list(self._docs.values())
+        hits: set[str] = set()
+        if q.number is not None:
+            for quad in self.store.quads_for_pattern(None, ox.NamedNode(ELI + "number"), None):
+                if _int(quad.object.value) == q.number:
+                    hits.add(quad.subject.value)
+        for quad in self.store.quads_for_pattern(None, ox.NamedNode(GB + "citeKey"), None):
+            key = quad.object.value
+            if q.number is not None and re.match(r"(party|state|bare):", key):
+                if _int(key.split(":", 1)[1]) == q.number:
+                    hits.add(quad.subject.value)
+            elif key.startswith("named:") and (q.plenum or q.congress or q.charter):
+                hits.add(quad.subject.value)
+        if q.plenum and q.term:
+            hits.add(f"{ID}doc/plenum_{q.term.lower()}_{q.plenum}")
+        docs = (self.document(h) for h in sorted(hits))
+        return [d for d in docs if d is not None]
+
     @property
     def documents(self) -> dict[str, Document]:
         """Every document and citation key, by IRI (every DocRecord carries gb:citationCount)."""
@@ -432,13 +492,13 @@ def find_documents(graph: Graph | str | os.PathLike[str] | None, x: str) -> Matc
     """The documents X names (newest first), or none plus the nearest known documents as suggestions."""
     g = graph if isinstance(graph, Graph) else Graph(graph)
     q = parse_reference(x)
-    docs = g.documents
     found: list[Document] = []
     if q.iri is not None:
-        if q.iri in docs:
-            found = [docs[q.iri]]
+        d = g.document(q.iri)
+        found = [d] if d is not None else []
     elif q.how in ("extractor", "loose"):
-        found = [d for d in docs.values() if _matches(d, q)]
+        found = [d for d in g.candidates(q) if _matches(d, q)]
+    docs = g.documents if not found else {}
     if not found and q.iri is None:
         fx, tx = fold(x), fold_text(x)
         for d in docs.values():
@@ -579,13 +639,17 @@ def find_article(graph: Graph, x: str) -> list[str]:
     """Article IRIs for an article id, IRI, ``article:local`` or source path (several when a file holds many)."""
     x = x.strip().strip("<>")
     if x.startswith(ID + "article/"):
-        return [x] if any(True for _ in graph.store.quads_for_pattern(ox.NamedNode(x), None, None)) else []
+        try:
+            node = ox.NamedNode(x)
+        except ValueError:
+            return []
+        return [x] if any(True for _ in graph.store.quads_for_pattern(node, None, None)) else []
     if x.startswith("article:"):
         x = x.split(":", 1)[1]
     hits: list[str] = []
     for pred, value in ((DCT + "identifier", ox.Literal(x)), (DCT + "source", ox.Literal(x))):
         hits += [q.subject.value for q in graph.store.quads_for_pattern(None, ox.NamedNode(pred), value)]
-    if not hits:
+    if not hits and re.fullmatch(r"[A-Za-z0-9._-]+", x):
         iri = ID + "article/" + x
         if any(True for _ in graph.store.quads_for_pattern(ox.NamedNode(iri), None, None)):
             hits.append(iri)

@@ -195,3 +195,17 @@ def test_graph_nt_without_store(graph_dir, tmp_path) -> None:
     (tmp_path / "g").mkdir()
     shutil.copy(graph_dir / "graph.nt", tmp_path / "g" / "graph.nt")
     assert [d.id for d in find_documents(Graph(tmp_path / "g"), "205-QD/TW").documents] == [QD205]
+
+
+@pytest.mark.parametrize("x", ["https://w3id.org/graphbuild/id/article/x> } ; DROP ALL #", "a b\n} ;", '"; DROP'])
+def test_hostile_article_input(graph, x: str) -> None:
+    assert query.refs(graph, x) == []
+
+
+def test_fast_candidates_agree_with_full_index(graph_dir) -> None:
+    fast, full = Graph(graph_dir), Graph(graph_dir)
+    full.documents  # noqa: B018 - load the whole index: find_documents then scans it all
+    for x in ("205-QĐ/TW", "Quy định 205", "01-HD/TW", "Nghị quyết Trung ương 6 khóa XII", "Điều lệ Đảng",
+              "Nghị định 108/2014/NĐ-CP", "hd 38 btctw", "Chỉ thị 35"):
+        assert [d.to_dict() for d in find_documents(fast, x).documents] == \
+            [d.to_dict() for d in find_documents(full, x).documents], x

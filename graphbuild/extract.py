@@ -283,18 +283,24 @@ def _type_words(folded: str, low: str) -> list[tuple[int, int, str]]:
 def _fill_terms(folded: str, refs: list[_Ref]) -> None:
     """A plenum resolution with no term takes the nearest central term stated before it."""
     lex = lexicon()
-    for ref in refs:
-        if ref.kind != "named" or ref.plenum is None or ref.term:
-            continue
-        best = None
-        for m in g.TERM_ANY.finditer(folded, 0, ref.start):
+    todo = sorted((r for r in refs if r.kind == "named" and r.plenum is not None and not r.term),
+                  key=lambda r: r.start)
+    if not todo:
+        return
+    # One pass over the terms stated before the last such reference (rescanning the text from 0
+    # for each reference was quadratic).  No term match can straddle a reference's start: that
+    # start follows a non-word character and a term ends in a word character.
+    terms = g.TERM_ANY.finditer(folded, 0, todo[-1].start)
+    best = None
+    m = next(terms, None)
+    for ref in todo:
+        while m is not None and m.end() <= ref.start:
             n = term_number(m.group("term"))
-            if not n or n > lex.max_central_term:
-                continue
             before = folded[max(0, m.start() - 40):m.start()]
-            if g.LOCAL_COMMITTEE.search(before) and not re.search(r"Trung[ ]+ương|TW|T\.Ư", before, re.I):
-                continue
-            best = ARABIC_TO_ROMAN[n]
+            if n and n <= lex.max_central_term and not (
+                    g.LOCAL_COMMITTEE.search(before) and not re.search(r"Trung[ ]+ương|TW|T\.Ư", before, re.I)):
+                best = ARABIC_TO_ROMAN[n]
+            m = next(terms, None)
         ref.term = best
 
 
@@ -539,8 +545,13 @@ def _title_head(folded: str, original: str, kept: list[_Ref], pos: int, words: l
                 link = " ".join(m.group("link").lower().split())
                 return ("cites" if link.startswith("về") else "implements"), r, link
             break
-    for w_start, w_end, _ in words:
-        if w_start < cut or w_end > pos:
+    # Only the type words between the cut and pos (words is in text order): looping over every
+    # type word of the text for every named reference was quadratic.
+    for i in range(bisect.bisect_left(words, (cut,)), len(words)):
+        w_start, w_end, _ = words[i]
+        if w_start >= pos:
+            break
+        if w_end > pos:
             continue
         m = g.TITLE_GAP.match(folded, w_end, pos)
         if m and m.end() == pos and original[w_start].isupper():
@@ -596,19 +607,31 @@ def _same_document(short: _Ref, full: _Ref) -> bool:
     return full.type_code in codes.values()
 
 
+_LINK_LOOKBACK = 64  # same-numbered earlier references a short form is compared with, nearest first
+
+
 def _link_short_forms(refs: list[_Ref]) -> None:
     """'Chỉ thị 35' after 'Chỉ thị số 35-CT/TW' is that document: nearest earlier full reference."""
-    for i, ref in enumerate(refs):
-        if ref.form != "short" and not (ref.form == "list" and ref.type_code is None):
+    # Earlier non-short references by number (only the same number can match), nearest last:
+    # comparing every short form with every earlier reference was quadratic on long texts.
+    by_number: dict[str, list[_Ref]] = {}
+    for ref in refs:
+        if ref.number is None:
             continue
-        for prev in reversed(refs[:i]):
-            if _same_document(ref, prev):
+        earlier = by_number.setdefault(ids.canonical_number(ref.number), [])
+        if ref.form == "short" or (ref.form == "list" and ref.type_code is None):
+            for j in range(len(earlier) - 1, max(-1, len(earlier) - 1 - _LINK_LOOKBACK), -1):
+                prev = earlier[j]
+                if not _same_document(ref, prev):
+                    continue
                 ref.antecedent = prev
                 ref.kind, ref.type_code, ref.issuer_code = prev.kind, prev.type_code, prev.issuer_code
                 ref.year, ref.id = prev.year, prev.id
                 ref.date = ref.date or prev.date
                 ref.issuer = ref.issuer or prev.issuer
                 break
+        if ref.form != "short":  # a short form is never an antecedent (see _same_document)
+            earlier.append(ref)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -629,10 +652,31 @@ def _drop_overlaps(refs: list[_Ref]) -> list[_Ref]:
     return kept
 
 
-def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    lo = max(text.rfind("\n", 0, start), text.rfind(". ", 0, start) + 1, text.rfind("; ", 0, start) + 1)
+class _Breaks:
+    """Where the sentence breaks of one text are, found once: ``rfind``/``find`` per mention rescanned
+    whole lines, which made a long line dense with references quadratic."""
+
+    def __init__(self, text: str) -> None:
+        self.at = {sub: [m.start() for m in re.finditer(re.escape(sub), text)] for sub in ("\n", ". ", "; ")}
+
+    def rfind(self, sub: str, start: int) -> int:
+        """``text.rfind(sub, 0, start)``."""
+        pos = self.at[sub]
+        i = bisect.bisect_right(pos, start - len(sub)) - 1
+        return pos[i] if i >= 0 else -1
+
+    def find(self, sub: str, end: int) -> int:
+        """``text.find(sub, end)``."""
+        pos = self.at[sub]
+        i = bisect.bisect_left(pos, end)
+        return pos[i] if i < len(pos) else -1
+
+
+def _sentence(text: str, start: int, end: int, breaks: _Breaks | None = None) -> tuple[int, int]:
+    b = breaks or _Breaks(text)
+    lo = max(b.rfind("\n", start), b.rfind(". ", start) + 1, b.rfind("; ", start) + 1)
     lo = lo + 1 if lo >= 0 and text[lo:lo + 1] in ("\n", " ") else max(lo, 0)
-    hi_candidates = [i for i in (text.find("\n", end), text.find(". ", end)) if i != -1]
+    hi_candidates = [i for i in (b.find("\n", end), b.find(". ", end)) if i != -1]
     hi = min(hi_candidates) + 1 if hi_candidates else len(text)
     if hi <= len(text) and text[hi - 1:hi] == "\n":
         hi -= 1
@@ -674,10 +718,12 @@ def extract(text: str, source: str = "<text>") -> list[Mention]:
             ref.issuer_code = "TU"  # 'TƯ' written for a provincial committee
         _assign_id(ref)
     _link_short_forms(refs)
-    return [_to_mention(text, offsets, source, r) for r in refs]
+    breaks = _Breaks(text) if refs else None
+    return [_to_mention(text, offsets, source, r, breaks) for r in refs]
 
 
-def _to_mention(text: str, offsets: list[int] | None, source: str, r: _Ref) -> Mention:
+def _to_mention(text: str, offsets: list[int] | None, source: str, r: _Ref,
+                breaks: _Breaks | None = None) -> Mention:
     start, end = to_original(offsets, r.start, r.end)
     relations = []
     for verb, target in r.relations:
@@ -690,5 +736,5 @@ def _to_mention(text: str, offsets: list[int] | None, source: str, r: _Ref) -> M
         number=r.number, type_code=r.type_code, issuer_code=r.issuer_code, year=r.year, date=r.date,
         issuer=r.issuer, plenum=r.plenum, congress=r.congress, term=r.term, subject=r.subject, id=r.id,
         form=r.form, antecedent=to_original(offsets, r.antecedent.start, r.antecedent.end)[0] if r.antecedent else None,
-        sentence=_sentence(text, start, end), relations=relations,
+        sentence=_sentence(text, start, end, breaks), relations=relations,
     )

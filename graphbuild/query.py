@@ -76,6 +76,7 @@ class Query:
     charter: bool = False
     cite_key: str | None = None
     iri: str | None = None
+    complete: bool = False  # loose parse: every token understood (a plain full number)
 
 
 @dataclass
@@ -207,6 +208,7 @@ def parse_loose(text: str) -> Query | None:
                 codes = lex.word_codes.get(word, {})
                 q.type_code = codes.get("party") or codes.get("state")
                 used[i:i + n] = [True] * n
+    unknown = 0
     for i, w in enumerate(words):
         if used[i]:
             continue
@@ -217,6 +219,28 @@ def parse_loose(text: str) -> Query | None:
             q.issuer_code = ic
         elif tc and q.type_code is None:
             q.type_code = tc
+        elif tc and tc == q.type_code:
+            pass  # the code of the type word already read ('Quy định 205-QĐ/TW')
+        elif w.lower() != "so":
+            unknown += 1
+    q.complete = unknown == 0 and len(rest) == 1 and len(nums) <= 2
+    return q
+
+
+def _plain_full_number(x: str) -> Query | None:
+    """'Quy định 205-QĐ/TW', '205-QD/TW', 'Nghị định 108/2014/NĐ-CP': the common shape, parsed without the extractor.
+
+    Why: the extractor compiles its whole grammar on first use (≈0.3 s per process), which
+    is most of what ``graphbuild cites`` costs.  Only a number with a known type code and a
+    known issuer code, every other word a known type word, takes this path;
+    ``tests/test_query.py`` checks it agrees with the extractor.  Anything else goes to the extractor.
+    """
+    if len(x) > 80:
+        return None
+    q = parse_loose(x)
+    if q is None or not q.complete or not (q.type_code and q.issuer_code) or not re.search(r"\d[-/]", x):
+        return None
+    q.how = "extractor-equivalent"
     return q
 
 
@@ -238,6 +262,9 @@ def parse_reference(text: str) -> Query:
             return _from_id(Query(text, "extractor"), x)
         except (ValueError, KeyError):
             pass
+    fast = _plain_full_number(x)
+    if fast is not None:
+        return fast
     from graphbuild.extract import extract
 
     mentions = [m for m in extract(x) if m.id]
@@ -331,6 +358,9 @@ class Graph:
         """
         if self._docs is not None:
             return list(self._docs.values())
+        exact = self._exact_candidates(q)
+        if exact:
+            return exact
         hits: set[str] = set()
         if q.number is not None:
             for quad in self.store.quads_for_pattern(None, ox.NamedNode(ELI + "number"), None):
@@ -345,6 +375,32 @@ class Graph:
                 hits.add(quad.subject.value)
         if q.plenum and q.term:
             hits.add(f"{ID}doc/plenum_{q.term.lower()}_{q.plenum}")
+        docs = (self.document(h) for h in sorted(hits))
+        return [d for d in docs if d is not None]
+
+    def _exact_candidates(self, q: Query) -> list[Document]:
+        """Documents whose citeKey or eli:number is exactly one spelling of a full number (index lookups).
+
+        A full number (type and issuer codes known) is looked up as the extractor's id
+        (gb:citeKey, which every cited document carries) and as eli:number written with 1-3
+        digits; every document with citing articles has the citeKey, so for ``cites`` this is
+        complete.  Empty when X is not a full number: the caller then scans.
+        """
+        if q.number is None or not (q.type_code and q.issuer_code) or q.plenum or q.congress:
+            return []
+        from graphbuild import ids
+
+        keys = {ids.party_id(str(q.number), q.type_code, q.issuer_code),
+                ids.state_id(str(q.number), q.year, q.type_code, q.issuer_code)}
+        numbers = set()
+        for n in {str(q.number), f"{q.number:02d}", f"{q.number:03d}"}:
+            numbers.add(f"{n}-{q.type_code}/{q.issuer_code}")
+            numbers.add(f"{n}/{q.year}/{q.type_code}-{q.issuer_code}" if q.year else f"{n}/{q.type_code}-{q.issuer_code}")
+        hits: set[str] = set()
+        for pred, values in ((GB + "citeKey", keys), (ELI + "number", numbers)):
+            p = ox.NamedNode(pred)
+            for v in values:
+                hits.update(quad.subject.value for quad in self.store.quads_for_pattern(None, p, ox.Literal(v)))
         docs = (self.document(h) for h in sorted(hits))
         return [d for d in docs if d is not None]
 
@@ -496,7 +552,7 @@ def find_documents(graph: Graph | str | os.PathLike[str] | None, x: str) -> Matc
     if q.iri is not None:
         d = g.document(q.iri)
         found = [d] if d is not None else []
-    elif q.how in ("extractor", "loose"):
+    elif q.how in ("extractor", "loose", "extractor-equivalent"):
         found = [d for d in g.candidates(q) if _matches(d, q)]
     docs = g.documents if not found else {}
     if not found and q.iri is None:

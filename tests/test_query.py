@@ -138,7 +138,8 @@ def test_parse_loose(x: str, parts: tuple) -> None:
 
 
 def test_parse_reference_kinds() -> None:
-    assert parse_reference("Quy định 205-QĐ/TW").how == "extractor"
+    assert parse_reference("Quy định 205-QĐ/TW").how == "extractor-equivalent"
+    assert parse_reference("Quy định 205-QĐ/TW của Bộ Chính trị").how == "extractor"
     assert parse_reference("qd 205 tw").how == "loose"
     assert parse_reference("https://example.org/x").how == "iri"
     assert parse_reference("hello").how == "text"
@@ -209,3 +210,27 @@ def test_fast_candidates_agree_with_full_index(graph_dir) -> None:
               "Nghị định 108/2014/NĐ-CP", "hd 38 btctw", "Chỉ thị 35"):
         assert [d.to_dict() for d in find_documents(fast, x).documents] == \
             [d.to_dict() for d in find_documents(full, x).documents], x
+
+
+@pytest.mark.parametrize("x", [
+    "Quy định 205-QĐ/TW", "205-QĐ/TW", "205-QD/TW", "205/QĐ-TW", "Quy định số 205-QĐ/TW", "Hướng dẫn 01-HD/TW",
+    "Nghị định 108/2014/NĐ-CP", "Nghị quyết 02/2018/NQ-HĐND", "Đề án 06-ĐA/TU", "Thông tư 19/2019/TT-BTC",
+    "Quyết định 439/QĐ-TTg", "Chỉ thị 05-CT/TU", "Kết luận 21-KL/TW", "108/2014/ND-CP",
+])
+def test_plain_numbers_skip_the_extractor_with_the_same_answer(x: str) -> None:
+    """The fast path for plain full numbers must read them exactly as the extractor does."""
+    from graphbuild.extract import extract
+
+    fast = query._plain_full_number(x)
+    (m,) = extract(x)
+    if fast is None:  # allowed (the extractor then runs), but the most common shapes must be fast
+        assert x not in ("Quy định 205-QĐ/TW", "205-QĐ/TW", "205-QD/TW", "Nghị định 108/2014/NĐ-CP")
+        return
+    assert (fast.number, fast.type_code, fast.issuer_code, fast.year) == (
+        int(m.number), m.type_code, m.issuer_code, m.year if m.kind == "state" else None)
+
+
+@pytest.mark.parametrize("x", ["Quy định 205-QĐ/TW của Bộ Chính trị", "Quy định 205-CT/TW", "qd 205 tw",
+                               "Nghị quyết Trung ương 6 khóa XII", "Nghị quyết 22/2018/QH14", "Quy định 205"])
+def test_anything_else_goes_to_the_extractor(x: str) -> None:
+    assert query._plain_full_number(x) is None

@@ -496,6 +496,9 @@ def _write_mentions(fh, article: Article, citations) -> None:
         row["article"] = article.id
         row["document"] = c.target  # local name of the node under https://w3id.org/graphbuild/id/
         row["document_iri"] = ID + c.target
+        s0, s1 = row.get("sentence_start"), row.get("sentence_end")
+        # The sentence text itself, so `cites` can show context even where the source is gone.
+        row["sentence"] = article.text[s0:s1] if s0 is not None and s1 is not None else None
         fh.write(json.dumps(row, ensure_ascii=False, sort_keys=False) + "\n")
 
 

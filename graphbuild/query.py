@@ -20,6 +20,7 @@ User input never enters a SPARQL string: documents and articles are passed to qu
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import re
 import unicodedata
@@ -299,6 +300,7 @@ class Graph:
         self.store = store if store is not None else open_store(graph_dir)
         self._docs: dict[str, Document] | None = None
         self._text_cache: dict[str, dict[str, str]] = {}
+        self._sentences: dict[tuple[str, int, int], tuple[int, str]] | None = None
 
     # objects of one predicate over every subject, as {subject: [values]}
     def _scan(self, predicate: str) -> dict[str, list[Any]]:
@@ -497,6 +499,29 @@ class Graph:
             self._text_cache[source] = texts
         return self._text_cache[source].get(article_id)
 
+    def stored_sentence(self, article_id: str, start: int | None, end: int | None, surface: str) -> str | None:
+        """The marked sentence from the build's mentions.jsonl, for sources that cannot be re-read."""
+        if start is None or end is None:
+            return None
+        if self._sentences is None:
+            self._sentences = {}
+            path = self.dir / "mentions.jsonl"
+            if path.is_file():
+                with open(path, encoding="utf-8") as fh:
+                    for line in fh:
+                        row = json.loads(line)
+                        if row.get("sentence") is not None and row.get("sentence_start") is not None:
+                            key = (row["article"], row["start"], row["end"])
+                            self._sentences[key] = (row["sentence_start"], row["sentence"])
+        hit = self._sentences.get((article_id, start, end))
+        if hit is None:
+            return None
+        s0, sent = hit
+        a, b = start - s0, end - s0
+        if not (0 <= a <= b <= len(sent)) or sent[a:b] != surface:
+            return None
+        return sentence_around(sent, a, b)
+
 
 def sentence_around(text: str, start: int, end: int, width: int = 240) -> str:
     """The sentence holding text[start:end] with the reference marked »…«, trimmed to ``width`` each side.
@@ -650,7 +675,8 @@ def citing_articles(graph: Graph, doc: Document, context: bool = True) -> list[C
         if text is not None and c.start is not None and c.end is not None and text[c.start:c.end] == c.surface:
             c.sentence = sentence_around(text, c.start, c.end)
         else:
-            c.sentence = f"»{c.surface}«"
+            c.sentence = (graph.stored_sentence(c.article, c.start, c.end, c.surface) if context else None) \
+                or f"»{c.surface}«"
     out.sort(key=lambda c: (c.date or "", c.title or "", c.article), reverse=True)
     out.sort(key=lambda c: c.date is None)  # undated last, stable
     return out

@@ -7,9 +7,8 @@ import sys
 
 import click
 
-from graphbuild.build import OutputError, Skipped, count_files, input_bytes
-from graphbuild.build import build as run_build
-from graphbuild.graphml import Options
+# graphbuild.build (and rdflib behind it) is imported inside the command: every other
+# `graphbuild` command loads this module at start-up and must not pay for it.
 
 PROGRESS_MIN_FILES = 50  # below this a run is short: no progress bar
 # Below this much input (about 600 articles) starting the reader and extraction processes and
@@ -23,6 +22,8 @@ def _default_jobs(inputs: tuple[str, ...]) -> int:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:
         cores = os.cpu_count() or 1
+    from graphbuild.build import input_bytes
+
     if "-" not in inputs and input_bytes(inputs) < SMALL_INPUT_BYTES:
         return 1
     return cores
@@ -55,6 +56,10 @@ def build(inputs: tuple[str, ...], out: str, jobs: int | None, quiet: bool, stri
     Exit status: 0 on success, 1 when some inputs were skipped (the rest is built), 2 on
     failure.
     """
+    from graphbuild.build import OutputError, Skipped, count_files
+    from graphbuild.build import build as run_build
+    from graphbuild.graphml import Options
+
     jobs = jobs or _default_jobs(inputs)
     err = click.get_text_stream("stderr")
     total = 0 if quiet or "-" in inputs else count_files(inputs)

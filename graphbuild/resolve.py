@@ -18,16 +18,16 @@ article), so a corpus can stream through it.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from graphbuild.ids import CHARTER_ID, parse_id
+from graphbuild.lexicon import Body, load_json
+from graphbuild.lexicon import lexicon as core_lexicon
 from graphbuild.model import Article, Mention
 from graphbuild.namespaces import slug
 
@@ -44,27 +44,14 @@ def roman_to_int(term: str) -> int:
     return total
 
 
-def _load(name: str) -> Any:
-    with open(DATA / name, encoding="utf-8") as fh:
-        return json.load(fh)
+_load = load_json  # the data files are read through the core lexicon's loader
 
 
 # --------------------------------------------------------------------------- lexicon
 
 
-@dataclass(frozen=True)
-class BodyInfo:
-    """One entry of bodies.json (a generic body: Tỉnh ủy, not Tỉnh ủy Thái Nguyên)."""
-
-    id: str
-    name: str
-    short: str | None
-    aliases: tuple[str, ...]
-    codes: tuple[str, ...]
-    parent: str | None
-    level: str
-    system: str
-    scoped: bool
+# One entry of bodies.json (a generic body: Tỉnh ủy, not Tỉnh ủy Thái Nguyên): the core lexicon's Body.
+BodyInfo = Body
 
 
 @dataclass(frozen=True)
@@ -137,12 +124,7 @@ class Lexicon:
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     """Load and index bodies.json, doc_types.json and catalogue.json once per process."""
-    raw = _load("bodies.json")["bodies"]
-    bodies = {
-        b["id"]: BodyInfo(b["id"], b["name"], b.get("short"), tuple(b.get("aliases", [])), tuple(b.get("codes", [])),
-                          b.get("parent"), b.get("level", "central"), b.get("system", "party"), bool(b.get("scoped")))
-        for b in raw
-    }
+    bodies = dict(core_lexicon().bodies)
     by_name: dict[str, str] = {}
     by_code: dict[str, str] = {}
     for b in bodies.values():

@@ -41,9 +41,10 @@ def _fold_number(n: str | None) -> str | None:
     return None if n is None else ids.canonical_number(n)
 
 
-def _bare_code(m: Mention) -> str:
-    code = lexicon().word_codes.get(m.doc_type or "", {}).get("party")
-    return code or m.doc_type or "?"
+def _bare_codes(m: Mention) -> set[str]:
+    """What a bare id may carry for ``m``: a code of its type word (party or state), or the word itself."""
+    codes = lexicon().word_codes.get(m.doc_type or "", {})
+    return set(codes.values()) | {m.doc_type or "?"}
 
 
 def check_mentions(text: str, mentions: list[Mention]) -> None:
@@ -82,7 +83,7 @@ def check_id(m: Mention) -> None:
     assert _fold_number(parsed["number"]) == _fold_number(m.number), (m.id, m.number)
     if kind == "bare":
         assert m.type_code is None and m.issuer_code is None, (m.id, m)
-        assert parsed["type"] == _bare_code(m), (m.id, m.doc_type)
+        assert parsed["type"] in _bare_codes(m), (m.id, m.doc_type)
     elif kind == "party":
         assert m.kind == "party", (m.id, m.kind)
         assert parsed["type_code"] == m.type_code, (m.id, m.type_code)

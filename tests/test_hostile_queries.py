@@ -233,3 +233,26 @@ def test_load_loopback(served: Served) -> None:
     assert figures["requests"] == 400, figures
     assert figures["errors"] == 0, figures
     assert served.proc.poll() is None, "the endpoint died under load"
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads CPU time from /proc")
+@pytest.mark.xfail(reason="sparql.execute: after the 503 the query keeps running in its worker thread "
+                          "(Oxigraph cannot be interrupted mid-solution), so a few heavy queries pin every "
+                          "core for good (tests/README.md)", strict=False)
+def test_timed_out_query_stops_using_cpu(graph: Path) -> None:
+    s = Served(graph, "--timeout", "1")
+    try:
+        heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+        assert http(s.url, query=heavy, timeout=30)[0] == 503
+        time.sleep(0.5)
+        c0 = _cpu_seconds(s.proc.pid)
+        time.sleep(3)
+        used = _cpu_seconds(s.proc.pid) - c0
+        assert used < 0.5, f"serve used {used:.1f} CPU s in the 3 s after answering 503"
+    finally:
+        s.stop()

@@ -115,7 +115,11 @@ def killed(kill_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         time.sleep(full * frac)
         finished = proc.poll() is not None
-        os.kill(proc.pid, signal.SIGKILL)  # the main process only, as `kill -9 PID` would
+        if not finished:  # a build that already ended (and was reaped by poll) has no pid left to kill
+            try:
+                os.kill(proc.pid, signal.SIGKILL)  # the main process only, as `kill -9 PID` would
+            except ProcessLookupError:
+                finished = True
         proc.wait()
         time.sleep(0.5)
         orphans = session_pids(proc.pid)

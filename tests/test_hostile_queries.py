@@ -177,8 +177,16 @@ def test_endpoint_bounds_query_time(served: Served) -> None:
 
 
 def test_endpoint_huge_query_text(served: Served) -> None:
-    code, _ = http(served.url, data=("SELECT * WHERE { " + "?s ?p ?o . " * 200_000 + "}").encode(),
-                   headers={"Content-Type": "application/sparql-query"}, timeout=60)
+    """A 2.4 MB query is refused: with a status, or (when the server answers 413 before the client
+    has finished sending) by the connection closing under the sender."""
+    try:
+        code, _ = http(served.url, data=("SELECT * WHERE { " + "?s ?p ?o . " * 200_000 + "}").encode(),
+                       headers={"Content-Type": "application/sparql-query"}, timeout=60)
+    except urllib.error.URLError as e:
+        assert isinstance(e.reason, (BrokenPipeError, ConnectionResetError)), e
+        return
+    except (BrokenPipeError, ConnectionResetError):
+        return
     assert code in (400, 413, 503), code
 
 

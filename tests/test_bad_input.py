@@ -11,7 +11,6 @@ that its text was decoded correctly and extracted, not merely counted.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -22,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from _helpers import folder_digest as tree_digest
+from _helpers import to_cp1258
 from click.testing import CliRunner
 
 from graphbuild.cli import cli
@@ -58,19 +59,6 @@ def to_vni(text: str) -> bytes:
     for seq, ch in LEGACY["vni"].items():
         inverse.setdefault(ch, seq)
     return "".join(inverse.get(ch, ch) for ch in unicodedata.normalize("NFC", text)).encode("latin-1")
-
-
-def to_cp1258(text: str) -> bytes:
-    tones = set("\u0300\u0301\u0303\u0309\u0323")
-    out = bytearray()
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            d = unicodedata.normalize("NFD", ch)
-            base = unicodedata.normalize("NFC", "".join(c for c in d if c not in tones))
-            out += base.encode("cp1258") + "".join(c for c in d if c in tones).encode("cp1258")
-    return bytes(out)
 
 
 # --- the corpus ------------------------------------------------------------------------------
@@ -183,14 +171,6 @@ def mention_numbers(out: Path) -> dict[str, set[str]]:
             row = json.loads(line)
             found.setdefault(row["source"], set()).add(str(row["number"]))
     return found
-
-
-def tree_digest(folder: Path) -> str:
-    h = hashlib.sha256()
-    for p in sorted(folder.rglob("*")):
-        if p.is_file():
-            h.update(str(p.relative_to(folder)).encode() + b"\0" + p.read_bytes())
-    return h.hexdigest()
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ read-only service on loopback.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -27,6 +26,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from _helpers import folder_digest as digest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -37,14 +37,6 @@ HOSTILE = [
     "a\nb\rc", "\x00", "%22%7D", "' OR 1=1 --", "205-QĐ/TW\" . ?s ?p ?o . FILTER(\"", "x" * 10_000,
     ("} ; DROP ALL ; " * 700)[:10_000], "Quy định số 205-QĐ/TW" + "\"}" * 5000,
 ]
-
-
-def digest(folder: Path) -> str:
-    h = hashlib.sha256()
-    for p in sorted(folder.rglob("*")):
-        if p.is_file():
-            h.update(str(p.relative_to(folder)).encode() + b"\0" + p.read_bytes())
-    return h.hexdigest()
 
 
 @pytest.fixture(scope="module")

@@ -9,24 +9,11 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from _helpers import to_cp1258
 
 from graphbuild.textio import InputError, decode, detect_encoding, iter_files, read_text
 
 VI = "Cộng hòa xã hội chủ nghĩa Việt Nam. Tỉnh ủy Thái Nguyên quán triệt Quy định số 205-QĐ/TW của Bộ Chính trị."
-TONES = set("\u0300\u0301\u0303\u0309\u0323")
-
-
-def to_cp1258(text: str) -> bytes:
-    """Encode like Windows tools do: precomposed base letter + a combining tone byte."""
-    out = bytearray()
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            d = unicodedata.normalize("NFD", ch)
-            base = unicodedata.normalize("NFC", "".join(c for c in d if c not in TONES))
-            out += base.encode("cp1258") + "".join(c for c in d if c in TONES).encode("cp1258")
-    return bytes(out)
 
 
 def write(tmp_path: Path, name: str, data: bytes) -> Path:

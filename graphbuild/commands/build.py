@@ -7,6 +7,8 @@ import sys
 
 import click
 
+from graphbuild.commands._engine import engine_options
+
 # graphbuild.build (and rdflib behind it) is imported inside the command: every other
 # `graphbuild` command loads this module at start-up and must not pay for it.
 
@@ -45,6 +47,7 @@ def _default_jobs(inputs: tuple[str, ...]) -> int:
 @click.option("--no-store", is_flag=True, help="Skip the Oxigraph store (out/store/).")
 @click.option("--no-cache", is_flag=True,
               help="Re-extract every article instead of reusing the previous build's out/cache/.")
+@engine_options
 def build(inputs: tuple[str, ...], out: str, jobs: int | None, quiet: bool, strict: bool, graph_scope: str,
           since: str | None, until: str | None, no_store: bool, no_cache: bool) -> None:
     """Build the knowledge graph of INPUT files and folders ('-' = stdin) into --out.

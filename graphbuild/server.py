@@ -21,6 +21,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+from graphbuild.query_workers import Reply, WorkerPool
 from graphbuild.sparql import (
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT,
@@ -69,17 +70,39 @@ def negotiate(accept: str | None, kind: str) -> str | None:
 
 
 class Endpoint(ThreadingHTTPServer):
-    """The HTTP server: one read-only store shared by all request threads."""
+    """The HTTP server: queries go to worker processes, or (``workers=0``) run in the request threads.
+
+    With ``workers=0`` one read-only store is shared by all request threads and a query over
+    the time limit gets its 503 but runs on in its thread (fine in a notebook, not on a
+    service); with workers it is killed (see :mod:`graphbuild.query_workers`).
+    """
 
     daemon_threads = True
 
     def __init__(self, address: tuple[str, int], graph_dir: str | os.PathLike[str], timeout: float = DEFAULT_TIMEOUT,
-                 max_rows: int = DEFAULT_MAX_ROWS, quiet: bool = False) -> None:
-        self.store = open_store(graph_dir)
+                 max_rows: int = DEFAULT_MAX_ROWS, quiet: bool = False, workers: int = 0) -> None:
+        self.store = open_store(graph_dir)  # also checks --graph before anything listens
         self.query_timeout = timeout
         self.max_rows = max_rows
         self.quiet = quiet
-        super().__init__(address, Handler)
+        self.pool: WorkerPool | None = None
+        if workers > 0:
+            self.store = None  # the workers open their own
+            self.pool = WorkerPool(graph_dir, workers, max_rows=max_rows, timeout=timeout)
+        try:
+            super().__init__(address, Handler)
+        except BaseException:
+            self.close_pool()
+            raise
+
+    def close_pool(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.close_pool()
 
     @property
     def url(self) -> str:
@@ -117,7 +140,8 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _error(self, status: int, message: str) -> None:
-        self._send(status, (message.rstrip() + "\n").encode("utf-8"), "text/plain; charset=utf-8")
+        reply = _text_reply(status, message)
+        self._send(reply.status, reply.body, reply.content_type)
 
     # ------------------------------------------------------------------ methods
 
@@ -179,25 +203,46 @@ class Handler(BaseHTTPRequestHandler):
     # ------------------------------------------------------------------ the query
 
     def _answer(self, text: str) -> None:
-        try:
-            result = execute(self.server.store, text, max_rows=self.server.max_rows, timeout=self.server.query_timeout)
-        except SparqlError as e:
-            self._error(e.status, str(e))
-            return
-        fmt = negotiate(self.headers.get("Accept"), result.kind)
-        if fmt is None:
-            offered = GRAPH_TYPES if result.kind == "graph" else RESULT_TYPES
-            self._error(406, "acceptable types: " + ", ".join(offered.values()))
-            return
-        body = serialize(result, fmt)
-        ctype = _CONTENT_TYPE[fmt] + ("; charset=utf-8" if fmt != "xml" else "")
-        self._send(200, body, ctype)
+        accept = self.headers.get("Accept")
+        if self.server.pool is not None:
+            reply = self.server.pool.answer(text, accept)
+        else:
+            reply = respond(self.server.store, text, accept, max_rows=self.server.max_rows,
+                            timeout=self.server.query_timeout)
+        self._send(reply.status, reply.body, reply.content_type)
+
+
+def respond(store, text: str, accept: str | None, max_rows: int = DEFAULT_MAX_ROWS,
+            timeout: float | None = DEFAULT_TIMEOUT) -> Reply:
+    """The whole HTTP answer to one query: run it, pick the format from ``accept``, serialize.
+
+    A function of its own so the request thread and a query worker process answer alike.
+    """
+    try:
+        result = execute(store, text, max_rows=max_rows, timeout=timeout)
+    except SparqlError as e:
+        return _text_reply(e.status, str(e))
+    fmt = negotiate(accept, result.kind)
+    if fmt is None:
+        offered = GRAPH_TYPES if result.kind == "graph" else RESULT_TYPES
+        return _text_reply(406, "acceptable types: " + ", ".join(offered.values()))
+    ctype = _CONTENT_TYPE[fmt] + ("; charset=utf-8" if fmt != "xml" else "")
+    return Reply(200, serialize(result, fmt), ctype)
+
+
+def _text_reply(status: int, message: str) -> Reply:
+    return Reply(status, (message.rstrip() + "\n").encode("utf-8"), "text/plain; charset=utf-8")
 
 
 def make_server(graph_dir: str | os.PathLike[str], host: str = "127.0.0.1", port: int = 7878,
-                timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS, quiet: bool = False) -> Endpoint:
-    """A bound endpoint (port 0 = any free port; read ``.url``); call ``serve_forever()`` to run it."""
-    return Endpoint((host, port), graph_dir, timeout=timeout, max_rows=max_rows, quiet=quiet)
+                timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS, quiet: bool = False,
+                workers: int = 0) -> Endpoint:
+    """A bound endpoint (port 0 = any free port; read ``.url``); call ``serve_forever()`` to run it.
+
+    ``workers`` > 0 runs queries in that many killable worker processes (what ``graphbuild
+    serve`` does); 0 runs them in the request threads.
+    """
+    return Endpoint((host, port), graph_dir, timeout=timeout, max_rows=max_rows, quiet=quiet, workers=workers)
 
 
 def serve_in_thread(server: Endpoint) -> threading.Thread:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from graphbuild import grammar as g
 from graphbuild import ids
@@ -105,12 +105,40 @@ def _fuse_split(token: str) -> tuple[str, str] | None:
     return None
 
 
+# (kind, type code, issuer code, raw issuer, end offset in the symbol, keeps the year, needs a type word)
+_Shape = tuple[str, str | None, str | None, str, int, bool, bool]
+_SHAPES: dict[tuple[str, bool, str], _Shape | None] = {}
+_SHAPES_MAX = 200_000  # the memo is cleared when it grows past this (bounded memory on hostile input)
+
+
 def _classify(m: re.Match[str]) -> _Ref | None:
-    """Turn a number + symbol match into a party or state reference, or reject it."""
+    """Turn a number + symbol match into a party or state reference, or reject it.
+
+    What a match is depends only on its separator, whether it has a year, and its symbol
+    ('-', False, 'NQ/TW'), never on the number: symbols repeat endlessly across a corpus, so
+    the analysis is done once per distinct shape and memoised.
+    """
+    year = m.group("year")
+    key = (m.group("sep0").strip(), year is not None, m.group("codes"))
+    try:
+        shape = _SHAPES[key]
+    except KeyError:
+        if len(_SHAPES) >= _SHAPES_MAX:
+            _SHAPES.clear()
+        shape = _SHAPES[key] = _classify_shape(*key)
+    if shape is None:
+        return None
+    kind, type_code, issuer, raw, rel_end, keeps_year, needs_word = shape
+    return _Ref(m.start(), m.start("codes") + rel_end, kind, number=m.group("num"), type_code=type_code,
+                issuer_code=issuer, year=int(year) if keeps_year and year is not None else None,
+                raw_issuer=raw, extra={"needs_word": True} if needs_word else {})
+
+
+def _classify_shape(sep0: str, has_year: bool, codes: str) -> _Shape | None:
+    """The analysis behind :func:`_classify` for one shape; offsets are relative to the symbol's start."""
     lex = lexicon()
-    tokens, seps = _trim(*_split_symbol(m.group("codes")))
-    sep0 = m.group("sep0").strip()
-    year = int(m.group("year")) if m.group("year") else None
+    all_tokens = _split_symbol(codes)[0]
+    tokens, seps = _trim(*_split_symbol(codes))
     type_code = lex.type_code(tokens[0])
     if type_code is None and len(tokens) >= 1:
         fused = _fuse_split(tokens[0])
@@ -118,17 +146,16 @@ def _classify(m: re.Match[str]) -> _Ref | None:
             tokens = [fused[0], fused[1], *tokens[1:]]
             seps = ["-", *seps]
             type_code = lex.type_code(fused[0])
-    end = m.start("codes") + len(m.group("codes"))
-    if len(tokens) < len(_split_symbol(m.group("codes"))[0]):
-        end = _symbol_end(m, tokens)
+    end = len(codes)
+    if len(tokens) < len(all_tokens):
+        end = _symbol_end(codes, tokens)
     if type_code is not None:
         if lex.codes[type_code].copy:
             return None
         issuer_tokens = tokens[1:]
         if not issuer_tokens:
-            if sep0 == "-" and lex.codes[type_code].in_party and not year:
-                return _Ref(m.start(), end, "party", number=m.group("num"), type_code=type_code,
-                            extra={"needs_word": True})
+            if sep0 == "-" and lex.codes[type_code].in_party and not has_year:
+                return ("party", type_code, None, "", end, False, True)
             return None
         if sep0 == "" and (not seps or seps[0].strip() != "/"):
             return None  # '84 QĐ/TWĐTN' needs its slash; '2 Quy định' is no number
@@ -138,14 +165,11 @@ def _classify(m: re.Match[str]) -> _Ref | None:
         party_shape = sep0 in ("-", "") and (not seps or seps[0].strip() == "/")
         if system == "party" or (system == "union" and party_shape) or (system is None and party_shape):
             # A Party number written state-style keeps its Party identity; the year is not part of it.
-            return _Ref(m.start(), end, "party", number=m.group("num"), type_code=type_code,
-                        issuer_code=issuer, raw_issuer=raw)
+            return ("party", type_code, issuer, raw, end, False, False)
         tc = lex.codes[type_code]
         if not tc.in_state and tc.in_party and sep0 == "-":
-            return _Ref(m.start(), end, "party", number=m.group("num"), type_code=type_code,
-                        issuer_code=issuer, raw_issuer=raw)
-        return _Ref(m.start(), end, "state", number=m.group("num"), type_code=type_code,
-                    issuer_code=issuer, year=year, raw_issuer=raw)
+            return ("party", type_code, issuer, raw, end, False, False)
+        return ("state", type_code, issuer, raw, end, True, False)
     # No type code: laws (22/2018/QH14), letters (19046/BTC-TCHQ), old numbers (61-CP, 299/TTg).
     first = lex.issuer_code(tokens[0])
     if sep0 == "":
@@ -154,23 +178,21 @@ def _classify(m: re.Match[str]) -> _Ref | None:
         if not _looks_like_code(tokens[0]) or len(tokens) < 2 or sep0 != "/":
             return None
         issuer = "-".join(_canonical_issuer(t) for t in tokens)
-        return _Ref(m.start(), end, "state", number=m.group("num"), issuer_code=issuer, year=year,
-                    extra={"needs_word": True})
+        return ("state", None, issuer, "", end, True, True)
     if issuer_system(first) == "party":
         return None
     issuer = "-".join(_canonical_issuer(t) for t in tokens)
-    return _Ref(m.start(), end, "state", number=m.group("num"), issuer_code=issuer, year=year)
+    return ("state", None, issuer, "", end, True, False)
 
 
-def _symbol_end(m: re.Match[str], kept: list[str]) -> int:
-    """End offset of the first ``len(kept)`` tokens of a symbol match."""
-    codes = m.group("codes")
+def _symbol_end(codes: str, kept: list[str]) -> int:
+    """End offset in ``codes`` of its first ``len(kept)`` tokens."""
     pos = 0
     for i, tok in enumerate(kept):
         pos = codes.index(tok, pos) + len(tok)
         if i == len(kept) - 1:
             break
-    return m.start("codes") + pos
+    return pos
 
 
 def _numbered(folded: str) -> list[_Ref]:
@@ -222,10 +244,26 @@ def _is_local(folded: str, pos: int) -> bool:
     return bool(g.LOCAL_AFTER.match(folded, pos))
 
 
-def _named(folded: str, low: str, words: list[tuple[int, int, str]]) -> list[_Ref]:
+def _leads(folded: str, caps: list[tuple[int, int, str]]) -> list[int]:
+    """Where the type word 'Nghị quyết' (or 'NQ') stands as a word: capitalised ones from ``caps``,
+    lower-case ones ('theo nghị quyết Trung ương 4') by substring search, which is far cheaper
+    than a pattern over the whole text."""
+    starts = {w[0] for w in caps if w[2] == "Nghị quyết"}
+    n = len(folded)
+    for needle in g.LEAD_NEEDLES:
+        i = folded.find(needle)
+        while i != -1:
+            m = g.LEAD_LOWER.match(folded, i)
+            if m and not (i and folded[i - 1].isalnum()) and not (m.end() < n and folded[m.end()].isalnum()):
+                starts.add(i)
+            i = folded.find(needle, i + 1)
+    return sorted(starts)
+
+
+def _named(folded: str, caps: list[tuple[int, int, str]]) -> list[_Ref]:
     """Plenum and congress resolutions (anchored on the type word 'Nghị quyết'), and the Charter."""
     refs: list[_Ref] = []
-    starts = [w[0] for w in words if w[2] == "Nghị quyết"]
+    starts = _leads(folded, caps)
     plenum_pat = g.plenum_pattern()
     for m in filter(None, (plenum_pat.match(folded, st) for st in starts)):
         plenum = _plenum_number(m)
@@ -247,36 +285,38 @@ def _named(folded: str, low: str, words: list[tuple[int, int, str]]) -> list[_Re
         if not n or n > lexicon().max_central_term or _is_local(folded, m.end()):
             continue
         refs.append(_Ref(m.start(), m.end(), "named", doc_type="Nghị quyết", congress=ARABIC_TO_ROMAN[n]))
-    for m in filter(None, (g.CHARTER.match(folded, st) for st in _find_all(low, ("điều lệ", "dieu le")))):
+    charters = [i - 1 for i in _find_all(folded, g.CHARTER_NEEDLES) if i]
+    for m in filter(None, (g.CHARTER.match(folded, st) for st in charters)):
         raw = m.group("congress") or m.group("congress2")
         congress = _roman(raw) if raw else None
         refs.append(_Ref(m.start(), m.end(), "named", doc_type="Điều lệ", congress=congress))
     return refs
 
 
-def _find_all(low: str, needles: tuple[str, ...]) -> list[int]:
-    """Every offset of any of ``needles`` in ``low`` (a plain substring scan, fast)."""
+def _find_all(text: str, needles: tuple[str, ...]) -> list[int]:
+    """Every offset of any of ``needles`` in ``text`` (a plain substring scan, fast)."""
     found = []
     for needle in needles:
-        i = low.find(needle)
+        i = text.find(needle)
         while i != -1:
             found.append(i)
-            i = low.find(needle, i + 1)
+            i = text.find(needle, i + 1)
     return sorted(found)
 
 
-def _type_words(folded: str, low: str) -> list[tuple[int, int, str]]:
-    """(start, end, canonical word) of every type word standing as a word, found once per text."""
+def _capital_words(folded: str) -> list[tuple[int, int, str]]:
+    """(start, end, canonical word) of every capitalised type word standing as a word, in text order.
+
+    Bare references and titles open only with a capitalised type word; lower-case ones are
+    looked for where they matter (:func:`_type_word_before`, :func:`_leads`).
+    """
     hits = []
-    if len(low) == len(folded):
-        for m in g.type_word_lower().finditer(low):
-            a, b = m.span()
-            if (a and low[a - 1].isalnum()) or (b < len(low) and low[b].isalnum()):
-                continue
-            hits.append((a, b, _canonical_word(m.group(0))))
-    else:  # lower-casing changed the length (rare letters): the slower case-insensitive scan
-        for m in g.type_word_pattern().finditer(folded):
-            hits.append((m.start(), m.end(), _canonical_word(m.group(0))))
+    n = len(folded)
+    for m in g.type_word_capital().finditer(folded):
+        a, b = m.span()
+        if (a and folded[a - 1].isalnum()) or (b < n and folded[b].isalnum()):
+            continue
+        hits.append((a, b, _canonical_word(m.group(0))))
     return hits
 
 
@@ -308,6 +348,7 @@ def _fill_terms(folded: str, refs: list[_Ref]) -> None:
 # 4. bare references (type word + number, no code) and lists
 
 
+@lru_cache(maxsize=4096)
 def _canonical_word(word: str) -> str:
     lex = lexicon()
     key = " ".join(word.split()).lower()
@@ -327,11 +368,11 @@ def _is_quantity(folded: str, pos: int) -> bool:
     return False
 
 
-def _bare(folded: str, original: str, taken: list[tuple[int, int]], words: list[tuple[int, int, str]]) -> list[_Ref]:
+def _bare(folded: str, original: str, taken: list[tuple[int, int]], caps: list[tuple[int, int, str]]) -> list[_Ref]:
     """Type word + number references that carry no code, and the numbers listed after them."""
     refs: list[_Ref] = []
     lex = lexicon()
-    for w_start, w_end, word in words:
+    for w_start, w_end, word in caps:
         if not original[w_start].isupper():
             continue  # 'theo kế hoạch 3 năm': a lower-case type word is generic
         m = g.BARE_NUMBER.match(folded, w_end)
@@ -406,14 +447,33 @@ def _body_name(text: str) -> tuple[str, str] | None:
     return (f"{body.name} ({short})" if short else body.name), body_id
 
 
-def _type_word_before(folded: str, ref: _Ref, words: list[tuple[int, int, str]], starts: list[int]) -> None:
-    """Attach the type word written before a number ('Quy định số 205-QĐ/TW'): the nearest one."""
-    i = bisect.bisect_left(starts, ref.start) - 1
-    while i >= 0 and words[i][1] > ref.start:
-        i -= 1
-    if i < 0 or words[i][0] < ref.start - 70:
+_WORD_REACH = 70  # a type word more than this before a number is not its type word
+_WORD_MARGIN = 64  # the local scan starts this much further back, so its matches line up with a whole-text scan
+
+
+def _type_word_before(folded: str, ref: _Ref) -> None:
+    """Attach the type word written before a number ('Quy định số 205-QĐ/TW'): the nearest one.
+
+    Looked for in a window before the number only (in any case: 'theo quyết định số ...'),
+    not by scanning the whole text for type words, most of which are prose.
+    """
+    lo = max(0, ref.start - _WORD_REACH - _WORD_MARGIN)
+    window = folded[lo:ref.start]
+    low = window.lower()
+    n = len(folded)
+    last = -1
+    if len(low) == len(window):
+        for m in g.type_word_lower().finditer(low):
+            a, b = m.start() + lo, m.end() + lo
+            if not ((a and folded[a - 1].isalnum()) or (b < n and folded[b].isalnum())):
+                last = a
+    else:  # lower-casing changed the length (rare letters): the slower case-insensitive scan
+        for m in g.type_word_pattern().finditer(folded, lo, ref.start):
+            if not (m.end() < n and folded[m.end()].isalnum()):
+                last = m.start()
+    if last < 0 or last < ref.start - _WORD_REACH:
         return
-    m = g.type_word_at_end().match(folded, words[i][0], ref.start)
+    m = g.type_word_at_end().match(folded, last, ref.start)
     if m:
         ref.doc_type = _canonical_word(m.group("word"))
         ref.start = m.start()
@@ -503,7 +563,7 @@ def _share_across_lists(folded: str, refs: list[_Ref]) -> None:
             a.date = b.date
 
 
-def _titles(folded: str, original: str, refs: list[_Ref], words: list[tuple[int, int, str]]) -> list[_Ref]:
+def _titles(folded: str, original: str, refs: list[_Ref], caps: list[tuple[int, int, str]]) -> list[_Ref]:
     """Named references in another document's title become that document's relations.
 
     'Quy định số 24-QĐ/TW về thi hành Điều lệ Đảng', 'Hướng dẫn thi hành Điều lệ Đảng':
@@ -516,7 +576,7 @@ def _titles(folded: str, original: str, refs: list[_Ref], words: list[tuple[int,
     kept: list[_Ref] = []
     for ref in refs:
         if ref.kind == "named":
-            head = _title_head(folded, original, kept, ref.start, words)
+            head = _title_head(folded, original, kept, ref.start, caps)
             if head is not None:
                 verb, doc, link = head
                 if doc is not None:
@@ -527,7 +587,8 @@ def _titles(folded: str, original: str, refs: list[_Ref], words: list[tuple[int,
     return kept
 
 
-def _title_head(folded: str, original: str, kept: list[_Ref], pos: int, words: list[tuple[int, int, str]]) -> tuple[str, _Ref | None, str] | None:
+def _title_head(folded: str, original: str, kept: list[_Ref], pos: int,
+                caps: list[tuple[int, int, str]]) -> tuple[str, _Ref | None, str] | None:
     """(relation, document) when the words before ``pos`` are a document's title leading up to it.
 
     The document is the nearest earlier numbered reference, or ``None`` for a capitalised
@@ -545,10 +606,10 @@ def _title_head(folded: str, original: str, kept: list[_Ref], pos: int, words: l
                 link = " ".join(m.group("link").lower().split())
                 return ("cites" if link.startswith("về") else "implements"), r, link
             break
-    # Only the type words between the cut and pos (words is in text order): looping over every
-    # type word of the text for every named reference was quadratic.
-    for i in range(bisect.bisect_left(words, (cut,)), len(words)):
-        w_start, w_end, _ = words[i]
+    # Only the capitalised type words between the cut and pos (caps is in text order): looping
+    # over every type word of the text for every named reference was quadratic.
+    for i in range(bisect.bisect_left(caps, (cut,)), len(caps)):
+        w_start, w_end, _ = caps[i]
         if w_start >= pos:
             break
         if w_end > pos:
@@ -690,16 +751,14 @@ def extract(text: str, source: str = "<text>") -> list[Mention]:
     """
     folded, offsets = fold_for_matching(text)
     original_case = text if offsets is None else folded
-    low = folded.lower()
-    words = _type_words(folded, low)
-    starts = [w[0] for w in words]
+    caps = _capital_words(folded)
     numbered = _numbered(folded)
     for ref in numbered:
-        _type_word_before(folded, ref, words, starts)
+        _type_word_before(folded, ref)
     numbered = [r for r in numbered if not r.extra.get("needs_word") or r.doc_type]
-    named = _named(folded, low, words)
+    named = _named(folded, caps)
     taken = [(r.start, r.end) for r in numbered + named]
-    bare = _bare(folded, original_case, taken, words)
+    bare = _bare(folded, original_case, taken, caps)
     refs = _drop_overlaps(numbered + named + bare)
     _fill_terms(folded, refs)
     floor = 0
@@ -709,7 +768,7 @@ def extract(text: str, source: str = "<text>") -> list[Mention]:
             _context_before(folded, ref, floor)
         floor = ref.ctx_end or ref.end
     _share_across_lists(folded, refs)
-    refs = _titles(folded, original_case, refs, words)
+    refs = _titles(folded, original_case, refs, caps)
     for ref in refs:
         if ref.doc_type is None:
             ref.doc_type = _implied_doc_type(ref)

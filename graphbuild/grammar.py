@@ -92,6 +92,32 @@ def type_word_lower() -> re.Pattern[str]:
 
 
 @cache
+def type_word_capital() -> re.Pattern[str]:
+    """Any type word whose first letter is a capital (the rest in any case); boundaries checked by the caller.
+
+    Why a separate scan: only a capitalised type word can open a bare reference or a title
+    ('Kế hoạch 64', 'Hướng dẫn thi hành ...'), and capitals are a few per cent of the text, so
+    a pattern whose first character must be one skips almost every position.  Lower-case type
+    words only matter right before a number or as the lead of a plenum resolution; the extractor
+    looks for those locally.
+    """
+    by_initial: dict[str, set[str]] = {}
+    for w in lexicon().type_words:
+        by_initial.setdefault(w[0].upper(), set()).add(w[1:])
+    return re.compile("(?:" + "|".join(
+        re.escape(initial) + "(?i:" + trie_regex(rests) + ")" for initial, rests in sorted(by_initial.items())
+    ) + ")")
+
+
+# The lead of a plenum or congress resolution written in lower case ('theo nghị quyết Trung ương 4').
+LEAD_LOWER = re.compile(r"(?i:nghị[ ]+quyết|nghi[ ]+quyet|nq)")
+LEAD_NEEDLES = ("nghị", "nghi ", "nq")
+# 'Điều lệ' (the Party Charter) in the casings it is written in, less its first letter (Đ or đ, which
+# CHARTER matches): plain substring searches, far cheaper than lower-casing the whole text.
+CHARTER_NEEDLES = ("iều lệ", "IỀU LỆ", "iều Lệ")
+
+
+@cache
 def type_word_pattern() -> re.Pattern[str]:
     """Any type word (with or without diacritics, any case) standing as a word."""
     lex = lexicon()

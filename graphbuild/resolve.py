@@ -14,6 +14,26 @@ kept on the document as conflicts and counted, not dropped.
 
 Memory: the resolver keeps one compact record per *document* and per *body* (not per
 article), so a corpus can stream through it.
+
+Order-free merging (so Spark, or any split of the corpus, gives the one-machine graph):
+
+* Where a mention resolves depends only on its article and the lexicon.  The one hint that
+  used to read earlier articles' records, the term an undated list item borrows from the
+  item before it, now reads the term as this article's own mentions give it.
+* A :class:`DocRecord` holds evidence, not decisions: counters (citations, dates, type
+  words), sets (cite keys, candidates, stored conflicts), and "first" values held with the
+  :data:`Order` (article key, mention index) they were seen at, the smallest winning: the
+  fields of the creating mention (a catalogue entry before any mention), a citation key's
+  first province, number and type word, and per named issuer the first and last time it was
+  named.  :meth:`DocRecord.merge` and :meth:`Resolver.merge` are commutative and associative.
+* What the graph shows is derived when read: the issuer kept is the one fixed at creation,
+  else the first named issuer that fits the number's series; "issuer X (kept Y)" and
+  "outside the number's series" are worded exactly as reading the mentions in input order
+  would word them.  Output is the same as the former first-wins code, with two deliberate
+  exceptions met only when one document is both catalogued and created from a mention
+  first: the catalogue's fields win whole (before, a mention-made issuer could survive), and
+  mention dates are never weighed against a catalogued date (before, dates read before the
+  catalogue entry was first used gave "date X (kept Y)" conflicts, later ones did not).
 """
 
 from __future__ import annotations
@@ -22,7 +42,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from graphbuild.ids import CHARTER_ID, parse_id
@@ -89,6 +109,15 @@ class Lexicon:
     congresses: dict[str, dict]
     type_words: dict[str, str]  # type code (and system) -> word
 
+    @cached_property
+    def bare(self) -> dict[tuple[str | None, str | None], list[CatalogueEntry]]:
+        """Catalogue entries by (type code, number), in catalogue order: bare numbers ("Chỉ thị 05") look up here."""
+        index: dict[tuple[str | None, str | None], list[CatalogueEntry]] = {}
+        for key, entries in self.catalogue.items():
+            p = parse_id(key)
+            index.setdefault((p.get("type_code"), p.get("number")), []).extend(entries)
+        return index
+
     def body_for_name(self, name: str | None) -> str | None:
         """Body id for an issuer name as the extractor gives it ("Bộ Chính trị", "BCH Trung ương (short)")."""
         if not name:
@@ -151,6 +180,7 @@ def lexicon() -> Lexicon:
     return Lexicon(bodies, by_name, by_code, catalogue, plenums, congresses, type_words)
 
 
+@lru_cache(maxsize=8192)
 def term_of(date: str | None) -> str | None:
     """Central committee term (khóa) in force on an ISO date: a term starts on its congress's closing day."""
     if not date:
@@ -163,6 +193,42 @@ def term_of(date: str | None) -> str | None:
 
 
 # --------------------------------------------------------------------------- records
+
+# Where a piece of evidence was seen: the article's key in input order, then the mention's
+# position in it.  Any comparable tuple works as long as one build uses one kind of key: the
+# sequential build uses (article index,), Spark uses (file index, record index).
+Order = tuple[int, ...]
+# A body node before it has a local name: (body id, province for scoped bodies else None).
+BodyKey = tuple[str, str | None]
+
+# Fields a document takes from the mention (or catalogue entry) that created it.  They travel as
+# one group: the earliest creation wins, a catalogue entry before any mention.
+ORIGIN_FIELDS: dict[str, object] = {
+    "kind": None, "number": None, "type_code": None, "issuer_code": None, "year": None, "term": None,
+    "province": None, "numbering_body": None, "given_issuer": None, "subject": None, "source": None,
+    "catalogued": False, "fixed_date": None, "fixed_type": None, "plenum": None, "parts": (),
+}
+CATALOGUE, MENTION = 0, 1  # origin priority: the sourced catalogue beats what a text says
+
+
+def body_key(body_id: str, province: str | None) -> BodyKey:
+    """The key of a body node: scoped bodies (Tỉnh ủy) get one per province, the others none."""
+    return (body_id, province if province and lexicon().bodies[body_id].scoped else None)
+
+
+def body_local(key: BodyKey) -> str:
+    body_id, prov = key
+    return f"{body_id}_{slug(prov)}" if prov else body_id
+
+
+def body_parent(key: BodyKey) -> BodyKey | None:
+    parent = lexicon().bodies[key[0]].parent
+    return body_key(parent, key[1]) if parent else None
+
+
+def body_label(key: BodyKey) -> str:
+    name = lexicon().bodies[key[0]].name
+    return f"{name} {key[1]}" if key[1] else name
 
 
 @dataclass
@@ -178,10 +244,21 @@ class BodyRecord:
     def label(self) -> str:
         return f"{self.info.name} {self.province}" if self.province else self.info.name
 
+    def merge(self, other: BodyRecord) -> BodyRecord:
+        """Two records of one body node are equal by construction (they derive from the lexicon): keep one."""
+        return self
+
 
 @dataclass
 class DocRecord:
-    """A document or citation-key node, merged over every mention that resolves to it."""
+    """A document or citation-key node: the evidence of every mention that resolves to it.
+
+    Everything here merges without regard to order (:meth:`merge`): counters add up, sets
+    unite, and each "first" value (the creating mention's fields, a citation key's province)
+    is held with the :data:`Order` it was seen at, the smallest winning.  What the graph shows
+    (issuer kept, conflicts, date, type word) is derived from that evidence when read, so
+    records built on different machines, merged in any grouping, give the sequential result.
+    """
 
     local: str  # "doc/..." or "citekey/..."
     kind: str  # party | state | named | citekey
@@ -193,7 +270,7 @@ class DocRecord:
     dates: Counter = field(default_factory=Counter)
     year: int | None = None
     term: str | None = None
-    issuer: str | None = None  # body local (eli:passed_by)
+    given_issuer: BodyKey | None = None  # fixed by the number's series or the catalogue
     numbering_body: str | None = None
     province: str | None = None
     subject: str | None = None
@@ -201,15 +278,95 @@ class DocRecord:
     catalogued: bool = False
     fixed_date: str | None = None  # the catalogue's date, which wins over mentions
     fixed_type: str | None = None
+    first_type: str | None = None  # a citation key's type word: the first mention's
     candidates: set[str] = field(default_factory=set)
-    parts: list[str] = field(default_factory=list)
+    parts: tuple[str, ...] = ()
     plenum: tuple[str, int] | None = None
-    conflicts: set[str] = field(default_factory=set)
+    conflicts: set[str] = field(default_factory=set)  # stored ones (catalogue dates); see all_conflicts
     citations: int = 0
+    # issuer named by mentions -> (first, last) order it was named at
+    issuers: dict[BodyKey, tuple[Order, Order]] = field(default_factory=dict)
+    bases: set[str] = field(default_factory=set)  # citation-key bases this document is a candidate of
+    first: dict[str, tuple[Order, dict]] = field(default_factory=dict)  # group -> (order, values held)
 
     @property
     def is_citekey(self) -> bool:
         return self.kind == "citekey"
+
+    # ---- evidence
+
+    def wants(self, group: str, order: Order) -> bool:
+        """Whether a value of ``group`` seen at ``order`` would replace the one held (cheap pre-check)."""
+        held = self.first.get(group)
+        return held is None or order < held[0]
+
+    def offer(self, group: str, order: Order, values: dict) -> None:
+        """Hold ``values`` (attribute -> value) for ``group`` if seen earlier than what is held."""
+        if self.wants(group, order):
+            self.first[group] = (order, values)
+            for k, v in values.items():
+                setattr(self, k, v)
+
+    def name_issuer(self, key: BodyKey, order: Order) -> None:
+        first, last = self.issuers.get(key, (order, order))
+        self.issuers[key] = (min(first, order), max(last, order))
+
+    def merge(self, other: DocRecord) -> DocRecord:
+        """Add ``other``'s evidence (same node) to this record; commutative and associative. Returns self."""
+        assert other.local == self.local, (self.local, other.local)
+        for group, (order, values) in other.first.items():
+            self.offer(group, order, values)
+        self.cite_keys |= other.cite_keys
+        self.doc_types.update(other.doc_types)
+        self.dates.update(other.dates)
+        self.candidates |= other.candidates
+        self.conflicts |= other.conflicts
+        self.citations += other.citations
+        for key, (first, last) in other.issuers.items():
+            self.name_issuer(key, first)
+            self.name_issuer(key, last)
+        self.bases |= other.bases
+        return self
+
+    # ---- derived values
+
+    def _fits(self, body_id: str) -> bool:
+        """Whether a named issuer may carry the document's number (Bộ Chính trị under TW)."""
+        if self.numbering_body is None or self.kind == "state":
+            return True
+        lex = lexicon()
+        owner = lex.body_for_code(self.issuer_code)
+        return owner is None or lex.is_within(body_id, owner)
+
+    def _kept_issuer(self) -> tuple[BodyKey | None, Order | None]:
+        """The issuer shown and the order it was first named at (None when fixed at creation)."""
+        if self.given_issuer:
+            return self.given_issuer, None
+        fitting = [(first, key) for key, (first, _last) in self.issuers.items() if self._fits(key[0])]
+        if not fitting:
+            return None, None
+        first, key = min(fitting)
+        return key, first
+
+    @property
+    def issuer(self) -> str | None:
+        """Body local of eli:passed_by: fixed at creation, else the first named issuer that fits the number."""
+        key, _ = self._kept_issuer()
+        return body_local(key) if key else None
+
+    def issuer_conflicts(self) -> list[str]:
+        """Named issuers other than the kept one, worded as when the mentions are read in input order."""
+        kept, since = self._kept_issuer()
+        out = []
+        for key, (first, last) in self.issuers.items():
+            if key == kept:
+                continue
+            label = body_label(key)
+            if kept is None or (since is not None and first < since):
+                out.append(f"issuer {label} outside the number's series")
+            if kept is not None and (since is None or last > since) and not _is_ancestor(key, kept):
+                out.append(f"issuer {label} (kept {body_label(kept)})")
+        return out
 
     @property
     def date(self) -> str | None:
@@ -217,21 +374,29 @@ class DocRecord:
         if self.fixed_date:
             return self.fixed_date
         full = [(-n, d) for d, n in self.dates.items() if len(d) == 10]
-        return min(full)[1] if full else None
+        return min(full)[1] if full and not self.catalogued else None
 
     @property
     def doc_type(self) -> str | None:
         if self.fixed_type:
             return self.fixed_type
+        if self.is_citekey:
+            return self.first_type
         return min(((-n, t) for t, n in self.doc_types.items()), default=(0, None))[1]
 
     def all_conflicts(self) -> list[str]:
-        """Stored conflicts plus disagreeing dates and type words among the mentions."""
+        """Stored conflicts, disagreeing issuers, and disagreeing dates and type words among the mentions.
+
+        A catalogued document's date is the catalogue's: mention dates are not weighed against it
+        here (a contradicting date was reported as "date X (catalogue Y)" when it was resolved).
+        """
         out = set(self.conflicts)
+        out.update(self.issuer_conflicts())
         kept = self.date
-        for d in self.dates:
-            if kept and d != kept and len(d) == 10:
-                out.add(f"date {d} (kept {kept})")
+        if not self.catalogued:
+            for d in self.dates:
+                if kept and d != kept and len(d) == 10:
+                    out.add(f"date {d} (kept {kept})")
         kept_t = self.doc_type
         for t in self.doc_types:
             if kept_t and t != kept_t:
@@ -246,6 +411,32 @@ class DocRecord:
         if self.is_citekey:
             bits.append("?")
         return f"{base} ({', '.join(bits)})" if bits else base
+
+
+def _is_ancestor(a: BodyKey, b: BodyKey | None) -> bool:
+    """True when body ``a`` is ``b`` or one of its ancestors (a text naming the committee for a Politburo text)."""
+    seen = 0
+    while b and seen < 20:
+        if a == b:
+            return True
+        b = body_parent(b)
+        seen += 1
+    return False
+
+
+def give_candidates(docs: Iterable[DocRecord]) -> None:
+    """Give citation keys the documents resolved anywhere in the corpus under the same base as candidates.
+
+    The one step that needs every record at once; Spark does the same as a join on the base.
+    """
+    docs = list(docs)
+    by_base: dict[str, set[str]] = {}
+    for d in docs:
+        for base in d.bases:
+            by_base.setdefault(base, set()).add(d.local)
+    for d in docs:
+        if d.is_citekey:
+            d.candidates.update(by_base.get(d.local.split("/", 1)[1], ()))
 
 
 @dataclass
@@ -263,12 +454,23 @@ class Stats:
     citations: int = 0
     ambiguous: int = 0
 
+    def merge(self, other: Stats) -> Stats:
+        self.articles += other.articles
+        self.citations += other.citations
+        self.ambiguous += other.ambiguous
+        return self
+
 
 # --------------------------------------------------------------------------- resolver
 
 
 class Resolver:
-    """Resolve the mentions of a stream of articles; keep the compact document and body indexes."""
+    """Resolve the mentions of a stream of articles; keep the compact document and body indexes.
+
+    Which node a mention resolves to depends only on its article and the lexicon, never on
+    articles resolved before: so articles can be resolved on any machine, in any order, and
+    the per-node records merged (:meth:`merge`) into the sequential build's result.
+    """
 
     def __init__(self, lex: Lexicon | None = None) -> None:
         self.lex = lex or lexicon()
@@ -276,11 +478,25 @@ class Resolver:
         self.bodies: dict[str, BodyRecord] = {}
         self.provinces: set[str] = set()
         self.stats = Stats()
-        # citekey base -> resolved docs seen anywhere: candidates added at the end
-        self._by_base: dict[str, set[str]] = {}
+        self._at: Order = ()  # order of the mention being resolved
+        self._terms: dict[str, str | None] = {}  # this article's view of each target's term (list hints)
         for b in self.lex.bodies.values():
             if not b.scoped:
                 self.body(b.id, None)
+
+    def merge(self, other: Resolver) -> Resolver:
+        """Add another resolver's records (other articles of the same corpus) to this one. Returns self."""
+        for local, rec in other.docs.items():
+            mine = self.docs.get(local)
+            if mine is None:
+                self.docs[local] = rec
+            else:
+                mine.merge(rec)
+        for local, body in other.bodies.items():
+            self.bodies.setdefault(local, body)
+        self.provinces |= other.provinces
+        self.stats.merge(other.stats)
+        return self
 
     # ---- bodies
 
@@ -296,6 +512,11 @@ class Resolver:
                 self.provinces.add(prov)
         return local
 
+    def _body_key(self, body_id: str, province: str | None) -> BodyKey:
+        """Register the body node and return its key."""
+        self.body(body_id, province)
+        return body_key(body_id, province)
+
     # ---- documents
 
     def _doc(self, local: str, kind: str) -> DocRecord:
@@ -304,25 +525,30 @@ class Resolver:
             rec = self.docs[local] = DocRecord(local, kind)
         return rec
 
+    @staticmethod
+    def _origin(**values: object) -> dict:
+        """A complete origin group: every field, so whichever origin wins sets all of them."""
+        out = dict(ORIGIN_FIELDS)
+        out.update(values)
+        return out
+
     def _catalogue_doc(self, entry: CatalogueEntry) -> str:
-        """The document node of a catalogue entry (created on first use)."""
+        """The document node of a catalogue entry."""
         p = parse_id(entry.id)
         symbol = slug(f"{p['type_code']}-{p['issuer_code']}")
         local = f"doc/{symbol}_{entry.date[:4]}_{p['number']}"
         rec = self._doc(local, "party")
-        if not rec.catalogued:
-            rec.catalogued = True
+        self._terms[local] = entry.term
+        if rec.wants("origin", (CATALOGUE, *self._at)):
+            numbering = self.lex.body_for_code(p["issuer_code"]) or "ban-chap-hanh-trung-uong"
+            rec.offer("origin", (CATALOGUE, *self._at), self._origin(
+                kind="party", catalogued=True, number=entry.id.split(":", 1)[1], type_code=p["type_code"],
+                issuer_code=p["issuer_code"], fixed_date=entry.date, year=int(entry.date[:4]), term=entry.term,
+                fixed_type=entry.doc_type, subject=entry.subject, source=entry.source,
+                numbering_body=self.body(numbering, None),
+                given_issuer=self._body_key(entry.issuer, None) if entry.issuer else None, plenum=entry.plenum))
             rec.cite_keys.add(entry.id)
-            rec.number = entry.id.split(":", 1)[1]
-            rec.type_code, rec.issuer_code = p["type_code"], p["issuer_code"]
-            rec.fixed_date, rec.year, rec.term = entry.date, int(entry.date[:4]), entry.term
-            rec.fixed_type = entry.doc_type
-            rec.subject, rec.source = entry.subject, entry.source
-            rec.numbering_body = self.body(self.lex.body_for_code(p["issuer_code"]) or "ban-chap-hanh-trung-uong", None)
-            if entry.issuer:
-                rec.issuer = self.body(entry.issuer, None)
-            rec.plenum = entry.plenum
-            self._by_base.setdefault(f"{symbol}_{p['number']}", set()).add(local)
+            rec.bases.add(f"{symbol}_{p['number']}")
         return local
 
     def _catalogue_candidates(self, doc_id: str, term: str | None, before: str | None) -> list[CatalogueEntry]:
@@ -336,20 +562,29 @@ class Resolver:
             out.append(e)
         return out
 
-    def resolve_article(self, article: Article, mentions: Iterable[Mention]) -> list[Citation]:
-        """Resolve every mention of one article; mentions without a date reuse a dated one of the same id."""
+    def resolve_article(self, article: Article, mentions: Iterable[Mention], key: Order | None = None) -> list[Citation]:
+        """Resolve every mention of one article; mentions without a date reuse a dated one of the same id.
+
+        ``key`` is the article's place in input order (default: how many articles this resolver
+        has seen); it orders the evidence so that "first" means first in input order however the
+        articles were distributed.  Linear in the article's mentions.
+        """
+        akey: Order = key if key is not None else (self.stats.articles,)
         self.stats.articles += 1
         if article.province:
             self.provinces.add(article.province)
         mentions = sorted(mentions, key=lambda m: (m.start, m.end))
+        self._terms = {}
         by_start: dict[int, str] = {}
         by_id: dict[str, set[str]] = {}
         out: list[Citation] = []
         # dated / self-sufficient mentions first, so undated repeats can lean on them
         order = sorted(range(len(mentions)), key=lambda i: (mentions[i].antecedent is not None, not mentions[i].date, i))
         targets: dict[int, str] = {}
-        for i in order:
+        hints = _ListHints(mentions, targets, self._terms)
+        for k, i in enumerate(order):
             m = mentions[i]
+            self._at = (*akey, k)
             target = None
             if m.antecedent is not None and m.antecedent in by_start:
                 target = by_start[m.antecedent]
@@ -358,7 +593,7 @@ class Resolver:
             elif not m.date and len(by_id.get(m.id, ())) > 1:
                 target = self._citekey_for(m, article, sorted(by_id[m.id]))
             if target is None:
-                target = self._resolve_one(m, article, self._list_term(m, mentions[:i], targets, mentions))
+                target = self._resolve_one(m, article, hints.term(i))
             targets[i] = target
             by_start.setdefault(m.start, target)
             if not target.startswith("citekey/"):
@@ -368,64 +603,29 @@ class Resolver:
             rec = self.docs[target]
             rec.citations += 1
             rec.cite_keys.add(m.id)
-            self._absorb(rec, m, article)
+            self._absorb(rec, m, article, (*akey, i))
             if rec.is_citekey:
                 self.stats.ambiguous += 1
             out.append(Citation(m, target, m.antecedent if m.antecedent in by_start else None))
         self.stats.citations += len(out)
         return out
 
-    def _list_term(self, m: Mention, before: list[Mention], targets: dict[int, str], mentions: list[Mention]) -> str | None:
-        """For an undated list item ("Nghị quyết số 18-NQ/TW, 19-NQ/TW"), the term of the item before it.
-
-        Items of one list share their type word and, as a rule, their period; without
-        this hint a catalogue entry of another term would capture the item.
-        """
-        if m.form != "list" or m.date:
-            return None
-        for j in range(len(before) - 1, -1, -1):
-            prev = before[j]
-            if prev.sentence != m.sentence or (prev.type_code, prev.issuer_code) != (m.type_code, m.issuer_code):
-                continue
-            rec = self.docs.get(targets.get(j, ""))
-            if rec is not None and rec.term:
-                return rec.term
-        return None
-
-    def _absorb(self, rec: DocRecord, m: Mention, article: Article) -> None:
-        """Merge what one mention says about its document; disagreements become conflicts."""
+    def _absorb(self, rec: DocRecord, m: Mention, article: Article, at: Order) -> None:
+        """Record what one mention says about its document; what is kept is decided when read."""
         if rec.is_citekey:
-            if m.doc_type and not rec.doc_types:
-                rec.doc_types[m.doc_type] += 1
+            if m.doc_type:
+                rec.offer("type", at, {"first_type": m.doc_type})
             return
         if rec.kind == "named":
             return
         if m.doc_type and m.form != "list":
             rec.doc_types[m.doc_type] += 1
-        if m.date and rec.year and m.date[:4] == str(rec.year) and not rec.catalogued:
+        if m.date and rec.year and m.date[:4] == str(rec.year):
             rec.dates[m.date] += 1
         if m.issuer:
             named = self.lex.body_for_name(m.issuer)
             if named:
-                local = self.body(named, article.province)
-                if rec.issuer is None and (rec.numbering_body is None or self._fits(named, rec)):
-                    rec.issuer = local
-                elif rec.issuer != local and not self._is_parent_of(local, rec.issuer):
-                    rec.conflicts.add(f"issuer {self.bodies[local].label} (kept {self.bodies[rec.issuer].label})"
-                                      if rec.issuer else f"issuer {self.bodies[local].label} outside the number's series")
-
-    def _is_parent_of(self, a: str, b: str | None) -> bool:
-        """True when body node ``a`` is ``b`` or one of its ancestors (a text naming the committee for a Politburo text)."""
-        while b:
-            if a == b:
-                return True
-            b = self.bodies[b].parent
-        return False
-
-    def _fits(self, body_id: str, rec: DocRecord) -> bool:
-        """Whether a named issuer may carry the document's code (Bộ Chính trị under TW)."""
-        owner = self.lex.body_for_code(rec.issuer_code)
-        return owner is None or self.lex.is_within(body_id, owner) or rec.kind == "state"
+                rec.name_issuer(self._body_key(named, article.province), at)
 
     # ---- one mention
 
@@ -477,15 +677,17 @@ class Resolver:
             return self._citekey(base, m, [], province)
         local = f"doc/{symbol}_{slug(province)}_{year}_{number}" if province else f"doc/{symbol}_{year}_{number}"
         rec = self._doc(local, "party")
-        if rec.number is None:
-            rec.number = m.id.split(":", 1)[1] if m.id.startswith("party:") else number
-            rec.type_code, rec.issuer_code, rec.year = type_code, issuer_code, year
-            rec.province = province
-            rec.term = term_of(m.date) if central else None
-            rec.numbering_body = self.body(code_body, province) if code_body else None
-            if code_body and not self.lex.is_series_owner(code_body):
-                rec.issuer = rec.numbering_body
-            self._by_base.setdefault(base, set()).add(local)
+        term = term_of(m.date) if central else None
+        self._terms.setdefault(local, term)
+        if rec.wants("origin", (MENTION, *self._at)):
+            numbering = self.body(code_body, province) if code_body else None
+            given = (self._body_key(code_body, province)
+                     if code_body and not self.lex.is_series_owner(code_body) else None)
+            rec.offer("origin", (MENTION, *self._at), self._origin(
+                kind="party", number=m.id.split(":", 1)[1] if m.id.startswith("party:") else number,
+                type_code=type_code, issuer_code=issuer_code, year=year, province=province, term=term,
+                numbering_body=numbering, given_issuer=given))
+            rec.bases.add(base)
         return local
 
     def _resolve_state(self, m: Mention, p: dict, article: Article) -> str:
@@ -502,31 +704,38 @@ class Resolver:
             return self._citekey(base, m, [], province)
         local = f"doc/{symbol}_{slug(province)}_{year}_{number}" if province else f"doc/{symbol}_{year}_{number}"
         rec = self._doc(local, "state")
-        if rec.number is None:
-            rec.number = m.id.split(":", 1)[1] if m.id.startswith("state:") else number
-            rec.type_code, rec.issuer_code, rec.year, rec.province = m.type_code, m.issuer_code, int(year), province
-            if code_body:
-                rec.numbering_body = rec.issuer = self.body(code_body, province)
-            self._by_base.setdefault(base, set()).add(local)
+        self._terms.setdefault(local, None)
+        if rec.wants("origin", (MENTION, *self._at)):
+            rec.offer("origin", (MENTION, *self._at), self._origin(
+                kind="state", number=m.id.split(":", 1)[1] if m.id.startswith("state:") else number,
+                type_code=m.type_code, issuer_code=m.issuer_code, year=int(year), province=province,
+                numbering_body=self.body(code_body, province) if code_body else None,
+                given_issuer=self._body_key(code_body, province) if code_body else None))
+            rec.bases.add(base)
+        return local
+
+    def _named_doc(self, local: str, cite_key: str | None = None, **values: object) -> str:
+        """A named document (charter, congress, plenum): its fields come from the lexicon, the same every time."""
+        rec = self._doc(local, "named")
+        if rec.wants("origin", (MENTION, *self._at)):
+            rec.offer("origin", (MENTION, *self._at), self._origin(kind="named", **values))
+        if cite_key:
+            rec.cite_keys.add(cite_key)
+        self._terms.setdefault(local, rec.term)
         return local
 
     def _resolve_named(self, m: Mention, p: dict, article: Article) -> str:
         if m.id == CHARTER_ID or p.get("doc_type") == "Điều lệ":
-            rec = self._doc("doc/charter", "named")
-            rec.cite_keys.add(CHARTER_ID)
-            rec.fixed_type, rec.subject = "Điều lệ Đảng", "Điều lệ Đảng Cộng sản Việt Nam"
-            rec.issuer = rec.issuer or self.body("dang-cong-san-viet-nam", None)
-            return rec.local
+            return self._named_doc("doc/charter", CHARTER_ID, fixed_type="Điều lệ Đảng",
+                                   subject="Điều lệ Đảng Cộng sản Việt Nam",
+                                   given_issuer=self._body_key("dang-cong-san-viet-nam", None))
         if "congress" in p:
             term = p["congress"]
-            rec = self._doc(f"doc/congress_{slug(term)}", "named")
-            if rec.term is None:
-                rec.term, rec.fixed_type = term, "Nghị quyết"
-                rec.subject = f"Nghị quyết Đại hội đại biểu toàn quốc lần thứ {term} của Đảng"
-                c = self.lex.congresses.get(term)
-                rec.fixed_date = c["closed"] if c else None
-                rec.issuer = self.body("dang-cong-san-viet-nam", None)
-            return rec.local
+            c = self.lex.congresses.get(term)
+            return self._named_doc(f"doc/congress_{slug(term)}", term=term, fixed_type="Nghị quyết",
+                                   subject=f"Nghị quyết Đại hội đại biểu toàn quốc lần thứ {term} của Đảng",
+                                   fixed_date=c["closed"] if c else None,
+                                   given_issuer=self._body_key("dang-cong-san-viet-nam", None))
         plenum, term = p.get("plenum"), p.get("term") or m.term
         if term is None:
             options = sorted((t, n) for (t, n) in self.lex.plenums if n == plenum)
@@ -541,25 +750,19 @@ class Resolver:
 
     def _plenum_doc(self, term: str, n: int) -> str:
         """The 'Nghị quyết Trung ương n khóa term' node, with the catalogue's resolutions as parts."""
-        local = f"doc/plenum_{slug(term)}_{n}"
-        rec = self._doc(local, "named")
-        if rec.plenum is None:
-            rec.plenum, rec.term, rec.fixed_type = (term, n), term, "Nghị quyết Trung ương"
-            rec.subject = f"Nghị quyết Hội nghị Trung ương {n} khóa {term}"
-            rec.issuer = self.body("ban-chap-hanh-trung-uong", None)
-            for rid in self.lex.plenums.get((term, n), []):
-                for e in self.lex.catalogue.get(rid, []):
-                    if e.plenum == (term, n):
-                        rec.parts.append(self._catalogue_doc(e))
-            dates = sorted({self.docs[x].date for x in rec.parts if self.docs[x].date})
-            rec.fixed_date = dates[0] if len(dates) == 1 else None
-        return local
+        entries = [e for rid in self.lex.plenums.get((term, n), []) for e in self.lex.catalogue.get(rid, [])
+                   if e.plenum == (term, n)]
+        parts = tuple(self._catalogue_doc(e) for e in entries)
+        dates = sorted({e.date for e in entries if e.date})
+        return self._named_doc(f"doc/plenum_{slug(term)}_{n}", plenum=(term, n), term=term,
+                               fixed_type="Nghị quyết Trung ương", subject=f"Nghị quyết Hội nghị Trung ương {n} khóa {term}",
+                               given_issuer=self._body_key("ban-chap-hanh-trung-uong", None), parts=parts,
+                               fixed_date=dates[0] if len(dates) == 1 else None)
 
     def _resolve_bare(self, m: Mention, p: dict, article: Article) -> str:
         code, number = p.get("type") or m.type_code or "x", p.get("number") or m.number or "?"
-        cands = [e for key, entries in self.lex.catalogue.items() for e in entries
-                 if parse_id(key).get("type_code") == code and parse_id(key).get("number") == number
-                 and (not article.date or (e.date or "") <= article.date)]
+        cands = [e for e in self.lex.bare.get((code, number), ())
+                 if not article.date or (e.date or "") <= article.date]
         docs = [self._catalogue_doc(e) for e in cands]
         if len(docs) == 1:
             return docs[0]
@@ -572,20 +775,18 @@ class Resolver:
 
     def _citekey(self, base: str, m: Mention, candidates: list[str], province: str | None = None) -> str:
         rec = self._doc(f"citekey/{base}", "citekey")
-        rec.province = rec.province or province
+        if province:
+            rec.offer("province", self._at, {"province": province})
         rec.candidates.update(candidates)
-        if rec.number is None and m.kind in ("party", "state") and m.id:
-            rec.number = m.id.split(":", 1)[1]
+        if m.kind in ("party", "state") and m.id:
+            rec.offer("number", self._at, {"number": m.id.split(":", 1)[1]})
         return rec.local
 
     # ---- end of stream
 
     def finish(self) -> None:
         """Give citation keys the documents resolved elsewhere in the corpus as candidates."""
-        for rec in self.docs.values():
-            if rec.is_citekey:
-                base = rec.local.split("/", 1)[1]
-                rec.candidates.update(self._by_base.get(base, ()))
+        give_candidates(self.docs.values())
 
     def documents(self) -> list[DocRecord]:
         return [self.docs[k] for k in sorted(self.docs)]
@@ -596,3 +797,46 @@ class Resolver:
     def conflicts(self) -> list[tuple[str, str]]:
         """(document local, conflict) pairs, sorted: the report the build prints and writes."""
         return [(d.local, c) for d in self.documents() for c in d.all_conflicts()]
+
+
+class _ListHints:
+    """The term of the nearest earlier item of the same list, in time linear in the article's mentions.
+
+    An undated list item ("Nghị quyết số 18-NQ/TW, 19-NQ/TW") shares its type word and, as a
+    rule, its period with the item before it: without this hint a catalogue entry of another
+    term would capture the item.  "Before" is the nearest earlier mention of the same sentence
+    and codes whose target has a term.  Undated mentions without an antecedent are resolved in
+    text order, after every dated one, so a single forward sweep sees exactly the targets set
+    before them; the rare others (an antecedent that was not found) scan back within their
+    sentence only.
+    """
+
+    def __init__(self, mentions: list[Mention], targets: dict[int, str], terms: dict[str, str | None]) -> None:
+        self.mentions, self.targets, self.terms = mentions, targets, terms
+        self.swept = 0
+        self.last: dict[tuple, str] = {}
+
+    def _term_of(self, j: int) -> str | None:
+        target = self.targets.get(j)
+        return self.terms.get(target) if target else None
+
+    def term(self, i: int) -> str | None:
+        m = self.mentions[i]
+        if m.form != "list" or m.date:
+            return None
+        key = (m.sentence, m.type_code, m.issuer_code)
+        if m.antecedent is None and self.swept <= i:
+            while self.swept < i:
+                j, self.swept = self.swept, self.swept + 1
+                term = self._term_of(j)
+                if term:
+                    prev = self.mentions[j]
+                    self.last[(prev.sentence, prev.type_code, prev.issuer_code)] = term
+            return self.last.get(key)
+        for j in range(i - 1, -1, -1):
+            prev = self.mentions[j]
+            if prev.sentence != m.sentence:
+                break
+            if (prev.type_code, prev.issuer_code) == key[1:] and (term := self._term_of(j)):
+                return term
+        return None

@@ -435,6 +435,7 @@ def _body_index() -> dict[str, str]:
     return index
 
 
+@lru_cache(maxsize=4096)
 def _body_name(text: str) -> tuple[str, str] | None:
     """(canonical name as reported, body id) for a body named in ``text``."""
     lex = lexicon()
@@ -482,8 +483,8 @@ def _type_word_before(folded: str, ref: _Ref) -> None:
 def _context_after(folded: str, ref: _Ref) -> None:
     pos = ref.end
     m = g.DATE_AFTER.match(folded, pos)
-    if m and _iso(m):
-        ref.date, pos = _iso(m), m.end()
+    if m and (iso := _iso(m)):
+        ref.date, pos = iso, m.end()
     m = g.issuer_after().match(folded, pos)
     if m:
         named = _body_name(m.group("body"))
@@ -492,8 +493,8 @@ def _context_after(folded: str, ref: _Ref) -> None:
             pos = m.end()
             if ref.date is None:
                 m2 = g.DATE_AFTER.match(folded, pos)
-                if m2 and _iso(m2):
-                    ref.date, pos = _iso(m2), m2.end()
+                if m2 and (iso := _iso(m2)):
+                    ref.date, pos = iso, m2.end()
     if ref.issuer is None and ref.kind == "party" and ref.issuer_code == "TW":
         m = g.plenum_as_issuer().match(folded, pos)
         if m:
@@ -524,6 +525,8 @@ def _context_before(folded: str, ref: _Ref, floor: int) -> None:
     """`Ngày 30-7-2021, BCH Trung ương đã ban hành Quy định số 24-QĐ/TW`: date and body before."""
     lo = max(floor, ref.start - 220)
     clause = folded[lo:ref.start]
+    if not clause.rstrip(" ").lower().endswith(_VERB_ENDINGS):
+        return  # (checked before cutting at the sentence break too: the cut clause ends the same way)
     cut = max((m.end() for m in g.SENTENCE_BREAK.finditer(clause)), default=0)
     clause = clause[cut:]
     if not clause.rstrip(" ").lower().endswith(_VERB_ENDINGS):
@@ -541,18 +544,20 @@ def _context_before(folded: str, ref: _Ref, floor: int) -> None:
             ref.date = _iso(m)
 
 
+_LIST_GAP = re.compile(r"[ ]*(?:,|;|và|,[ ]*và|-)?[ ]*(?:(?:số|so)[ ]*:?)?[ ]*", re.I)
+_SHARED_GAP = re.compile(r"[ ]*(?:,|;|và|,[ ]*và)?[ ]*(?:(?:số|so)[ ]*:?)?[ ]*", re.I)
+
+
 def _share_across_lists(folded: str, refs: list[_Ref]) -> None:
     """'Nghị quyết số 18-NQ/TW, số 19-NQ/TW của BCH Trung ương': listed items share word, date, body."""
     for a, b in zip(refs, refs[1:], strict=False):
-        gap = folded[a.end:b.start]
-        if not re.fullmatch(r"[ ]*(?:,|;|và|,[ ]*và|-)?[ ]*(?:(?:số|so)[ ]*:?)?[ ]*", gap, re.I):
+        if not _LIST_GAP.fullmatch(folded, a.end, b.start):
             continue
         if b.doc_type is None and a.doc_type and b.kind == a.kind and b.form == "full":
             b.doc_type = a.doc_type
             b.form = "list"
     for a, b in zip(reversed(refs[:-1]), reversed(refs[1:]), strict=False):
-        gap = folded[a.ctx_end:b.start] if a.ctx_end else folded[a.end:b.start]
-        if not re.fullmatch(r"[ ]*(?:,|;|và|,[ ]*và)?[ ]*(?:(?:số|so)[ ]*:?)?[ ]*", gap, re.I):
+        if not _SHARED_GAP.fullmatch(folded, a.ctx_end or a.end, b.start):
             continue
         if a.kind != b.kind or a.kind == "named":
             continue
@@ -714,23 +719,41 @@ def _drop_overlaps(refs: list[_Ref]) -> list[_Ref]:
 
 
 class _Breaks:
-    """Where the sentence breaks of one text are, found once: ``rfind``/``find`` per mention rescanned
-    whole lines, which made a long line dense with references quadratic."""
+    """``text.rfind``/``text.find`` of the sentence breaks, remembering what earlier calls found.
+
+    Mentions come in text order, so each search only covers the text between the previous
+    mention and this one: a plain ``rfind`` per mention rescanned whole lines (quadratic on a
+    long line dense with references), and listing every break of the text up front cost more
+    than all the searches of a typical article, most of whose sentences hold no reference.
+    Calls out of order are answered too, by a plain search.
+    """
 
     def __init__(self, text: str) -> None:
-        self.at = {sub: [m.start() for m in re.finditer(re.escape(sub), text)] for sub in ("\n", ". ", "; ")}
+        self.text = text
+        self.back: dict[str, tuple[int, int]] = {}  # sub -> (start, text.rfind(sub, 0, start))
+        self.ahead: dict[str, tuple[int, int]] = {}  # sub -> (end, text.find(sub, end))
 
     def rfind(self, sub: str, start: int) -> int:
         """``text.rfind(sub, 0, start)``."""
-        pos = self.at[sub]
-        i = bisect.bisect_right(pos, start - len(sub)) - 1
-        return pos[i] if i >= 0 else -1
+        prev = self.back.get(sub)
+        if prev is None or start < prev[0]:
+            found = self.text.rfind(sub, 0, start)
+        else:  # only occurrences ending after the previous start can be new
+            found = self.text.rfind(sub, max(0, prev[0] - len(sub) + 1), start)
+            if found == -1:
+                found = prev[1]
+        self.back[sub] = (start, found)
+        return found
 
     def find(self, sub: str, end: int) -> int:
         """``text.find(sub, end)``."""
-        pos = self.at[sub]
-        i = bisect.bisect_left(pos, end)
-        return pos[i] if i < len(pos) else -1
+        prev = self.ahead.get(sub)
+        if prev is not None and prev[0] <= end and (prev[1] == -1 or prev[1] >= end):
+            found = prev[1]  # nothing between the previous end and what it found
+        else:
+            found = self.text.find(sub, end)
+        self.ahead[sub] = (end, found)
+        return found
 
 
 def _sentence(text: str, start: int, end: int, breaks: _Breaks | None = None) -> tuple[int, int]:

@@ -100,7 +100,12 @@ def _matcher() -> tuple[re.Pattern[str], dict[str, str]]:
             bare = a if u.id == "ho-chi-minh" else prefix.sub("", a)
             alias_to_id.setdefault(unicodedata.normalize("NFC", bare), u.id)
     keys = sorted(alias_to_id, key=lambda k: (-len(k), k))
-    pattern = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(k) for k in keys) + r")(?![\w])")
+    # The lookahead on the first letters comes first: without it ``re`` tries every one of the
+    # ~100 alternatives at every position of the text, which made province detection the
+    # largest cost of reading a corpus (5x slower); with it most positions fail on one test.
+    # The matches are the same: it only rejects positions where no alternative could start.
+    first = "".join(sorted({re.escape(k[0]) for k in keys}))
+    pattern = re.compile(rf"(?=[{first}])(?<![\w])(?:" + "|".join(re.escape(k) for k in keys) + r")(?![\w])")
     return pattern, alias_to_id
 
 

@@ -44,6 +44,10 @@ EDGE_KEYS = (("kind", "string"), ("weight", "double"))
 _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+# Shared encoder: json.dumps with a keyword argument builds a new encoder per call (one per article).
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
+
 @dataclass
 class ArticleSummary:
     """What the graph files need of one article (kept on disk as JSON Lines during a build)."""
@@ -55,7 +59,7 @@ class ArticleSummary:
     refs: dict[str, int] = field(default_factory=dict)  # document local -> mentions
 
     def to_json(self) -> str:
-        return json.dumps([self.local, self.label, self.date, self.province, self.refs], ensure_ascii=False)
+        return _encode([self.local, self.label, self.date, self.province, self.refs])
 
     @classmethod
     def from_json(cls, line: str) -> ArticleSummary:

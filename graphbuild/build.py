@@ -27,7 +27,11 @@ import json
 import multiprocessing
 import os
 import shutil
+import signal
 import sqlite3
+import sys
+import tempfile
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -87,6 +91,116 @@ class OutputError(Exception):
     """The output directory cannot be (re)placed safely."""
 
 
+# --------------------------------------------------------------------------- phase timing
+
+
+def _rss_mb() -> float:
+    """Current resident set size of this process (Linux /proc; 0 elsewhere)."""
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+class Phases:
+    """Wall seconds and RSS per build phase, printed to stderr when ``GRAPHBUILD_PROFILE=1``.
+
+    Why built in: the build interleaves reading, extraction, resolution and writing per article,
+    so an outside profiler cannot say which phase the time and the memory belong to; this can,
+    at the cost of two ``perf_counter`` calls per phase and article.
+    """
+
+    def __init__(self) -> None:
+        self.enabled = os.environ.get("GRAPHBUILD_PROFILE") == "1"
+        self.wall: dict[str, float] = {}
+        self.rss: dict[str, float] = {}
+        self._t = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        """Charge the time since the previous lap to ``name`` (and note the RSS now)."""
+        if not self.enabled:
+            return
+        now = time.perf_counter()
+        self.wall[name] = self.wall.get(name, 0.0) + now - self._t
+        self._t = now
+        self.rss[name] = max(self.rss.get(name, 0.0), _rss_mb())
+
+    def report(self) -> None:
+        if not self.enabled:
+            return
+        import resource
+        import sys
+
+        total = sum(self.wall.values())
+        for name, w in self.wall.items():
+            print(f"graphbuild build: phase {name:<22} {w:8.2f} s {100 * w / total:5.1f}%  "
+                  f"rss {self.rss[name]:7.0f} MB", file=sys.stderr)
+        print(f"graphbuild build: phase {'total':<22} {total:8.2f} s  maxrss "
+              f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:7.0f} MB (main process)", file=sys.stderr)
+
+
+# --------------------------------------------------------------------------- child processes
+
+
+def die_with_parent(parent: int) -> None:
+    """Make this (forked) process end when ``parent`` does, even by SIGKILL.
+
+    Why: a SIGKILLed build used to leave its reader and pool processes blocked forever on a
+    queue, holding the temp folder open.  On Linux the kernel does it for us
+    (``prctl(PR_SET_PDEATHSIG, SIGKILL)``); the check after it closes the race where the parent
+    died before the call.  Elsewhere the check alone remains (children then notice at their next
+    queue timeout, see ``_reader``).
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+WORKER_NICE = 5  # extraction workers yield the CPU to the main process (see _worker_init)
+
+
+def _worker_init(parent: int) -> None:
+    """Pool worker set-up: die with the build, and run at a lower priority than the main process.
+
+    Why the priority: resolution and writing run in the main process, one article after the
+    other, and are the one step that cannot be spread; with ``--jobs`` workers plus the reader
+    on as many cores, the main process used to get a fair share only and the build waited on it.
+    Niced workers still use every cycle the main process leaves, with a bounded queue ahead.
+    """
+    die_with_parent(parent)
+    try:
+        os.nice(WORKER_NICE)
+    except (AttributeError, OSError):
+        pass
+
+
+def _fork_call(target: Callable[..., object], *args: object):
+    """Start ``target(*args)`` in a forked child that dies with this process; returns the Process."""
+    ctx = multiprocessing.get_context("fork")
+    proc = ctx.Process(target=_child_main, args=(os.getpid(), target, args), daemon=True)
+    proc.start()
+    return proc
+
+
+def _child_main(parent: int, target: Callable[..., object], args: tuple) -> None:
+    die_with_parent(parent)
+    target(*args)
+
+
+def _join(proc, what: str) -> None:
+    proc.join()
+    if proc.exitcode != 0:
+        raise RuntimeError(f"graphbuild build: writing {what} failed in its process (exit code {proc.exitcode})")
+
+
 # --------------------------------------------------------------------------- reading
 
 
@@ -101,12 +215,13 @@ def read_inputs(paths: Iterable[str]) -> Iterator[Article | Skipped]:
             yield Skipped(getattr(item, "source", "?"), getattr(item, "line", None), getattr(item, "message", str(item)))
 
 
-def _reader(paths: list[str], queue) -> None:
+def _reader(paths: list[str], queue, parent: int) -> None:
     """Child process body: read the inputs and put them on ``queue`` in batches, then None.
 
     An exception is sent as itself (or as a RuntimeError with its text if it will not pickle)
     so the parent raises it instead of waiting forever.
     """
+    die_with_parent(parent)
     batch: list[Article | Skipped] = []
     try:
         for item in read_inputs(paths):
@@ -140,7 +255,7 @@ def read_ahead(paths: Iterable[str], jobs: int) -> Iterator[Article | Skipped]:
 
     ctx = multiprocessing.get_context("fork")
     q = ctx.Queue(maxsize=READ_AHEAD)
-    proc = ctx.Process(target=_reader, args=(paths, q), daemon=True)
+    proc = ctx.Process(target=_reader, args=(paths, q, os.getpid()), daemon=True)
     proc.start()
     try:
         while True:
@@ -308,7 +423,7 @@ def extracted(items: Iterable[Article | Skipped], jobs: int, cache: ExtractCache
         nonlocal pool, chunk
         if pool is None:
             ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-            pool = ctx.Pool(jobs)
+            pool = ctx.Pool(jobs, initializer=_worker_init, initargs=(os.getpid(),))
         c.result = pool.apply_async(_extract_chunk, (c.texts,))
         if c is chunk:
             chunk = _Chunk()
@@ -367,25 +482,118 @@ def extracted(items: Iterable[Article | Skipped], jobs: int, cache: ExtractCache
 # --------------------------------------------------------------------------- writing
 
 
-def _prepare_out(out: Path) -> Path:
-    """Refuse to replace a directory that is not a previous build; return a temp dir beside it."""
+LOCK = ".lock"  # inside a temp dir: held (flock) by the build that owns it, for its lifetime
+
+
+def _prepare_out(out: Path) -> tuple[Path, object]:
+    """Refuse to replace a directory that is not a previous build; clean up after dead builds.
+
+    Returns a fresh temp dir beside ``out`` and the open lock file that marks it as in use.
+    """
     if out.exists():
         if not out.is_dir():
             raise OutputError(f"{out}: exists and is not a directory")
         if any(out.iterdir()) and not (out / MARKER).exists():
             raise OutputError(f"{out}: not empty and not a graphbuild output (no {MARKER}); choose another --out")
-    return rdf.temp_dir_beside(out)
+    remove_stale_temp_dirs(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; the output should not be
+    lock = open(tmp / LOCK, "w")  # noqa: SIM115 - held open for the whole build
+    _try_lock(lock)
+    return tmp, lock
+
+
+def _try_lock(fh) -> bool:
+    """Take an exclusive, non-blocking flock on ``fh``; False if another process holds it."""
+    try:
+        import fcntl
+    except ImportError:  # not Unix: fall back to the pid in the folder name
+        return True
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError:
+        return False
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def remove_stale_temp_dirs(out: Path) -> list[Path]:
+    """Remove the ``.OUT.tmp-PID-*`` / ``.OUT.old-PID`` folders that builds killed earlier left beside ``out``.
+
+    A folder is stale when nobody holds the flock on its lock file (its build is gone, whatever
+    happened to its pid since), or, without a lock file, when its pid is not a live process.
+    Folders of a build still running are left alone.  Returns what was removed.
+    """
+    removed = []
+    parent = out.parent
+    if not parent.is_dir():
+        return removed
+    for d in parent.iterdir():
+        name = d.name
+        if not (name.startswith(f".{out.name}.tmp-") or name.startswith(f".{out.name}.old-")) or not d.is_dir():
+            continue
+        lock = d / LOCK
+        if lock.is_file():
+            try:
+                with open(lock, "a") as fh:
+                    stale = _try_lock(fh)
+            except OSError:
+                continue
+        else:
+            digits = name.rsplit(".", 1)[-1].split("-")[1:2]
+            stale = bool(digits and digits[0].isdigit() and not _pid_alive(int(digits[0])))
+        if stale:
+            shutil.rmtree(d, ignore_errors=True)
+            removed.append(d)
+    return removed
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``); False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False  # glibc before 2.28
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    return fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
 def _swap_into_place(tmp: Path, out: Path) -> None:
-    """Move the finished build to ``out``: rename the old one aside, rename the new one in, drop the old."""
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        os.replace(out, old)
+    """Put the finished build at ``out`` so that a kill at any moment leaves the old or the new output there.
+
+    ``out`` absent: one rename.  ``out`` present: one atomic exchange of the two folders (the old
+    output then sits in the temp folder, which is removed; if that removal is interrupted, the
+    next build removes it as stale).  Where the exchange is not available (not Linux, or a file
+    system without it), two renames, with a tiny window in which ``out`` is missing.
+    """
+    if not out.exists():
+        os.replace(tmp, out)
+        return
+    if _exchange(tmp, out):
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
+    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    os.replace(out, old)
     os.replace(tmp, out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def build(paths: Iterable[str], out: str | os.PathLike[str], jobs: int = 1, strict: bool = False,
@@ -397,16 +605,21 @@ def build(paths: Iterable[str], out: str | os.PathLike[str], jobs: int = 1, stri
     texts; without it every article is extracted again.  Either way a fresh cache is written.
     """
     out = Path(out)
-    tmp = _prepare_out(out)
+    tmp, lock = _prepare_out(out)
     old_cache = out / CACHE if use_cache and (out / MARKER).exists() else None
     try:
         result = _build_into(paths, tmp, jobs, strict, on_article, graph_options or Options(), store, old_cache)
         if strict and result.skipped:
             raise OutputError(f"{len(result.skipped)} input(s) skipped and --strict is set: {result.skipped[0]}")
         result.out = out
+        # Not part of the output.  Unlinked before it is unlocked: from here on another build's
+        # clean-up finds no lock file and checks our pid instead, which is alive.
+        os.unlink(tmp / LOCK)
+        lock.close()
         _swap_into_place(tmp, out)
         return result
     except BaseException:
+        lock.close()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
 
@@ -436,25 +649,31 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
     sink = rdf.TripleSink()
     digest = hashlib.sha1(b"graphbuild-0")
     summaries = work / "articles.jsonl"
+    ph = Phases()
     with open(summaries, "w", encoding="utf-8") as sfh, open(tmp / "mentions.jsonl", "w", encoding="utf-8") as mfh:
         for item, mentions in extracted(read_ahead(paths, jobs), jobs, xcache, result):
+            ph.lap("read+extract (wait)")
             if on_article:
                 on_article(item)
             if isinstance(item, Skipped):
                 result.skipped.append(item)
                 if strict:
+                    ntw.close()
                     return False
                 continue
             citations = resolver.resolve_article(item, mentions)
+            ph.lap("resolve")
             _write_mentions(mfh, item, citations)
-            rdf.add_article_citations(sink, item, citations)
-            ntw.extend(sink.drain())
+            ph.lap("mentions.jsonl")
+            ntw.extend(rdf.article_nt_lines(item, citations))
+            ph.lap("article triples")
             refs: dict[str, int] = {}
             for c in citations:
                 refs[c.target] = refs.get(c.target, 0) + 1
             summary = ArticleSummary(rdf.article_local(item.id), item.title or item.id, item.date, item.province, refs)
             sfh.write(summary.to_json() + "\n")
             digest.update(item.id.encode("utf-8") + b"\n")
+            ph.lap("summaries")
     resolver.finish()
     docs, bodies = resolver.documents(), resolver.body_records()
     for d in docs:
@@ -463,20 +682,39 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
         rdf.add_body(sink, b)
     rdf.add_run(sink, digest.hexdigest()[:16], resolver.stats.articles, sum(not d.is_citekey for d in docs))
     ntw.extend(sink.drain())
+    ph.lap("documents")
     nt = tmp / "graph.nt"
     ntw.finish(nt)
-    rdf.write_turtle(nt, tmp / "graph.ttl")
-    rdf.write_jsonld(nt, tmp / "graph.jsonld")
-    if store:
-        result.triples = rdf.load_store(nt, tmp / "store")
-    else:
-        with open(nt, encoding="utf-8") as fh:
-            result.triples = sum(1 for _ in fh)
-    articles = read_summaries(summaries)
-    with open(tmp / "graph.graphml", "w", encoding="utf-8") as fh:
-        write_graphml(fh, docs, bodies, articles, gopts)
-    with open(tmp / "graph.gexf", "w", encoding="utf-8") as fh:
-        write_gexf(fh, docs, bodies, articles, gopts)
+    ph.lap("N-Triples sort")
+    # Turtle and JSON-LD only read graph.nt: with more than one process they are written by
+    # forked children while this one loads the store and writes the Gephi files.
+    children = []
+    try:
+        for writer, name in ((rdf.write_turtle, "graph.ttl"), (rdf.write_jsonld, "graph.jsonld")):
+            if jobs > 1 and hasattr(os, "fork"):
+                children.append((_fork_call(writer, nt, tmp / name), name))
+            else:
+                writer(nt, tmp / name)
+                ph.lap(name)
+        if jobs > 1 and hasattr(os, "fork"):
+            children.append((_fork_call(_write_gephi, tmp, docs, bodies, summaries, gopts), "graph.graphml/gexf"))
+        if store:
+            result.triples = rdf.load_store(nt, tmp / "store")
+        else:
+            with open(nt, "rb") as fh:
+                result.triples = sum(1 for _ in fh)
+        ph.lap("store")
+        if not (jobs > 1 and hasattr(os, "fork")):
+            _write_gephi(tmp, docs, bodies, summaries, gopts)
+            ph.lap("GraphML+GEXF")
+        for proc, name in children:
+            _join(proc, name)
+        ph.lap("other writers (wait)")
+    finally:
+        for proc, _name in children:
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
     shutil.rmtree(work)
     result.articles = resolver.stats.articles
     result.documents = sum(not d.is_citekey for d in docs)
@@ -486,7 +724,23 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
     result.ambiguous = resolver.stats.ambiguous
     result.conflicts = resolver.conflicts()
     _write_report(tmp / MARKER, result, docs)
+    ph.lap("report")
+    ph.report()
     return True
+
+
+def _write_gephi(tmp: Path, docs, bodies, summaries: Path, gopts: Options) -> None:
+    """graph.graphml and graph.gexf (from the resolver's records and the article summaries on disk)."""
+    articles = read_summaries(summaries)
+    with open(tmp / "graph.graphml", "w", encoding="utf-8") as fh:
+        write_graphml(fh, docs, bodies, articles, gopts)
+    with open(tmp / "graph.gexf", "w", encoding="utf-8") as fh:
+        write_gexf(fh, docs, bodies, articles, gopts)
+
+
+# One encoder for every row: ``json.dumps(..., ensure_ascii=False)`` builds a new JSONEncoder per
+# call, which was a third of the cost of writing mentions.jsonl.  Same output as json.dumps.
+_encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _write_mentions(fh, article: Article, citations) -> None:
@@ -499,7 +753,7 @@ def _write_mentions(fh, article: Article, citations) -> None:
         s0, s1 = row.get("sentence_start"), row.get("sentence_end")
         # The sentence text itself, so `cites` can show context even where the source is gone.
         row["sentence"] = article.text[s0:s1] if s0 is not None and s1 is not None else None
-        fh.write(json.dumps(row, ensure_ascii=False, sort_keys=False) + "\n")
+        fh.write(_encode(row) + "\n")
 
 
 def _write_report(path: Path, r: BuildResult, docs) -> None:

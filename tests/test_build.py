@@ -189,3 +189,48 @@ def test_mentions_jsonl_carries_the_extract_contract_and_the_resolved_node(tmp_p
         assert text[row["start"]:row["end"]] == row["surface"]
     docs_205 = {r["document"] for r in rows if r["id"] == "party:205-QĐ/TW"}
     assert len(docs_205) == 1
+
+
+def test_stale_temp_folders_of_dead_builds_are_removed_live_ones_kept(tmp_path):
+    """A killed build's ``.OUT.tmp-*`` / ``.OUT.old-*`` go at the next build; a running build's stay."""
+    import fcntl
+    import os
+
+    from graphbuild import build as build_mod
+
+    out = tmp_path / "out"
+    dead_pid = tmp_path / f".out.tmp-{2**22 + 12345}-abc"  # above any pid_max default: not alive
+    dead_lock = tmp_path / f".out.tmp-{os.getpid()}-def"  # our pid, but its lock file is not held
+    live = tmp_path / ".out.tmp-1-ghi"  # a lock file someone holds: a build still running
+    old = tmp_path / f".out.old-{2**22 + 12346}"
+    other = tmp_path / ".other.tmp-1-xyz"  # another --out's folder: never touched
+    for d in (dead_pid, dead_lock, live, old, other):
+        d.mkdir()
+        (d / "graph.nt").write_text("partial")
+    (dead_lock / build_mod.LOCK).write_text("")
+    (live / build_mod.LOCK).write_text("")
+    with open(live / build_mod.LOCK, "a") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        run_build(out, "--jobs", "1", "-q", "--no-store")
+        left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == sorted([".other.tmp-1-xyz", ".out.tmp-1-ghi", "out"]), left
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux only")
+def test_output_swap_is_one_atomic_exchange(tmp_path):
+    """Replacing a previous build exchanges the two folders in one step (never no --out at all)."""
+    from graphbuild import build as build_mod
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "x").write_text("a")
+    (b / "y").write_text("b")
+    assert build_mod._exchange(a, b)
+    assert (a / "y").exists() and (b / "x").exists()
+    out = tmp_path / "out"
+    run_build(out, "--jobs", "1", "-q", "--no-store")
+    first = (out / "graph.nt").read_bytes()
+    run_build(out, "--jobs", "2", "-q", "--no-store")
+    assert (out / "graph.nt").read_bytes() == first and out.is_dir() and not out.is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b", "out"]

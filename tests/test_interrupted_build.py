@@ -156,15 +156,11 @@ def test_next_build_after_kills_succeeds(killed: dict) -> None:
         assert sum(1 for _ in fh) == report["triples"]
 
 
-@pytest.mark.xfail(reason="build.py: a SIGKILLed build leaves its .OUT.tmp-* folder beside --out and no later "
-                          "build removes it (tests/README.md)", strict=False)
 def test_no_temporary_folders_left_after_next_build(killed: dict) -> None:
     left = [p.name for p in killed["root"].iterdir() if p.name.startswith(".out")]
     assert not left, left
 
 
-@pytest.mark.xfail(reason="build.py: with --jobs 2 the forked reader/pool processes outlive a SIGKILLed "
-                          "parent, blocked forever (tests/README.md)", strict=False)
 def test_no_orphan_processes_after_sigkill(killed: dict) -> None:
     assert not [r for r in killed["rounds"] if r["orphans"]], killed["rounds"]
 

@@ -192,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="passed to graphbuild build --jobs")
     ap.add_argument("--shards", type=int, default=4, help="JSONL input files per corpus (default 4)")
     ap.add_argument("--no-baseline", action="store_true", help="skip the rdflib baseline")
+    ap.add_argument("--no-build", action="store_true",
+                    help="run only the rdflib baseline (e.g. the slow 100k baseline in the background)")
     ap.add_argument("--build-args", default="", help="extra arguments for graphbuild build, e.g. '--no-store'")
     ap.add_argument("--timeout", type=float, default=None, help="kill a child after this many seconds")
     ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
@@ -216,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         in_mb = sum(f.stat().st_size for f in files) / 1e6
         print(f"\n  {n:,} articles, {len(files)} JSONL files, {in_mb:,.1f} MB input, seed {a.seed}")
         res: dict = {"articles": n, "input_mb": round(in_mb, 2), "seed": a.seed}
-        if help_text is not None:
+        if help_text is not None and not a.no_build:
             out = common.WORK / f"out-build-n{n}"
             cmd = build_cmd(help_text, files, out, a.jobs, shlex.split(a.build_args))
             m = measure(cmd, a.timeout)

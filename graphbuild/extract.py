@@ -449,25 +449,28 @@ def _body_name(text: str) -> tuple[str, str] | None:
 
 
 _WORD_REACH = 70  # a type word more than this before a number is not its type word
-_WORD_MARGIN = 64  # the local scan starts this much further back, so its matches line up with a whole-text scan
+_WORD_MARGIN = 32  # room for the whole of a (multi-word) type word that starts within reach
 
 
 def _type_word_before(folded: str, ref: _Ref) -> None:
     """Attach the type word written before a number ('Quy định số 205-QĐ/TW'): the nearest one.
 
-    Looked for in a window before the number only (in any case: 'theo quyết định số ...'),
-    not by scanning the whole text for type words, most of which are prose.
+    The nearest type word is found by matching the type words spelt backwards on the window before
+    the number, read backwards: the search stops at the first hit, usually a few characters
+    back, instead of scanning the whole window (or the whole text) for type words forwards.
+    Lower case counts here ('theo quyết định số ...').
     """
     lo = max(0, ref.start - _WORD_REACH - _WORD_MARGIN)
     window = folded[lo:ref.start]
-    low = window.lower()
+    rev = window[::-1].lower()
     n = len(folded)
     last = -1
-    if len(low) == len(window):
-        for m in g.type_word_lower().finditer(low):
-            a, b = m.start() + lo, m.end() + lo
+    if len(rev) == len(window):
+        for m in g.type_word_reversed().finditer(rev):
+            a, b = ref.start - m.end(), ref.start - m.start()
             if not ((a and folded[a - 1].isalnum()) or (b < n and folded[b].isalnum())):
                 last = a
+                break
     else:  # lower-casing changed the length (rare letters): the slower case-insensitive scan
         for m in g.type_word_pattern().finditer(folded, lo, ref.start):
             if not (m.end() < n and folded[m.end()].isalnum()):

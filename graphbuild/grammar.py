@@ -95,6 +95,13 @@ def type_word_lower() -> re.Pattern[str]:
 
 
 @cache
+def type_word_reversed() -> re.Pattern[str]:
+    """Any type word in lower case, spelt backwards: matched on a reversed window of text, the first
+    match is the type word that ends nearest to where the window ends (the longest one ending there)."""
+    return re.compile(trie_regex({w[::-1] for w in lexicon().type_words}))
+
+
+@cache
 def type_word_capital() -> re.Pattern[str]:
     """Any type word whose first letter is a capital (the rest in any case); boundaries checked by the caller.
 

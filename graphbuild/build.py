@@ -204,11 +204,14 @@ def _join(proc, what: str) -> None:
 # --------------------------------------------------------------------------- reading
 
 
-def read_inputs(paths: Iterable[str]) -> Iterator[Article | Skipped]:
-    """Articles and skipped inputs, in input order (graphbuild.articles does the reading)."""
+def read_inputs(paths: Iterable[str], progress: list[int] | None = None) -> Iterator[Article | Skipped]:
+    """Articles and skipped inputs, in input order (graphbuild.articles does the reading).
+
+    ``progress[0]``, if given, follows the bytes of input read so far.
+    """
     from graphbuild.articles import read_articles
 
-    for item in read_articles(paths):
+    for item in read_articles(paths, progress):
         if isinstance(item, Article):
             yield item
         else:
@@ -223,14 +226,15 @@ def _reader(paths: list[str], queue, parent: int) -> None:
     """
     die_with_parent(parent)
     batch: list[Article | Skipped] = []
+    position = [0]
     try:
-        for item in read_inputs(paths):
+        for item in read_inputs(paths, position):
             batch.append(item)
             if len(batch) >= READ_BATCH:
-                queue.put(batch)
+                queue.put((batch, position[0]))
                 batch = []
         if batch:
-            queue.put(batch)
+            queue.put((batch, position[0]))
         queue.put(None)
     except BaseException as e:  # noqa: BLE001 - forwarded to the parent, which re-raises it
         try:
@@ -239,7 +243,7 @@ def _reader(paths: list[str], queue, parent: int) -> None:
             queue.put(("error", RuntimeError(f"{type(e).__name__}: {e}")))
 
 
-def read_ahead(paths: Iterable[str], jobs: int) -> Iterator[Article | Skipped]:
+def read_ahead(paths: Iterable[str], jobs: int, progress: list[int] | None = None) -> Iterator[Article | Skipped]:
     """``read_inputs`` in a child process when ``jobs > 1``, in the same order.
 
     Reading (decoding, parsing, dates, provinces, de-duplication) costs about as much as
@@ -249,7 +253,7 @@ def read_ahead(paths: Iterable[str], jobs: int) -> Iterator[Article | Skipped]:
     """
     paths = list(paths)
     if jobs <= 1 or "-" in paths or not hasattr(os, "fork"):
-        yield from read_inputs(paths)
+        yield from read_inputs(paths, progress)
         return
     import queue as queue_mod
 
@@ -267,9 +271,12 @@ def read_ahead(paths: Iterable[str], jobs: int) -> Iterator[Article | Skipped]:
                 continue
             if batch is None:
                 break
-            if isinstance(batch, tuple):
+            if batch[0] == "error":
                 raise batch[1]
-            yield from batch
+            items, position = batch
+            if progress is not None:
+                progress[0] = position
+            yield from items
     finally:
         if proc.is_alive():
             proc.terminate()
@@ -598,17 +605,21 @@ def _swap_into_place(tmp: Path, out: Path) -> None:
 
 def build(paths: Iterable[str], out: str | os.PathLike[str], jobs: int = 1, strict: bool = False,
           on_article: Callable[[Article | Skipped], None] | None = None, graph_options: Options | None = None,
-          store: bool = True, use_cache: bool = True) -> BuildResult:
+          store: bool = True, use_cache: bool = True, progress: list[int] | None = None,
+          on_stage: Callable[[str], None] | None = None) -> BuildResult:
     """Build the graph of ``paths`` into ``out`` (see OUTPUT_FILES and ``out/store``).
 
     With ``use_cache`` the extractions of the previous build in ``out`` are reused for unchanged
     texts; without it every article is extracted again.  Either way a fresh cache is written.
+    ``progress[0]`` follows the input bytes read (for a progress display), and ``on_stage`` is
+    told when the writing steps after reading begin.
     """
     out = Path(out)
     tmp, lock = _prepare_out(out)
     old_cache = out / CACHE if use_cache and (out / MARKER).exists() else None
     try:
-        result = _build_into(paths, tmp, jobs, strict, on_article, graph_options or Options(), store, old_cache)
+        result = _build_into(paths, tmp, jobs, strict, on_article, graph_options or Options(), store, old_cache,
+                             progress, on_stage)
         if strict and result.skipped:
             raise OutputError(f"{len(result.skipped)} input(s) skipped and --strict is set: {result.skipped[0]}")
         result.out = out
@@ -626,13 +637,15 @@ def build(paths: Iterable[str], out: str | os.PathLike[str], jobs: int = 1, stri
 
 def _build_into(paths: Iterable[str], tmp: Path, jobs: int, strict: bool,
                 on_article: Callable[[Article | Skipped], None] | None, gopts: Options, store: bool,
-                old_cache: Path | None = None) -> BuildResult:
+                old_cache: Path | None = None, progress: list[int] | None = None,
+                on_stage: Callable[[str], None] | None = None) -> BuildResult:
     work = tmp / ".work"
     work.mkdir()
     result = BuildResult(tmp)
     xcache = ExtractCache(old_cache, tmp / CACHE)
     try:
-        done = _build_graph(paths, tmp, work, jobs, strict, on_article, gopts, store, xcache, result)
+        done = _build_graph(paths, tmp, work, jobs, strict, on_article, gopts, store, xcache, result, progress,
+                            on_stage)
         if done:
             xcache.commit()
     finally:
@@ -642,7 +655,8 @@ def _build_into(paths: Iterable[str], tmp: Path, jobs: int, strict: bool,
 
 def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict: bool,
                  on_article: Callable[[Article | Skipped], None] | None, gopts: Options, store: bool,
-                 xcache: ExtractCache, result: BuildResult) -> bool:
+                 xcache: ExtractCache, result: BuildResult, progress: list[int] | None = None,
+                 on_stage: Callable[[str], None] | None = None) -> bool:
     """Read, extract (through the cache), resolve and write; False when --strict stopped at a skipped input."""
     resolver = Resolver()
     ntw = rdf.SortedNTriplesWriter(work)
@@ -651,7 +665,7 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
     summaries = work / "articles.jsonl"
     ph = Phases()
     with open(summaries, "w", encoding="utf-8") as sfh, open(tmp / "mentions.jsonl", "w", encoding="utf-8") as mfh:
-        for item, mentions in extracted(read_ahead(paths, jobs), jobs, xcache, result):
+        for item, mentions in extracted(read_ahead(paths, jobs, progress), jobs, xcache, result):
             ph.lap("read+extract (wait)")
             if on_article:
                 on_article(item)
@@ -674,6 +688,8 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
             sfh.write(summary.to_json() + "\n")
             digest.update(item.id.encode("utf-8") + b"\n")
             ph.lap("summaries")
+    if on_stage is not None:
+        on_stage("read, extracted and resolved; writing graph.nt, graph.ttl, graph.jsonld, the store and the Gephi files")
     resolver.finish()
     docs, bodies = resolver.documents(), resolver.body_records()
     for d in docs:

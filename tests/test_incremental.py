@@ -160,7 +160,7 @@ def test_cli_summary_and_no_cache(corpus, tmp_path):
 def test_reader_process_errors_reach_the_caller(corpus, tmp_path, monkeypatch):
     """With jobs > 1 reading runs in a child process; its failure must raise here, not hang."""
 
-    def broken(paths):
+    def broken(paths, progress=None):
         yield from ()
         raise ValueError("reader broke")
 

@@ -12,7 +12,7 @@ from graphbuild.commands._engine import engine_options
 # graphbuild.build (and rdflib behind it) is imported inside the command: every other
 # `graphbuild` command loads this module at start-up and must not pay for it.
 
-PROGRESS_MIN_FILES = 50  # below this a run is short: no progress bar
+PROGRESS_MIN_BYTES = 4_000_000  # below this (about 600 articles) a run is short: no progress line
 # Below this much input (about 600 articles) starting the reader and extraction processes and
 # pickling articles to them costs more than the parallel part saves: the default is one process.
 SMALL_INPUT_BYTES = 4_000_000
@@ -59,36 +59,37 @@ def build(inputs: tuple[str, ...], out: str, jobs: int | None, quiet: bool, stri
     Exit status: 0 on success, 1 when some inputs were skipped (the rest is built), 2 on
     failure.
     """
-    from graphbuild.build import OutputError, Skipped, count_files
+    from graphbuild.build import OutputError, Skipped, input_bytes
     from graphbuild.build import build as run_build
     from graphbuild.graphml import Options
+    from graphbuild.progress import Progress
 
     jobs = jobs or _default_jobs(inputs)
     err = click.get_text_stream("stderr")
-    total = 0 if quiet or "-" in inputs else count_files(inputs)
-    show = not quiet and total >= PROGRESS_MIN_FILES
-    bar = click.progressbar(length=total, label="building", file=err) if show else None
-    last = {"source": None}
+    total = 0 if quiet or "-" in inputs else input_bytes(inputs)
+    show = not quiet and total > 0 and (total >= PROGRESS_MIN_BYTES or "GRAPHBUILD_PROGRESS_EVERY" in os.environ)
+    bar = Progress(total, err) if show else None
+    position = [0]  # input bytes read so far, kept up to date by the reader
+    count = [0]
 
     def on_article(item) -> None:
         if isinstance(item, Skipped):
+            if bar is not None and bar.tty and bar.width:
+                err.write("\n")
+                bar.width = 0
             click.echo(f"graphbuild build: skipped {item}", err=True)
-        source = getattr(item, "source", None)
-        if bar is not None and source != last["source"]:
-            last["source"] = source
-            bar.update(1)
+        else:
+            count[0] += 1
+        if bar is not None:
+            bar.update(position[0], count[0])
 
     try:
-        if bar is not None:
-            bar.__enter__()
         result = run_build(inputs, out, jobs=jobs, strict=strict, on_article=on_article,
-                           graph_options=Options(graph_scope, since, until), store=not no_store, use_cache=not no_cache)
+                           graph_options=Options(graph_scope, since, until), store=not no_store, use_cache=not no_cache,
+                           progress=position, on_stage=bar.stage if bar is not None else None)
     except OutputError as e:
         click.echo(f"graphbuild build: error: {e}", err=True)
         sys.exit(2)
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
     if not quiet:
         click.echo(f"{result.summary()} -> {out}", err=True)
         if result.conflicts:

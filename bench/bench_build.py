@@ -17,7 +17,9 @@ Corpora come from bench/generate.py (JSONL, ``--shards`` files so a parallel bui
 and are cached under bench/_work/.  Until ``graphbuild build`` exists the script says so, runs the
 baseline alone and exits 0.
 
-    python bench/bench_build.py [--sizes 10000,100000] [--jobs 2] [--seed 1] [--shards 4]
+    python bench/bench_build.py [--sizes 10000,100000] [--jobs 1,2] [--seed 1] [--shards 4]
+
+Each build runs with ``GRAPHBUILD_PROFILE=1``, so its time and RSS per phase are printed under it.
 """
 
 from __future__ import annotations
@@ -104,7 +106,8 @@ def measure(cmd: list[str], timeout: float | None = None) -> dict:
     peak = [0]
     stop = threading.Event()
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=common.ROOT)
+    env = {**os.environ, "GRAPHBUILD_PROFILE": "1"}
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=common.ROOT, env=env)
 
     def poll() -> None:
         try:
@@ -189,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="10000", help="comma-separated article counts (default 10000)")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="passed to graphbuild build --jobs")
+    ap.add_argument("--jobs", default=f"1,{os.cpu_count() or 1}",
+                    help="comma-separated --jobs values, one build each (default: 1 and all cores)")
     ap.add_argument("--shards", type=int, default=4, help="JSONL input files per corpus (default 4)")
     ap.add_argument("--no-baseline", action="store_true", help="skip the rdflib baseline")
     ap.add_argument("--no-build", action="store_true",
@@ -218,9 +222,12 @@ def main(argv: list[str] | None = None) -> int:
         in_mb = sum(f.stat().st_size for f in files) / 1e6
         print(f"\n  {n:,} articles, {len(files)} JSONL files, {in_mb:,.1f} MB input, seed {a.seed}")
         res: dict = {"articles": n, "input_mb": round(in_mb, 2), "seed": a.seed}
-        if help_text is not None and not a.no_build:
+        for jobs in (int(j) for j in str(a.jobs).split(",") if j.strip()):
+            if help_text is None or a.no_build:
+                break
             out = common.WORK / f"out-build-n{n}"
-            cmd = build_cmd(help_text, files, out, a.jobs, shlex.split(a.build_args))
+            # --no-cache: every run extracts every article, whatever an earlier run left in --out
+            cmd = build_cmd(help_text, files, out, jobs, [*shlex.split(a.build_args), "--no-cache"])
             m = measure(cmd, a.timeout)
             if m["rc"] == 1:  # documented: some inputs skipped, the rest built
                 print("  graphbuild build exited 1 (some inputs skipped):\n    "
@@ -229,10 +236,12 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  graphbuild build FAILED (exit {m['rc']}): {' '.join(cmd[2:])}")
                 print("    " + "\n    ".join(m["stderr"].strip().splitlines()[-15:]))
             else:
-                print(row(f"graphbuild build --jobs {a.jobs}" if "--jobs" in help_text else "graphbuild build",
-                          m, in_mb, n, dir_mb(out)))
-            res["build"] = {k: v for k, v in m.items() if k not in ("stdout", "stderr")} | {
-                "jobs": a.jobs, "out_mb": round(dir_mb(out), 2), "cmd": " ".join(cmd[2:])}
+                print(row(f"graphbuild build --jobs {jobs}", m, in_mb, n, dir_mb(out)), flush=True)
+                for line in m["stderr"].splitlines():
+                    if "phase" in line:
+                        print("      " + line.replace("graphbuild build: ", ""))
+            res.setdefault("builds", []).append({k: v for k, v in m.items() if k not in ("stdout", "stderr")} | {
+                "jobs": jobs, "out_mb": round(dir_mb(out), 2), "cmd": " ".join(cmd[2:])})
         if not a.no_baseline:
             out = common.WORK / f"out-baseline-n{n}"
             cmd = [sys.executable, str(Path(__file__).resolve()), "--baseline-worker", str(out), *map(str, files)]
@@ -247,11 +256,12 @@ def main(argv: list[str] | None = None) -> int:
                       f"Turtle {info['serialize_s']:.1f} s")
                 res["baseline"] = {k: v for k, v in m.items() if k not in ("stdout", "stderr")} | {
                     "out_mb": round(dir_mb(out), 2), **info}
-        b, base = res.get("build"), res.get("baseline")
-        if b and base and b["rc"] in (0, 1):
-            print(f"  ratio    build / baseline: wall {b['wall_s'] / base['wall_s']:.2f}x, "
-                  f"peak tree RSS {b['peak_tree_rss_mb'] / base['peak_tree_rss_mb']:.2f}x "
-                  f"(speed-up {base['wall_s'] / b['wall_s']:.2f}x)")
+        base = res.get("baseline")
+        for b in res.get("builds", []):
+            if base and b["rc"] in (0, 1):
+                print(f"  ratio    build --jobs {b['jobs']} / baseline: wall {b['wall_s'] / base['wall_s']:.2f}x, "
+                      f"peak tree RSS {b['peak_tree_rss_mb'] / base['peak_tree_rss_mb']:.2f}x "
+                      f"(speed-up {base['wall_s'] / b['wall_s']:.2f}x)")
         results.append(res)
     summary = {"date": dt.date.today().isoformat(), "commit": commit, "machine": common.machine(),
                "build_available": help_text is not None, "results": results}

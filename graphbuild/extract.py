@@ -632,6 +632,13 @@ def _title_head(folded: str, original: str, kept: list[_Ref], pos: int,
 # ---------------------------------------------------------------------------------------------
 # 6. short forms and ids
 
+# The id functions are pure and their arguments repeat endlessly across a corpus (the same numbers
+# and codes in article after article): memoised, they cost a dict lookup.
+_canonical_number = lru_cache(maxsize=16384)(ids.canonical_number)
+_party_id = lru_cache(maxsize=16384)(ids.party_id)
+_state_id = lru_cache(maxsize=16384)(ids.state_id)
+_bare_id = lru_cache(maxsize=16384)(ids.bare_id)
+
 
 def _implied_doc_type(ref: _Ref) -> str | None:
     lex = lexicon()
@@ -651,21 +658,21 @@ def _assign_id(ref: _Ref) -> None:
             ref.id = ids.congress_id(ref.congress or "?")
     elif ref.form == "short" or (ref.form == "list" and ref.issuer_code is None and ref.type_code is None):
         if ref.kind == "state" and ref.year:
-            ref.id = ids.state_id(ref.number or "", ref.year, ref.type_code, None)
+            ref.id = _state_id(ref.number or "", ref.year, ref.type_code, None)
         else:
             codes = lexicon().word_codes.get(ref.doc_type or "", {})
             code = codes.get(ref.kind) or codes.get("party") or codes.get("state")
-            ref.id = ids.bare_id(code or ref.doc_type or "?", ref.number or "")
+            ref.id = _bare_id(code or ref.doc_type or "?", ref.number or "")
     elif ref.kind == "party":
-        ref.id = ids.party_id(ref.number or "", ref.type_code, ref.issuer_code)
+        ref.id = _party_id(ref.number or "", ref.type_code, ref.issuer_code)
     else:
-        ref.id = ids.state_id(ref.number or "", ref.year, ref.type_code, ref.issuer_code)
+        ref.id = _state_id(ref.number or "", ref.year, ref.type_code, ref.issuer_code)
 
 
 def _same_document(short: _Ref, full: _Ref) -> bool:
     if full.form == "short" or full.kind == "named" or full.number is None or short.number is None:
         return False
-    if ids.canonical_number(full.number) != ids.canonical_number(short.number):
+    if _canonical_number(full.number) != _canonical_number(short.number):
         return False
     if short.year and full.year and short.year != full.year:
         return False
@@ -687,7 +694,7 @@ def _link_short_forms(refs: list[_Ref]) -> None:
     for ref in refs:
         if ref.number is None:
             continue
-        earlier = by_number.setdefault(ids.canonical_number(ref.number), [])
+        earlier = by_number.setdefault(_canonical_number(ref.number), [])
         if ref.form == "short" or (ref.form == "list" and ref.type_code is None):
             for j in range(len(earlier) - 1, max(-1, len(earlier) - 1 - _LINK_LOOKBACK), -1):
                 prev = earlier[j]
@@ -721,53 +728,41 @@ def _drop_overlaps(refs: list[_Ref]) -> list[_Ref]:
     return kept
 
 
-class _Breaks:
-    """``text.rfind``/``text.find`` of the sentence breaks, remembering what earlier calls found.
+def _sentence_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sentence around each (start, end) of ``spans`` (in text order): from the last break before
+    the start ('\\n', '. ', '; ') to the next break after the end ('\\n', '. ').
 
-    Mentions come in text order, so each search only covers the text between the previous
-    mention and this one: a plain ``rfind`` per mention rescanned whole lines (quadratic on a
-    long line dense with references), and listing every break of the text up front cost more
-    than all the searches of a typical article, most of whose sentences hold no reference.
-    Calls out of order are answered too, by a plain search.
+    One pass: each backward search covers only the text since the previous mention, and a
+    forward search is reused while it still lies ahead.  A plain ``rfind``/``find`` per mention
+    rescanned whole lines (quadratic on a long line dense with references), and listing every
+    break up front cost more than the searches of a typical article, most of whose sentences
+    hold no reference.
     """
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.back: dict[str, tuple[int, int]] = {}  # sub -> (start, text.rfind(sub, 0, start))
-        self.ahead: dict[str, tuple[int, int]] = {}  # sub -> (end, text.find(sub, end))
-
-    def rfind(self, sub: str, start: int) -> int:
-        """``text.rfind(sub, 0, start)``."""
-        prev = self.back.get(sub)
-        if prev is None or start < prev[0]:
-            found = self.text.rfind(sub, 0, start)
-        else:  # only occurrences ending after the previous start can be new
-            found = self.text.rfind(sub, max(0, prev[0] - len(sub) + 1), start)
-            if found == -1:
-                found = prev[1]
-        self.back[sub] = (start, found)
-        return found
-
-    def find(self, sub: str, end: int) -> int:
-        """``text.find(sub, end)``."""
-        prev = self.ahead.get(sub)
-        if prev is not None and prev[0] <= end and (prev[1] == -1 or prev[1] >= end):
-            found = prev[1]  # nothing between the previous end and what it found
-        else:
-            found = self.text.find(sub, end)
-        self.ahead[sub] = (end, found)
-        return found
-
-
-def _sentence(text: str, start: int, end: int, breaks: _Breaks | None = None) -> tuple[int, int]:
-    b = breaks or _Breaks(text)
-    lo = max(b.rfind("\n", start), b.rfind(". ", start) + 1, b.rfind("; ", start) + 1)
-    lo = lo + 1 if lo >= 0 and text[lo:lo + 1] in ("\n", " ") else max(lo, 0)
-    hi_candidates = [i for i in (b.find("\n", end), b.find(". ", end)) if i != -1]
-    hi = min(hi_candidates) + 1 if hi_candidates else len(text)
-    if hi <= len(text) and text[hi - 1:hi] == "\n":
-        hi -= 1
-    return max(0, lo), min(hi, len(text))
+    n = len(text)
+    out = []
+    seen = 0  # breaks ending at or before ``seen`` are known: the last of each kind is kept
+    nl = dot = semi = -1
+    nl_from, nl_at, dot_from, dot_at = n + 1, -1, n + 1, -1  # find(sub, *_from) == *_at
+    for start, end in spans:
+        if start >= seen:  # only breaks ending after ``seen`` can be new
+            nl = max(nl, text.rfind("\n", seen, start))
+            dot = max(dot, text.rfind(". ", max(0, seen - 1), start))
+            semi = max(semi, text.rfind("; ", max(0, seen - 1), start))
+        else:  # out of order: search from the beginning
+            nl, dot, semi = text.rfind("\n", 0, start), text.rfind(". ", 0, start), text.rfind("; ", 0, start)
+        seen = start
+        lo = max(nl, dot + 1, semi + 1)
+        lo = lo + 1 if lo >= 0 and text[lo:lo + 1] in ("\n", " ") else max(lo, 0)
+        if not (nl_from <= end and (nl_at == -1 or nl_at >= end)):
+            nl_from, nl_at = end, text.find("\n", end)
+        if not (dot_from <= end and (dot_at == -1 or dot_at >= end)):
+            dot_from, dot_at = end, text.find(". ", end)
+        ahead = [i for i in (nl_at, dot_at) if i != -1]
+        hi = min(ahead) + 1 if ahead else n
+        if hi <= n and text[hi - 1:hi] == "\n":
+            hi -= 1
+        out.append((max(0, lo), min(hi, n)))
+    return out
 
 
 def extract(text: str, source: str = "<text>") -> list[Mention]:
@@ -803,13 +798,15 @@ def extract(text: str, source: str = "<text>") -> list[Mention]:
             ref.issuer_code = "TU"  # 'TƯ' written for a provincial committee
         _assign_id(ref)
     _link_short_forms(refs)
-    breaks = _Breaks(text) if refs else None
-    return [_to_mention(text, offsets, source, r, breaks) for r in refs]
+    spans = [(r.start, r.end) for r in refs] if offsets is None else [to_original(offsets, r.start, r.end) for r in refs]
+    sentences = _sentence_spans(text, spans)
+    return [_to_mention(text, offsets, source, r, span, sentence)
+            for r, span, sentence in zip(refs, spans, sentences, strict=True)]
 
 
-def _to_mention(text: str, offsets: list[int] | None, source: str, r: _Ref,
-                breaks: _Breaks | None = None) -> Mention:
-    start, end = to_original(offsets, r.start, r.end)
+def _to_mention(text: str, offsets: list[int] | None, source: str, r: _Ref, span: tuple[int, int],
+                sentence: tuple[int, int]) -> Mention:
+    start, end = span
     relations = []
     for verb, target in r.relations:
         if not target.id:
@@ -821,5 +818,5 @@ def _to_mention(text: str, offsets: list[int] | None, source: str, r: _Ref,
         number=r.number, type_code=r.type_code, issuer_code=r.issuer_code, year=r.year, date=r.date,
         issuer=r.issuer, plenum=r.plenum, congress=r.congress, term=r.term, subject=r.subject, id=r.id,
         form=r.form, antecedent=to_original(offsets, r.antecedent.start, r.antecedent.end)[0] if r.antecedent else None,
-        sentence=_sentence(text, start, end, breaks), relations=relations,
+        sentence=sentence, relations=relations,
     )

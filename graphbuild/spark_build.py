@@ -92,7 +92,8 @@ class SparkResult:
 # --------------------------------------------------------------------------- session
 
 
-def spark_session(master: str | None = None, jobs: int | None = None, quiet: bool = True) -> SparkSession:
+def spark_session(master: str | None = None, jobs: int | None = None, quiet: bool = True,
+                  conf: dict[str, str] | None = None) -> SparkSession:
     """The active session, else a new one: ``master``, else spark-submit's, else ``local[jobs or *]``.
 
     Python workers must import this very ``graphbuild`` (not another installed copy), so its
@@ -101,20 +102,20 @@ def spark_session(master: str | None = None, jobs: int | None = None, quiet: boo
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
+    from pyspark import SparkConf
+
     here = str(Path(__file__).resolve().parent.parent)
     paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     if here not in paths:
         os.environ["PYTHONPATH"] = os.pathsep.join([here, *paths])
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    builder = SparkSession.builder.appName("graphbuild build")
+    builder = SparkSession.builder.appName("graphbuild build").config("spark.ui.showConsoleProgress", "false")
     if master:
         builder = builder.master(master)
-    elif "spark.master" not in dict(SparkSession.builder._options) and not os.environ.get("SPARK_MASTER"):  # noqa: SLF001
-        from pyspark import SparkConf
-
-        if not SparkConf().contains("spark.master"):  # not under spark-submit
-            builder = builder.master(f"local[{jobs or '*'}]")
-    builder = builder.config("spark.ui.showConsoleProgress", "false")
+    elif not SparkConf().contains("spark.master"):  # not under spark-submit
+        builder = builder.master(f"local[{jobs or '*'}]")
+    for key, value in (conf or {}).items():
+        builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR" if quiet else "WARN")
     return spark

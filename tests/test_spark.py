@@ -29,13 +29,10 @@ DATA = ROOT / "data"
 
 @pytest.fixture(scope="module")
 def spark():
-    from pyspark.sql import SparkSession
-
     from graphbuild.spark_build import spark_session
 
-    SparkSession.builder.config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2") \
-        .config("spark.default.parallelism", "2")
-    session = spark_session("local[2]", quiet=True)
+    session = spark_session("local[2]", quiet=True, conf={
+        "spark.ui.enabled": "false", "spark.sql.shuffle.partitions": "2", "spark.default.parallelism": "2"})
     yield session
     session.stop()
 

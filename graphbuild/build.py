@@ -693,7 +693,7 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
     resolver.finish()
     docs, bodies = resolver.documents(), resolver.body_records()
     for d in docs:
-        rdf.add_document(sink, d)
+        ntw.extend(rdf.document_nt_lines(d))
     for b in bodies:
         rdf.add_body(sink, b)
     rdf.add_run(sink, digest.hexdigest()[:16], resolver.stats.articles, sum(not d.is_citekey for d in docs))

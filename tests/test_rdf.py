@@ -121,3 +121,28 @@ def test_article_nt_lines_are_the_triples_of_add_article_citations():
         assert sorted(rdf.article_nt_lines(a, cs)) == sorted(sink.drain())
         g = Graph().parse(data="".join(rdf.article_nt_lines(a, cs)), format="nt")
         assert len(g) == len(set(rdf.article_nt_lines(a, cs)))
+
+
+def test_document_nt_lines_are_the_triples_of_add_document():
+    """Every document of the sample articles and of 400 generated ones: same lines by both paths."""
+    import sys
+
+    from graphbuild.articles import read_articles
+    from graphbuild.extract import extract
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    import generate
+
+    r = Resolver()
+    texts = [(a.id, a.text, a.source) for a in read_articles([str(Path(__file__).resolve().parents[1] / "data")])
+             if isinstance(a, Article)]
+    texts += [(a.id, a.text, a.id) for a in generate.iter_articles(400, 7)]
+    for aid, text, source in texts:
+        r.resolve_article(Article(id=aid, text=text, source=source), extract(text, source))
+    r.finish()
+    docs = r.documents()
+    assert len(docs) > 300 and any(d.is_citekey for d in docs) and any(d.plenum for d in docs)
+    sink = rdf.TripleSink()
+    for d in docs:
+        rdf.add_document(sink, d)
+        assert sorted(rdf.document_nt_lines(d)) == sorted(sink.drain()), d.local

@@ -129,7 +129,8 @@ def _classify(m: re.Match[str]) -> _Ref | None:
     if shape is None:
         return None
     kind, type_code, issuer, raw, rel_end, keeps_year, needs_word = shape
-    return _Ref(m.start(), m.start("codes") + rel_end, kind, number=m.group("num"), type_code=type_code,
+    return _Ref(m.start(), m.start("codes") + rel_end, kind, number=m.string[m.start():m.end("digits")],
+                type_code=type_code,
                 issuer_code=issuer, year=int(year) if keeps_year and year is not None else None,
                 raw_issuer=raw, extra={"needs_word": True} if needs_word else {})
 
@@ -195,13 +196,52 @@ def _symbol_end(codes: str, kept: list[str]) -> int:
     return pos
 
 
-def _numbered(folded: str) -> list[_Ref]:
-    refs = []
-    for m in g.NUMBER_SYMBOL.finditer(folded):
-        ref = _classify(m)
-        if ref is not None:
-            refs.append(ref)
-    return refs
+_Word = tuple[int, int, str]  # (start, end, canonical type word)
+
+
+def _scan(folded: str) -> tuple[list[_Ref], list[_Word], list[int]]:
+    """The one whole-text scan: numbered references, capitalised type words, capitalised 'Điều lệ'.
+
+    Everything else is looked for around what this finds (see :func:`grammar.candidates`).
+    """
+    numbered: list[_Ref] = []
+    caps: list[_Word] = []
+    charters: list[int] = []
+    n = len(folded)
+    type_words = lexicon().type_words
+    search = g.candidates().search
+    pos = 0
+    while (m := search(folded, pos)) is not None:
+        if m.group("word") is None:
+            ref = _classify(m)
+            if ref is not None:
+                numbered.append(ref)
+            # The symbol may hold a capitalised word ('2019-Kế hoạch 5', '5/Điều lệ Đảng'): scan on from
+            # its start.  No number can start inside it (its digits follow letters).
+            pos = m.start("codes")
+            continue
+        a, b = m.span()
+        pos = b
+        key = _word_key(m.group(0))
+        if key == g.CHARTER_WORD:
+            charters.append(a)
+            continue
+        if key not in type_words:  # the rest of another initial's word: this initial's own, if any
+            own = g.type_word_capital().match(folded, a)
+            if own is None:
+                pos = a + 1
+                continue
+            pos = b = own.end()
+        if b < n and folded[b].isalnum():
+            continue
+        caps.append((a, b, _canonical_word(folded[a:b])))
+    return numbered, caps, charters
+
+
+@lru_cache(maxsize=4096)
+def _word_key(word: str) -> str:
+    """A type word as the lexicon keys it: lower case, single spaces."""
+    return " ".join(word.split()).lower()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -260,8 +300,9 @@ def _leads(folded: str, caps: list[tuple[int, int, str]]) -> list[int]:
     return sorted(starts)
 
 
-def _named(folded: str, caps: list[tuple[int, int, str]]) -> list[_Ref]:
-    """Plenum and congress resolutions (anchored on the type word 'Nghị quyết'), and the Charter."""
+def _named(folded: str, caps: list[_Word], charters: list[int]) -> list[_Ref]:
+    """Plenum and congress resolutions (anchored on the type word 'Nghị quyết'), and the Charter
+    (at ``charters``, the capitalised 'Điều lệ' of the scan, and at every lower-case one)."""
     refs: list[_Ref] = []
     starts = _leads(folded, caps)
     plenum_pat = g.plenum_pattern()
@@ -285,8 +326,8 @@ def _named(folded: str, caps: list[tuple[int, int, str]]) -> list[_Ref]:
         if not n or n > lexicon().max_central_term or _is_local(folded, m.end()):
             continue
         refs.append(_Ref(m.start(), m.end(), "named", doc_type="Nghị quyết", congress=ARABIC_TO_ROMAN[n]))
-    charters = [i - 1 for i in _find_all(folded, g.CHARTER_NEEDLES) if i]
-    for m in filter(None, (g.CHARTER.match(folded, st) for st in charters)):
+    starts = sorted(charters + _find_all(folded, g.CHARTER_NEEDLES))
+    for m in filter(None, (g.CHARTER.match(folded, st) for st in starts)):
         raw = m.group("congress") or m.group("congress2")
         congress = _roman(raw) if raw else None
         refs.append(_Ref(m.start(), m.end(), "named", doc_type="Điều lệ", congress=congress))
@@ -302,22 +343,6 @@ def _find_all(text: str, needles: tuple[str, ...]) -> list[int]:
             found.append(i)
             i = text.find(needle, i + 1)
     return sorted(found)
-
-
-def _capital_words(folded: str) -> list[tuple[int, int, str]]:
-    """(start, end, canonical word) of every capitalised type word standing as a word, in text order.
-
-    Bare references and titles open only with a capitalised type word; lower-case ones are
-    looked for where they matter (:func:`_type_word_before`, :func:`_leads`).
-    """
-    hits = []
-    n = len(folded)
-    for m in g.type_word_capital().finditer(folded):
-        a, b = m.span()
-        if (a and folded[a - 1].isalnum()) or (b < n and folded[b].isalnum()):
-            continue
-        hits.append((a, b, _canonical_word(m.group(0))))
-    return hits
 
 
 def _fill_terms(folded: str, refs: list[_Ref]) -> None:
@@ -772,12 +797,11 @@ def extract(text: str, source: str = "<text>") -> list[Mention]:
     """
     folded, offsets = fold_for_matching(text)
     original_case = text if offsets is None else folded
-    caps = _capital_words(folded)
-    numbered = _numbered(folded)
+    numbered, caps, charters = _scan(folded)
     for ref in numbered:
         _type_word_before(folded, ref)
     numbered = [r for r in numbered if not r.extra.get("needs_word") or r.doc_type]
-    named = _named(folded, caps)
+    named = _named(folded, caps, charters)
     taken = [(r.start, r.end) for r in numbered + named]
     bare = _bare(folded, original_case, taken, caps)
     refs = _drop_overlaps(numbered + named + bare)

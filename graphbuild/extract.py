@@ -31,7 +31,7 @@ from graphbuild.model import Mention
 from graphbuild.normalize import fold_for_matching, to_original
 
 
-@dataclass
+@dataclass(slots=True)
 class _Ref:
     """A reference found in the folded text (offsets in folded coordinates)."""
 
@@ -208,7 +208,6 @@ def _scan(folded: str) -> tuple[list[_Ref], list[_Word], list[int]]:
     caps: list[_Word] = []
     charters: list[int] = []
     n = len(folded)
-    type_words = lexicon().type_words
     search = g.candidates().search
     pos = 0
     while (m := search(folded, pos)) is not None:
@@ -222,26 +221,34 @@ def _scan(folded: str) -> tuple[list[_Ref], list[_Word], list[int]]:
             continue
         a, b = m.span()
         pos = b
-        key = _word_key(m.group(0))
-        if key == g.CHARTER_WORD:
-            charters.append(a)
-            continue
-        if key not in type_words:  # the rest of another initial's word: this initial's own, if any
+        word = _capital_word(m.group(0))
+        if word is None:  # the rest of another initial's word: this initial's own, if any
             own = g.type_word_capital().match(folded, a)
             if own is None:
                 pos = a + 1
                 continue
             pos = b = own.end()
+            word = _canonical_word(own.group(0))
+        elif word == _CHARTER:
+            charters.append(a)
+            continue
         if b < n and folded[b].isalnum():
             continue
-        caps.append((a, b, _canonical_word(folded[a:b])))
+        caps.append((a, b, word))
     return numbered, caps, charters
 
 
+_CHARTER = "Điều lệ"
+
+
 @lru_cache(maxsize=4096)
-def _word_key(word: str) -> str:
-    """A type word as the lexicon keys it: lower case, single spaces."""
-    return " ".join(word.split()).lower()
+def _capital_word(word: str) -> str | None:
+    """The canonical type word for a word-branch match of the scan (:data:`_CHARTER` for 'Điều lệ'),
+    or None when the initial and the rest do not make a type word."""
+    key = " ".join(word.split()).lower()
+    if key == g.CHARTER_WORD:
+        return _CHARTER
+    return _canonical_word(word) if key in lexicon().type_words else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -552,6 +559,11 @@ _VERB_ENDINGS = ("ban hành", "ra", "thông qua", "ký", "xây dựng", "phát h
 def _context_before(folded: str, ref: _Ref, floor: int) -> None:
     """`Ngày 30-7-2021, BCH Trung ương đã ban hành Quy định số 24-QĐ/TW`: date and body before."""
     lo = max(floor, ref.start - 220)
+    # Most references follow no verb: look at the last few characters first (a verb ending is at
+    # most 9 long; the whole clause is looked at when blanks fill the tail).
+    tail = folded[max(lo, ref.start - 24):ref.start].rstrip(" ")
+    if (len(tail) >= 10 or ref.start - 24 <= lo) and not tail.lower().endswith(_VERB_ENDINGS):
+        return
     clause = folded[lo:ref.start]
     if not clause.rstrip(" ").lower().endswith(_VERB_ENDINGS):
         return  # (checked before cutting at the sentence break too: the cut clause ends the same way)
@@ -765,28 +777,45 @@ def _sentence_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, 
     """
     n = len(text)
     out = []
+    rfind, find = text.rfind, text.find
     seen = 0  # breaks ending at or before ``seen`` are known: the last of each kind is kept
     nl = dot = semi = -1
     nl_from, nl_at, dot_from, dot_at = n + 1, -1, n + 1, -1  # find(sub, *_from) == *_at
     for start, end in spans:
         if start >= seen:  # only breaks ending after ``seen`` can be new
-            nl = max(nl, text.rfind("\n", seen, start))
-            dot = max(dot, text.rfind(". ", max(0, seen - 1), start))
-            semi = max(semi, text.rfind("; ", max(0, seen - 1), start))
+            back = seen - 1 if seen else 0
+            i = rfind("\n", seen, start)
+            if i > nl:
+                nl = i
+            i = rfind(". ", back, start)
+            if i > dot:
+                dot = i
+            i = rfind("; ", back, start)
+            if i > semi:
+                semi = i
         else:  # out of order: search from the beginning
-            nl, dot, semi = text.rfind("\n", 0, start), text.rfind(". ", 0, start), text.rfind("; ", 0, start)
+            nl, dot, semi = rfind("\n", 0, start), rfind(". ", 0, start), rfind("; ", 0, start)
         seen = start
-        lo = max(nl, dot + 1, semi + 1)
-        lo = lo + 1 if lo >= 0 and text[lo:lo + 1] in ("\n", " ") else max(lo, 0)
+        lo = nl
+        if dot >= lo:
+            lo = dot + 1
+        if semi >= lo:
+            lo = semi + 1
+        if lo >= 0 and (text[lo:lo + 1] == "\n" or text[lo:lo + 1] == " "):
+            lo += 1
+        elif lo < 0:
+            lo = 0
         if not (nl_from <= end and (nl_at == -1 or nl_at >= end)):
-            nl_from, nl_at = end, text.find("\n", end)
+            nl_from, nl_at = end, find("\n", end)
         if not (dot_from <= end and (dot_at == -1 or dot_at >= end)):
-            dot_from, dot_at = end, text.find(". ", end)
-        ahead = [i for i in (nl_at, dot_at) if i != -1]
-        hi = min(ahead) + 1 if ahead else n
-        if hi <= n and text[hi - 1:hi] == "\n":
+            dot_from, dot_at = end, find(". ", end)
+        if nl_at == -1:
+            hi = n if dot_at == -1 else dot_at + 1
+        else:
+            hi = (nl_at if dot_at == -1 or nl_at < dot_at else dot_at) + 1
+        if text[hi - 1:hi] == "\n":
             hi -= 1
-        out.append((max(0, lo), min(hi, n)))
+        out.append((lo, hi if hi < n else n))
     return out
 
 
@@ -817,8 +846,8 @@ def extract(text: str, source: str = "<text>") -> list[Mention]:
     for ref in refs:
         if ref.doc_type is None:
             ref.doc_type = _implied_doc_type(ref)
-        if ref.raw_issuer and fold_keep_d(ref.raw_issuer) == "TƯ" and ref.extra.get("body_id") in (
-            "tinh-uy", "ban-thuong-vu-tinh-uy", "ban-chap-hanh-dang-bo-tinh"):
+        if ref.raw_issuer and ref.extra.get("body_id") in (
+                "tinh-uy", "ban-thuong-vu-tinh-uy", "ban-chap-hanh-dang-bo-tinh") and fold_keep_d(ref.raw_issuer) == "TƯ":
             ref.issuer_code = "TU"  # 'TƯ' written for a provincial committee
         _assign_id(ref)
     _link_short_forms(refs)

@@ -404,8 +404,11 @@ def _bare(folded: str, original: str, taken: list[tuple[int, int]], caps: list[t
     """Type word + number references that carry no code, and the numbers listed after them."""
     refs: list[_Ref] = []
     lex = lexicon()
+    # A word that opens a reference already found ('Nghị quyết số 36-NQ/TW') has that reference's
+    # number after it, which is taken: skipped before matching.
+    opens = {s for s, _ in taken}
     for w_start, w_end, word in caps:
-        if not original[w_start].isupper():
+        if w_start in opens or not original[w_start].isupper():
             continue  # 'theo kế hoạch 3 năm': a lower-case type word is generic
         m = g.BARE_NUMBER.match(folded, w_end)
         if not m or any(s <= m.start("num") < e for s, e in taken):
@@ -515,34 +518,60 @@ def _type_word_before(folded: str, ref: _Ref) -> None:
         ref.start = m.start()
 
 
+# What can start each piece of context after a reference, once blanks, commas and '(' are skipped:
+# a cheap test that spares most references most of the patterns (each is still what decides).
+_DATE_STARTS = frozenset("đĐbBkKvVnN")  # được, ban hành, ký, vào, ngày
+_ISSUER_STARTS = frozenset("cCdD")  # của, do
+_PLENUM_STARTS = frozenset("cCtThH")  # của, tại, Hội nghị
+_TERM_STARTS = frozenset("kKnN")  # khóa, nhiệm kỳ
+_SUBJECT_STARTS = frozenset("v“\"")  # về, a quoted title
+
+
+def _peek(folded: str, pos: int) -> str | None:
+    """The first character at or after ``pos`` that is not a blank, ',' or '('; None if unsure."""
+    head = folded[pos:pos + 12]
+    c = head.lstrip(" \n,(")[:1]
+    return c if c or len(head) < 12 else None
+
+
 def _context_after(folded: str, ref: _Ref) -> None:
     pos = ref.end
-    m = g.DATE_AFTER.match(folded, pos)
-    if m and (iso := _iso(m)):
-        ref.date, pos = iso, m.end()
-    m = g.issuer_after().match(folded, pos)
-    if m:
-        named = _body_name(m.group("body"))
-        if named:
-            ref.issuer, ref.extra["body_id"] = named
-            pos = m.end()
-            if ref.date is None:
-                m2 = g.DATE_AFTER.match(folded, pos)
-                if m2 and (iso := _iso(m2)):
-                    ref.date, pos = iso, m2.end()
-    if ref.issuer is None and ref.kind == "party" and ref.issuer_code == "TW":
+    c = _peek(folded, pos)
+    if c is None or c in _DATE_STARTS:
+        m = g.DATE_AFTER.match(folded, pos)
+        if m and (iso := _iso(m)):
+            ref.date, pos = iso, m.end()
+            c = _peek(folded, pos)
+    if c is None or c in _ISSUER_STARTS:
+        m = g.issuer_after().match(folded, pos)
+        if m:
+            named = _body_name(m.group("body"))
+            if named:
+                ref.issuer, ref.extra["body_id"] = named
+                pos = m.end()
+                if ref.date is None:
+                    m2 = g.DATE_AFTER.match(folded, pos)
+                    if m2 and (iso := _iso(m2)):
+                        ref.date, pos = iso, m2.end()
+                c = _peek(folded, pos)
+    central = ref.kind == "party" and ref.issuer_code == "TW"
+    if central and ref.issuer is None and (c is None or c in _PLENUM_STARTS):
         m = g.plenum_as_issuer().match(folded, pos)
         if m:
             ref.issuer, ref.extra["body_id"] = _body_name("Ban Chấp hành Trung ương Đảng") or (None, None)
             pos = m.end()
-    terms, tpos = _terms_after(folded, pos)
-    if len(terms) == 1 and ref.kind == "party" and ref.issuer_code == "TW":
-        ref.term, pos = terms[0], tpos  # 'của BCH Trung ương (khóa XII)': the term the number belongs to
-    m = g.SUBJECT_AFTER.match(folded, pos) or g.QUOTED_TITLE.match(folded, pos)
-    if m:
-        subject = m.group("subject").strip().strip("“”\"").strip()
-        ref.subject = subject.rstrip(" ,") or None
-        pos = m.end()
+            c = _peek(folded, pos)
+    if central and (c is None or c in _TERM_STARTS):
+        terms, tpos = _terms_after(folded, pos)
+        if len(terms) == 1:
+            ref.term, pos = terms[0], tpos  # 'của BCH Trung ương (khóa XII)': the term the number belongs to
+            c = _peek(folded, pos)
+    if c is None or c in _SUBJECT_STARTS:
+        m = g.SUBJECT_AFTER.match(folded, pos) or g.QUOTED_TITLE.match(folded, pos)
+        if m:
+            subject = m.group("subject").strip().strip("“”\"").strip()
+            ref.subject = subject.rstrip(" ,") or None
+            pos = m.end()
     ref.ctx_end = pos
 
 

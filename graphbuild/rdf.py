@@ -581,16 +581,25 @@ def write_jsonld(nt_path: Path, out: Path) -> None:
         ox.serialize(_ox_triples(nt_path, src), fh, format=ox.RdfFormat.JSON_LD, prefixes=PREFIXES)
 
 
-def load_store(nt_path: Path, store_dir: Path) -> int:
+STORE_PIECE_BYTES = 80 << 20  # N-Triples bytes per bulk load (about 500k triples)
+
+
+def load_store(nt_path: Path, store_dir: Path, piece_bytes: int = STORE_PIECE_BYTES) -> int:
     """Bulk-load the N-Triples into an on-disk Oxigraph store; returns the number of triples.
 
-    ``lenient`` skips re-validating IRIs this module wrote itself.  (``optimize()`` stays: after
-    a bulk load it has almost nothing to compact, 0.014 s for 614k triples.)
+    In pieces of ``piece_bytes`` (whole lines): one ``bulk_load`` of the whole file held memory
+    in proportion to it (measured: 2.3 GB peak for the 6M triples of 100k articles, 559 MB for
+    614k), pieces keep it flat (302 MB for 614k in pieces of 200k lines) at about the same speed.
+    ``optimize()`` then compacts the pieces' files into one, so reads are as fast as after a
+    single load.  ``lenient`` skips re-validating IRIs this module wrote itself.
     """
     import pyoxigraph as ox
 
     store = ox.Store(str(store_dir))
-    store.bulk_load(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    with open(nt_path, "rb") as fh:
+        while piece := fh.readlines(piece_bytes):
+            store.bulk_load(b"".join(piece), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+            del piece
     store.optimize()
     n = len(store)
     store.flush()

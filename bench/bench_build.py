@@ -104,6 +104,7 @@ def measure(cmd: list[str], timeout: float | None = None) -> dict:
     import psutil
 
     peak = [0]
+    peak_pss = [0]
     stop = threading.Event()
     t0 = time.perf_counter()
     env = {**os.environ, "GRAPHBUILD_PROFILE": "1"}
@@ -115,7 +116,7 @@ def measure(cmd: list[str], timeout: float | None = None) -> dict:
         except psutil.NoSuchProcess:
             return
         while not stop.is_set():
-            total = 0
+            total = pss = 0
             try:
                 procs = [root, *root.children(recursive=True)]
             except psutil.NoSuchProcess:
@@ -123,9 +124,13 @@ def measure(cmd: list[str], timeout: float | None = None) -> dict:
             for p in procs:
                 try:
                     total += p.memory_info().rss
-                except (psutil.NoSuchProcess, psutil.AccessDenied):
+                    # PSS counts a page shared by n processes 1/n in each: forked children share
+                    # most of their parent's pages, which a plain RSS sum counts n times.
+                    pss += _pss(p.pid)
+                except (psutil.NoSuchProcess, psutil.AccessDenied, OSError):
                     pass
             peak[0] = max(peak[0], total)
+            peak_pss[0] = max(peak_pss[0], pss)
             stop.wait(0.02)
 
     th = threading.Thread(target=poll, daemon=True)
@@ -152,8 +157,21 @@ def measure(cmd: list[str], timeout: float | None = None) -> dict:
     th.join()
     for r in readers:
         r.join()
-    return {"wall_s": wall, "peak_tree_rss_mb": peak[0] / 2**20, "maxrss_mb": ru.ru_maxrss / 1024,
+    return {"wall_s": wall, "peak_tree_rss_mb": peak[0] / 2**20, "peak_tree_pss_mb": peak_pss[0] / 2**20,
+            "maxrss_mb": ru.ru_maxrss / 1024,
             "rc": proc.returncode, "stdout": "".join(out_chunks), "stderr": "".join(err_chunks)}
+
+
+def _pss(pid: int) -> int:
+    """Proportional set size of a process in bytes (Linux smaps_rollup; 0 where unavailable)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def dir_mb(d: Path) -> float:
@@ -184,7 +202,8 @@ def build_cmd(help_text: str, inputs: list[Path], out: Path, jobs: int, extra: l
 def row(name: str, m: dict, in_mb: float, n: int, out_mb: float) -> str:
     w = m["wall_s"]
     return (f"  {name:<26} {w:8.2f} s {in_mb / w:8.2f} MB/s {n / w:9,.0f} art/s  "
-            f"peak RSS {m['peak_tree_rss_mb']:7,.0f} MB (tree)  {m['maxrss_mb']:7,.0f} MB (maxrss)  "
+            f"peak RSS {m['peak_tree_rss_mb']:7,.0f} MB (tree)  {m['peak_tree_pss_mb']:7,.0f} MB (tree PSS)  "
+            f"{m['maxrss_mb']:7,.0f} MB (maxrss)  "
             f"out {out_mb:7.1f} MB")
 
 

@@ -295,16 +295,32 @@ def _leads(folded: str, caps: list[tuple[int, int, str]]) -> list[int]:
     """Where the type word 'Nghị quyết' (or 'NQ') stands as a word: capitalised ones from ``caps``,
     lower-case ones ('theo nghị quyết Trung ương 4') by substring search, which is far cheaper
     than a pattern over the whole text."""
-    starts = {w[0] for w in caps if w[2] == "Nghị quyết"}
+    starts = {a for a, b, word in caps if word == "Nghị quyết" and _may_lead(folded, b)}
     n = len(folded)
     for needle in g.LEAD_NEEDLES:
         i = folded.find(needle)
         while i != -1:
             m = g.LEAD_LOWER.match(folded, i)
-            if m and not (i and folded[i - 1].isalnum()) and not (m.end() < n and folded[m.end()].isalnum()):
+            if m and not (i and folded[i - 1].isalnum()) and not (m.end() < n and folded[m.end()].isalnum()) \
+                    and _may_lead(folded, m.end()):
                 starts.add(i)
             i = folded.find(needle, i + 1)
     return sorted(starts)
+
+
+def _may_lead(folded: str, end: int) -> bool:
+    """Whether what follows a lead word ending at ``end`` can make it a plenum or congress resolution:
+    a blank, then 'Hội nghị', a name of the Central Committee (B…, T…) or 'Đại hội'.  (The word
+    stands as a word, so what follows it directly is no letter; the patterns allow only blanks.)
+    Most leads are the 'NQ' of a number ('36-NQ/TW') or 'Nghị quyết số …', and fail here."""
+    if folded[end:end + 1] != " ":
+        return False
+    head = folded[end:end + 8]
+    c = head.lstrip(" ")[:1]
+    return c in _LEAD_NEXT if c else len(head) == 8
+
+
+_LEAD_NEXT = frozenset("HhBbTtĐđ")
 
 
 def _named(folded: str, caps: list[_Word], charters: list[int]) -> list[_Ref]:
@@ -389,15 +405,20 @@ def _canonical_word(word: str) -> str:
 
 def _is_quantity(folded: str, pos: int) -> bool:
     """'Kế hoạch 5 năm', 'Chương trình 3 nội dung': the number counts something."""
-    rest = folded[pos:pos + 24].lstrip(" ").lower()
+    head = folded[pos:pos + 24]
+    rest = head.lstrip(" ").lower()
     if not rest:
         return False
-    if rest.startswith("ngày") and g.DATE_ANY.match(folded[pos:].lstrip(" ")):
+    if rest.startswith("ngày") and g.DATE_ANY.match(folded, pos + len(head) - len(rest)):
         return False
-    for w in lexicon().quantity_words:
-        if rest.startswith(w) and (len(rest) == len(w) or not rest[len(w)].isalnum()):
-            return True
-    return False
+    return _quantity_pattern().match(rest) is not None
+
+
+@cache
+def _quantity_pattern() -> re.Pattern[str]:
+    """Any quantity word ('năm', 'nội dung', '%') standing as a word, at the start."""
+    words = sorted(lexicon().quantity_words, key=len, reverse=True)
+    return re.compile("(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)")
 
 
 def _bare(folded: str, original: str, taken: list[tuple[int, int]], caps: list[tuple[int, int, str]]) -> list[_Ref]:

@@ -293,18 +293,15 @@ def _is_local(folded: str, pos: int) -> bool:
 
 def _leads(folded: str, caps: list[tuple[int, int, str]]) -> list[int]:
     """Where the type word 'Nghị quyết' (or 'NQ') stands as a word: capitalised ones from ``caps``,
-    lower-case ones ('theo nghị quyết Trung ương 4') by substring search, which is far cheaper
-    than a pattern over the whole text."""
+    lower-case ones ('theo nghị quyết Trung ương 4') by a scan for a literal 'n' and what follows."""
     starts = {a for a, b, word in caps if word == "Nghị quyết" and _may_lead(folded, b)}
     n = len(folded)
-    for needle in g.LEAD_NEEDLES:
-        i = folded.find(needle)
-        while i != -1:
-            m = g.LEAD_LOWER.match(folded, i)
-            if m and not (i and folded[i - 1].isalnum()) and not (m.end() < n and folded[m.end()].isalnum()) \
-                    and _may_lead(folded, m.end()):
-                starts.add(i)
-            i = folded.find(needle, i + 1)
+    for hit in g.LEAD_LOWER_SCAN.finditer(folded):
+        i = hit.start()
+        m = g.LEAD_LOWER.match(folded, i)
+        if m and not (i and folded[i - 1].isalnum()) and not (m.end() < n and folded[m.end()].isalnum()) \
+                and _may_lead(folded, m.end()):
+            starts.add(i)
     return sorted(starts)
 
 

@@ -293,15 +293,25 @@ def _is_local(folded: str, pos: int) -> bool:
 
 def _leads(folded: str, caps: list[tuple[int, int, str]]) -> list[int]:
     """Where the type word 'Nghị quyết' (or 'NQ') stands as a word: capitalised ones from ``caps``,
-    lower-case ones ('theo nghị quyết Trung ương 4') by a scan for a literal 'n' and what follows."""
+    lower-case ones ('theo nghị quyết Trung ương 4') from the scans for their 'q' (:data:`grammar.LEAD_Q`)."""
     starts = {a for a, b, word in caps if word == "Nghị quyết" and _may_lead(folded, b)}
     n = len(folded)
-    for hit in g.LEAD_LOWER_SCAN.finditer(folded):
-        i = hit.start()
-        m = g.LEAD_LOWER.match(folded, i)
-        if m and not (i and folded[i - 1].isalnum()) and not (m.end() < n and folded[m.end()].isalnum()) \
-                and _may_lead(folded, m.end()):
-            starts.add(i)
+    for pattern in g.LEAD_Q:
+        for hit in pattern.finditer(folded):
+            q = hit.start()
+            if folded[q - 1:q] == "n":  # 'nq'
+                i = q - 1
+            else:  # 'quyết': blanks and 'nghị' before it
+                j = q
+                while j and folded[j - 1] == " ":
+                    j -= 1
+                i = j - 4
+                if j == q or i < 0 or folded[i] != "n":
+                    continue
+            m = g.LEAD_LOWER.match(folded, i)
+            if m and not (i and folded[i - 1].isalnum()) and not (m.end() < n and folded[m.end()].isalnum()) \
+                    and _may_lead(folded, m.end()):
+                starts.add(i)
     return sorted(starts)
 
 

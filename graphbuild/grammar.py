@@ -141,11 +141,13 @@ def candidates() -> re.Pattern[str]:
     )
 
 
-# The lead of a plenum or congress resolution written in lower case ('theo nghị quyết Trung ương 4'),
-# and a looser pattern that finds its candidates in one scan (the lower-case 'n' is a literal the
-# engine skips to; two- and five-letter substring searches cost as much as a scan each).
+# The lead of a plenum or congress resolution written in lower case ('theo nghị quyết Trung ương 4').
 LEAD_LOWER = re.compile(r"(?i:nghị[ ]+quyết|nghi[ ]+quyet|nq)")
-LEAD_LOWER_SCAN = re.compile(r"n(?i:gh[iị][ ]+quy[eế]t|q)")
+# Its candidates are found from its 'q' ('nq', 'quyết'): a pattern that opens with one literal
+# letter is scanned for at memchr-like speed, and 'q' is rare in Vietnamese ('n' is in every other
+# word, and substring searches for 'nghị', 'nq' ... cost a scan each).  The caller looks back
+# from a 'quyết' for 'nghị'/'nghi' and blanks.
+LEAD_Q = (re.compile(r"q(?:(?<=nq)|(?=(?i:uy[eế]t)))"), re.compile(r"Q(?:(?<=nQ)|(?=(?i:uy[eế]t)))"))
 # 'điều lệ' (the Party Charter) in lower case: a plain substring search, far cheaper than lower-casing
 # the whole text.  Written with a capital, the candidate scan finds it.
 CHARTER_NEEDLES = ("điều lệ",)

@@ -118,21 +118,23 @@ def _classify(m: re.Match[str]) -> _Ref | None:
     ('-', False, 'NQ/TW'), never on the number: symbols repeat endlessly across a corpus, so
     the analysis is done once per distinct shape and memoised.
     """
-    year = m.group("year")
-    key = (m.group("sep0").strip(), year is not None, m.group("codes"))
-    try:
-        shape = _SHAPES[key]
-    except KeyError:
+    sep0, year, codes = m.group("sep0", "year", "codes")
+    key = (sep0.strip(), year is not None, codes)
+    shape = _SHAPES.get(key, _UNSEEN)
+    if shape is _UNSEEN:
         if len(_SHAPES) >= _SHAPES_MAX:
             _SHAPES.clear()
         shape = _SHAPES[key] = _classify_shape(*key)
     if shape is None:
         return None
     kind, type_code, issuer, raw, rel_end, keeps_year, needs_word = shape
-    return _Ref(m.start(), m.start("codes") + rel_end, kind, number=m.string[m.start():m.end("digits")],
-                type_code=type_code,
-                issuer_code=issuer, year=int(year) if keeps_year and year is not None else None,
+    start = m.start()
+    return _Ref(start, m.start("codes") + rel_end, kind, number=m.string[start:m.end("digits")],
+                type_code=type_code, issuer_code=issuer, year=int(year) if keeps_year and year is not None else None,
                 raw_issuer=raw, extra={"needs_word": True} if needs_word else {})
+
+
+_UNSEEN = ("",)  # not a shape: marks a key the memo has not seen
 
 
 def _classify_shape(sep0: str, has_year: bool, codes: str) -> _Shape | None:
@@ -211,7 +213,7 @@ def _scan(folded: str) -> tuple[list[_Ref], list[_Word], list[int]]:
     search = g.candidates().search
     pos = 0
     while (m := search(folded, pos)) is not None:
-        if m.group("word") is None:
+        if m.lastgroup != "word":
             ref = _classify(m)
             if ref is not None:
                 numbered.append(ref)
@@ -529,11 +531,14 @@ def _type_word_before(folded: str, ref: _Ref) -> None:
     n = len(folded)
     last = -1
     if len(rev) == len(window):
-        for m in g.type_word_reversed().finditer(rev):
+        search = g.type_word_reversed().search
+        m = search(rev)
+        while m is not None:
             a, b = ref.start - m.end(), ref.start - m.start()
             if not ((a and folded[a - 1].isalnum()) or (b < n and folded[b].isalnum())):
                 last = a
                 break
+            m = search(rev, m.end())
     else:  # lower-casing changed the length (rare letters): the slower case-insensitive scan
         for m in g.type_word_pattern().finditer(folded, lo, ref.start):
             if not (m.end() < n and folded[m.end()].isalnum()):
@@ -923,10 +928,10 @@ def _to_mention(text: str, offsets: list[int] | None, source: str, r: _Ref, span
             _assign_id(target)
         t0, t1 = to_original(offsets, target.start, target.end)
         relations.append({"relation": verb, "target": target.id, "start": t0, "end": t1, "surface": text[t0:t1]})
+    # Positional, in Mention's field order (this runs once per mention; keywords cost a third more).
     return Mention(
-        source=source, start=start, end=end, surface=text[start:end], kind=r.kind, doc_type=r.doc_type,
-        number=r.number, type_code=r.type_code, issuer_code=r.issuer_code, year=r.year, date=r.date,
-        issuer=r.issuer, plenum=r.plenum, congress=r.congress, term=r.term, subject=r.subject, id=r.id,
-        form=r.form, antecedent=to_original(offsets, r.antecedent.start, r.antecedent.end)[0] if r.antecedent else None,
-        sentence=sentence, relations=relations,
+        source, start, end, text[start:end], r.kind, r.doc_type, r.number, r.type_code, r.issuer_code,
+        r.year, r.date, r.issuer, r.plenum, r.congress, r.term, r.subject, r.id, r.form,
+        to_original(offsets, r.antecedent.start, r.antecedent.end)[0] if r.antecedent else None,
+        sentence, relations,
     )

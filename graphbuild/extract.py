@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from graphbuild import grammar as g
@@ -54,8 +54,9 @@ class _Ref:
     antecedent: _Ref | None = None
     ctx_end: int = 0  # end of the reference plus its date/issuer/subject
     raw_issuer: str = ""
-    extra: dict = field(default_factory=dict)
-    relations: list[tuple[str, _Ref]] = field(default_factory=list)  # (relation, target) named in its title
+    needs_word: bool = False  # a number that is a reference only after a type word ('số 12-NQ' with no code)
+    body_id: str | None = None  # the lexicon id of the issuing body named in the text
+    relations: list[tuple[str, _Ref]] | None = None  # (relation, target) named in its title; rare, so made on demand
 
 
 # ---------------------------------------------------------------------------------------------
@@ -131,7 +132,7 @@ def _classify(m: re.Match[str]) -> _Ref | None:
     start = m.start()
     return _Ref(start, m.start("codes") + rel_end, kind, number=m.string[start:m.end("digits")],
                 type_code=type_code, issuer_code=issuer, year=int(year) if keeps_year and year is not None else None,
-                raw_issuer=raw, extra={"needs_word": True} if needs_word else {})
+                raw_issuer=raw, needs_word=needs_word)
 
 
 _UNSEEN = ("",)  # not a shape: marks a key the memo has not seen
@@ -580,7 +581,7 @@ def _context_after(folded: str, ref: _Ref) -> None:
         if m:
             named = _body_name(m.group("body"))
             if named:
-                ref.issuer, ref.extra["body_id"] = named
+                ref.issuer, ref.body_id = named
                 pos = m.end()
                 if ref.date is None:
                     m2 = g.DATE_AFTER.match(folded, pos)
@@ -591,7 +592,7 @@ def _context_after(folded: str, ref: _Ref) -> None:
     if central and ref.issuer is None and (c is None or c in _PLENUM_STARTS):
         m = g.plenum_as_issuer().match(folded, pos)
         if m:
-            ref.issuer, ref.extra["body_id"] = _body_name("Ban Chấp hành Trung ương Đảng") or (None, None)
+            ref.issuer, ref.body_id = _body_name("Ban Chấp hành Trung ương Đảng") or (None, None)
             pos = m.end()
             c = _peek(folded, pos)
     if central and (c is None or c in _TERM_STARTS):
@@ -639,7 +640,7 @@ def _context_before(folded: str, ref: _Ref, floor: int) -> None:
             bodies = list(g.body_pattern().finditer(clause, 0, verb.start()))
             named = _body_name(bodies[-1].group(0)) if bodies else None
             if named:
-                ref.issuer, ref.extra["body_id"] = named
+                ref.issuer, ref.body_id = named
     if ref.date is None:
         m = _DATE_BEFORE.search(clause)
         if m and _iso(m):
@@ -665,7 +666,7 @@ def _share_across_lists(folded: str, refs: list[_Ref]) -> None:
             continue
         if a.issuer is None and b.issuer:
             a.issuer = b.issuer
-            a.extra["body_id"] = b.extra.get("body_id")
+            a.body_id = b.body_id
         if a.date is None and b.date and a.issuer == b.issuer:
             a.date = b.date
 
@@ -687,6 +688,8 @@ def _titles(folded: str, original: str, refs: list[_Ref], caps: list[tuple[int, 
             if head is not None:
                 verb, doc, link = head
                 if doc is not None:
+                    if doc.relations is None:
+                        doc.relations = []
                     doc.relations.append((verb, ref))
                 if link in ("thi hành", "về", "về việc"):
                     continue
@@ -891,7 +894,7 @@ def extract(text: str, source: str = "<text>") -> list[Mention]:
     numbered, caps, charters = _scan(folded)
     for ref in numbered:
         _type_word_before(folded, ref)
-    numbered = [r for r in numbered if not r.extra.get("needs_word") or r.doc_type]
+    numbered = [r for r in numbered if not r.needs_word or r.doc_type]
     named = _named(folded, caps, charters)
     taken = [(r.start, r.end) for r in numbered + named]
     bare = _bare(folded, original_case, taken, caps)
@@ -908,7 +911,7 @@ def extract(text: str, source: str = "<text>") -> list[Mention]:
     for ref in refs:
         if ref.doc_type is None:
             ref.doc_type = _implied_doc_type(ref)
-        if ref.raw_issuer and ref.extra.get("body_id") in (
+        if ref.raw_issuer and ref.body_id in (
                 "tinh-uy", "ban-thuong-vu-tinh-uy", "ban-chap-hanh-dang-bo-tinh") and fold_keep_d(ref.raw_issuer) == "TƯ":
             ref.issuer_code = "TU"  # 'TƯ' written for a provincial committee
         _assign_id(ref)
@@ -923,7 +926,7 @@ def _to_mention(text: str, offsets: list[int] | None, source: str, r: _Ref, span
                 sentence: tuple[int, int]) -> Mention:
     start, end = span
     relations = []
-    for verb, target in r.relations:
+    for verb, target in r.relations or ():
         if not target.id:
             _assign_id(target)
         t0, t1 = to_original(offsets, target.start, target.end)

@@ -546,10 +546,22 @@ def _type_word_before(folded: str, ref: _Ref) -> None:
                 last = m.start()
     if last < 0 or last < ref.start - _WORD_REACH:
         return
-    m = g.type_word_at_end().match(folded, last, ref.start)
-    if m:
-        ref.doc_type = _canonical_word(m.group("word"))
-        ref.start = m.start()
+    word = _word_leading_to_number(folded[last:ref.start])
+    if word is not None:
+        ref.doc_type = word
+        ref.start = last
+
+
+@lru_cache(maxsize=8192)
+def _word_leading_to_number(segment: str) -> str | None:
+    """The canonical type word when ``segment`` (from a type word up to a number) is that word, a few
+    words and 'số', or the word and 'số:' ('Nghị quyết số ', 'Quyết định của UBND tỉnh số '); else None.
+
+    Memoised: the segments repeat across a corpus ('Nghị quyết số ', 'Chỉ thị ').  The segment
+    starts where a word starts (the caller checked), which the pattern's look-behind cannot see.
+    """
+    m = g.type_word_at_end().match(segment)
+    return _canonical_word(m.group("word")) if m else None
 
 
 # What can start each piece of context after a reference, once blanks, commas and '(' are skipped:

@@ -211,26 +211,29 @@ def _scan(folded: str) -> tuple[list[_Ref], list[_Word], list[int]]:
     caps: list[_Word] = []
     charters: list[int] = []
     n = len(folded)
-    search = g.candidates().search
-    pos = 0
-    while (m := search(folded, pos)) is not None:
+    finditer = g.candidates().finditer
+    it = finditer(folded)
+    while (m := next(it, None)) is not None:
         if m.lastgroup != "word":
             ref = _classify(m)
             if ref is not None:
                 numbered.append(ref)
-            # The symbol may hold a capitalised word ('2019-Kế hoạch 5', '5/Điều lệ Đảng'): scan on from
-            # its start.  No number can start inside it (its digits follow letters).
-            pos = m.start("codes")
+            # The last code of the symbol may open a capitalised word ('2019-Kế hoạch 5', '5/Điều lệ
+            # Đảng'): scan on from it.  (No number can start inside a symbol: its digits follow letters.
+            # A word inside it that a separator follows, like the NQ of '36-NQ/TW', can open nothing.)
+            codes = m.group("codes")
+            at = _word_in_symbol(codes)
+            if at is not None:
+                it = finditer(folded, m.end() - len(codes) + at)
             continue
         a, b = m.span()
-        pos = b
         word = _capital_word(m.group(0))
         if word is None:  # the rest of another initial's word: this initial's own, if any
             own = g.type_word_capital().match(folded, a)
+            it = finditer(folded, a + 1 if own is None else own.end())
             if own is None:
-                pos = a + 1
                 continue
-            pos = b = own.end()
+            b = own.end()
             word = _canonical_word(own.group(0))
         elif word == _CHARTER:
             charters.append(a)
@@ -239,6 +242,25 @@ def _scan(folded: str) -> tuple[list[_Ref], list[_Word], list[int]]:
             continue
         caps.append((a, b, word))
     return numbered, caps, charters
+
+
+@lru_cache(maxsize=4096)
+def _word_in_symbol(codes: str) -> int | None:
+    """Where in a symbol its last code starts, if that code may open a capitalised type word or
+    'Điều lệ' ('Kế' of 'Kế hoạch', 'Luật'); else None."""
+    last = _split_symbol(codes)[0][-1]
+    initials, openings = _opening_words()
+    if last[:1] not in initials or last.lower() not in openings:
+        return None
+    return len(codes) - len(last)
+
+
+@cache
+def _opening_words() -> tuple[frozenset[str], frozenset[str]]:
+    """The capital initials of the scan's word branch, and the words a capitalised type word (or
+    'điều lệ') can open with, in lower case: whole single-word ones and first words of the others."""
+    words = set(lexicon().type_words) | {g.CHARTER_WORD}
+    return frozenset(w[0].upper() for w in words), frozenset(words | {w.split(" ")[0] for w in words})
 
 
 _CHARTER = "Điều lệ"

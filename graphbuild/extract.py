@@ -507,7 +507,13 @@ def _bare_ref(start: int, end: int, word: str, num: str, year: str | None, codes
 
 
 def _iso(m: re.Match[str]) -> str | None:
-    d, mo, y = (m.group("d") or m.group("d2")), (m.group("m") or m.group("m2")), (m.group("y") or m.group("y2"))
+    d, mo, y, d2, mo2, y2 = m.group("d", "m", "y", "d2", "m2", "y2")
+    return _iso_date(d or d2, mo or mo2, y or y2)
+
+
+@lru_cache(maxsize=4096)
+def _iso_date(d: str, mo: str, y: str) -> str | None:
+    """'22', '11', '2016' -> '2016-11-22'; None for an impossible day or month."""
     day, month = int(d), int(mo)
     if not (1 <= day <= 31 and 1 <= month <= 12):
         return None
@@ -929,10 +935,9 @@ def extract(text: str, source: str = "<text>") -> list[Mention]:
     for ref in numbered:
         _type_word_before(folded, ref)
     numbered = [r for r in numbered if not r.needs_word or r.doc_type]
-    named = _named(folded, caps, charters)
-    taken = [(r.start, r.end) for r in numbered + named]
-    bare = _bare(folded, original_case, taken, caps)
-    refs = _drop_overlaps(numbered + named + bare)
+    found = numbered + _named(folded, caps, charters)
+    taken = [(r.start, r.end) for r in found]
+    refs = _drop_overlaps(found + _bare(folded, original_case, taken, caps))
     _fill_terms(folded, refs)
     floor = 0
     for ref in refs:

@@ -84,3 +84,28 @@ def test_sentence_spans_match_plain_searches(seed: int) -> None:
         spans.sort()  # in text order, as the extractor calls it; unsorted calls must be right too
     got = ex._sentence_spans(text, spans)
     assert got == [_naive_sentence(text, s, e) for s, e in spans]
+
+
+@pytest.mark.parametrize(("text", "surface"), [
+    ("theo nghị Quyết trung ương 4 khóa XII", "nghị Quyết trung ương 4 khóa XII"),
+    ("theo nQ TW4 khóa XI", "nQ TW4 khóa XI"),
+    ("nghi  quyet TW 4 khoa XI", "nghi  quyet TW 4 khoa XI"),
+    ("nGHỊ QUYẾT TW4 khóa XI", "nGHỊ QUYẾT TW4 khóa XI"),
+    ("các nghị quyết  Trung ương 5 khóa XII", "nghị quyết  Trung ương 5 khóa XII"),
+])
+def test_lower_case_leads_in_any_casing(text: str, surface: str) -> None:
+    """Lower-case leads are found from their 'q'; the rest of the lead may be in any case."""
+    assert [m.surface for m in extract(text)] == [surface]
+
+
+def test_mention_fields_in_the_order_extract_passes_them() -> None:
+    """``_to_mention`` builds Mention positionally (it runs once per mention): a new or moved
+    field must be added there too."""
+    from dataclasses import fields
+
+    from graphbuild.model import Mention
+
+    assert [f.name for f in fields(Mention)] == [
+        "source", "start", "end", "surface", "kind", "doc_type", "number", "type_code", "issuer_code",
+        "year", "date", "issuer", "plenum", "congress", "term", "subject", "id", "form", "antecedent",
+        "sentence", "relations"]

@@ -22,6 +22,7 @@ name, a type-word segment, a date) is memoised.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -211,19 +212,25 @@ def _symbol_end(codes: str, kept: list[str]) -> int:
 _Word = tuple[int, int, str]  # (start, end, canonical type word)
 
 
-def _scan(folded: str) -> tuple[list[_Ref], list[_Word], list[int]]:
-    """The one whole-text scan: numbered references, capitalised type words, capitalised 'Điều lệ'.
+def _scan(folded: str) -> tuple[list[_Ref], list[_Word], list[int], list[int]]:
+    """The one whole-text scan: numbered references, capitalised type words, capitalised 'Điều lệ',
+    and capital 'Q's that may belong to a lower-case lead ('nghị Quyết').
 
     Everything else is looked for around what this finds (see :func:`grammar.candidates`).
     """
     numbered: list[_Ref] = []
     caps: list[_Word] = []
     charters: list[int] = []
+    qs: list[int] = []
     n = len(folded)
     finditer = g.candidates().finditer
     it = finditer(folded)
     while (m := next(it, None)) is not None:
-        if m.lastgroup != "word":
+        group = m.lastgroup
+        if group == "q":
+            qs.append(m.start())
+            continue
+        if group != "word":
             ref = _classify(m)
             if ref is not None:
                 numbered.append(ref)
@@ -250,7 +257,7 @@ def _scan(folded: str) -> tuple[list[_Ref], list[_Word], list[int]]:
         if b < n and folded[b].isalnum():
             continue
         caps.append((a, b, word))
-    return numbered, caps, charters
+    return numbered, caps, charters, qs
 
 
 @lru_cache(maxsize=4096)
@@ -325,27 +332,25 @@ def _is_local(folded: str, pos: int) -> bool:
     return bool(g.LOCAL_AFTER.match(folded, pos))
 
 
-def _leads(folded: str, caps: list[tuple[int, int, str]]) -> list[int]:
+def _leads(folded: str, caps: list[tuple[int, int, str]], qs: list[int]) -> list[int]:
     """Where the type word 'Nghị quyết' (or 'NQ') stands as a word: capitalised ones from ``caps``,
     lower-case ones ('theo nghị quyết Trung ương 4') from the scans for their 'q' (:data:`grammar.LEAD_Q`)."""
     starts = {a for a, b, word in caps if word == "Nghị quyết" and _may_lead(folded, b)}
     n = len(folded)
-    for pattern in g.LEAD_Q:
-        for hit in pattern.finditer(folded):
-            q = hit.start()
-            if folded[q - 1:q] == "n":  # 'nq'
-                i = q - 1
-            else:  # 'quyết': blanks and 'nghị' before it
-                j = q
-                while j and folded[j - 1] == " ":
-                    j -= 1
-                i = j - 4
-                if j == q or i < 0 or folded[i] != "n":
-                    continue
-            m = g.LEAD_LOWER.match(folded, i)
-            if m and not (i and folded[i - 1].isalnum()) and not (m.end() < n and folded[m.end()].isalnum()) \
-                    and _may_lead(folded, m.end()):
-                starts.add(i)
+    for q in itertools.chain((hit.start() for hit in g.LEAD_Q.finditer(folded)), qs):
+        if folded[q - 1:q] == "n":  # 'nq', 'nQ'  ('NQ' is a capitalised type word)
+            i = q - 1
+        else:  # 'quyết': blanks and 'nghị' before it
+            j = q
+            while j and folded[j - 1] == " ":
+                j -= 1
+            i = j - 4
+            if j == q or i < 0 or folded[i] != "n":
+                continue
+        m = g.LEAD_LOWER.match(folded, i)
+        if m and not (i and folded[i - 1].isalnum()) and not (m.end() < n and folded[m.end()].isalnum()) \
+                and _may_lead(folded, m.end()):
+            starts.add(i)
     return sorted(starts)
 
 
@@ -364,11 +369,11 @@ def _may_lead(folded: str, end: int) -> bool:
 _LEAD_NEXT = frozenset("HhBbTtĐđ")
 
 
-def _named(folded: str, caps: list[_Word], charters: list[int]) -> list[_Ref]:
+def _named(folded: str, caps: list[_Word], charters: list[int], qs: list[int]) -> list[_Ref]:
     """Plenum and congress resolutions (anchored on the type word 'Nghị quyết'), and the Charter
     (at ``charters``, the capitalised 'Điều lệ' of the scan, and at every lower-case one)."""
     refs: list[_Ref] = []
-    starts = _leads(folded, caps)
+    starts = _leads(folded, caps, qs)
     plenum_pat = g.plenum_pattern()
     for m in filter(None, (plenum_pat.match(folded, st) for st in starts)):
         plenum = _plenum_number(m)
@@ -940,11 +945,11 @@ def extract(text: str, source: str = "<text>") -> list[Mention]:
     """
     folded, offsets = fold_for_matching(text)
     original_case = text if offsets is None else folded
-    numbered, caps, charters = _scan(folded)
+    numbered, caps, charters, qs = _scan(folded)
     for ref in numbered:
         _type_word_before(folded, ref)
     numbered = [r for r in numbered if not r.needs_word or r.doc_type]
-    found = numbered + _named(folded, caps, charters)
+    found = numbered + _named(folded, caps, charters, qs)
     taken = [(r.start, r.end) for r in found]
     refs = _drop_overlaps(found + _bare(folded, original_case, taken, caps))
     _fill_terms(folded, refs)

@@ -130,24 +130,28 @@ def candidates() -> re.Pattern[str]:
     those of :data:`NUMBER_SYMBOL`) or the word branch (group ``word``).  The word branch
     matches the rest of any type word after any initial; the caller checks the pair (see
     :func:`type_word_capital` for an initial's own words).  A word must start a word; the
-    caller checks that it ends one.  'Điều lệ' (:data:`CHARTER_WORD`) is among the words.
+    caller checks that it ends one.  'Điều lệ' (:data:`CHARTER_WORD`) is among the words.  A
+    capital 'Q' that is no type word but may be the 'q' of a lower-case lead ('nghị Quyết', 'nQ';
+    see :data:`LEAD_Q`) is reported as the empty group ``q``.
     """
     words = set(lexicon().type_words) | {CHARTER_WORD}
     initials = "".join(sorted({re.escape(w[0].upper()) for w in words}))
     rests = {w[1:] for w in words}
     return re.compile(
         r"[0-9" + initials + r"](?:(?<=\d)" + _NUMBER_TAIL
-        + r"|(?<=[" + initials + r"])(?<![^\W_].)(?P<word>(?i:" + trie_regex(rests) + r")))"
+        + r"|(?<=[" + initials + r"])(?<![^\W_].)(?P<word>(?i:" + trie_regex(rests) + r"))"
+        + r"|(?<=Q)(?:(?<=nQ)|(?=(?i:uy[eế]t)))(?P<q>))"
     )
 
 
 # The lead of a plenum or congress resolution written in lower case ('theo nghị quyết Trung ương 4').
 LEAD_LOWER = re.compile(r"(?i:nghị[ ]+quyết|nghi[ ]+quyet|nq)")
-# Its candidates are found from its 'q' ('nq', 'quyết'): a pattern that opens with one literal
+# Its candidates are found from its 'q' ('nq', 'nghị quyết'): a pattern that opens with one literal
 # letter is scanned for at memchr-like speed, and 'q' is rare in Vietnamese ('n' is in every other
-# word, and substring searches for 'nghị', 'nq' ... cost a scan each).  The caller looks back
-# from a 'quyết' for 'nghị'/'nghi' and blanks.
-LEAD_Q = (re.compile(r"q(?:(?<=nq)|(?=(?i:uy[eế]t)))"), re.compile(r"Q(?:(?<=nQ)|(?=(?i:uy[eế]t)))"))
+# word, and substring searches for 'nghị', 'nq' ... cost a scan each).  A capital 'Q' ('nghị
+# Quyết', 'nQ') is found by the candidate scan (group ``q``).  The caller looks back from the 'q'
+# for 'nghị'/'nghi' and blanks.
+LEAD_Q = re.compile(r"q(?:(?<=nq)|(?<=[hH][iịIỊ][ ]q)(?=(?i:uy[eế]t))|(?<=[ ][ ]q)(?=(?i:uy[eế]t)))")
 # 'điều lệ' (the Party Charter) in lower case: a plain substring search, far cheaper than lower-casing
 # the whole text.  Written with a capital, the candidate scan finds it.
 CHARTER_NEEDLES = ("điều lệ",)

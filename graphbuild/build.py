@@ -662,89 +662,169 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
     """Read, extract (through the cache), resolve and write; False when --strict stopped at a skipped input."""
     resolver = Resolver()
     ntw = rdf.SortedNTriplesWriter(work)
-    sink = rdf.TripleSink()
-    digest = hashlib.sha1(b"graphbuild-0")
-    summaries = work / "articles.jsonl"
-    ph = Phases()
-    with open(summaries, "w", encoding="utf-8") as sfh, open(tmp / "mentions.jsonl", "w", encoding="utf-8") as mfh:
-        for item, mentions in extracted(read_ahead(paths, jobs, progress), jobs, xcache, result):
-            ph.lap("read+extract (wait)", rss=False)
-            if on_article:
-                on_article(item)
-            if isinstance(item, Skipped):
-                result.skipped.append(item)
-                if strict:
-                    ntw.close()
-                    return False
-                continue
-            citations = resolver.resolve_article(item, mentions)
-            ph.lap("resolve", rss=False)
-            _write_mentions(mfh, item, citations)
-            ph.lap("mentions.jsonl", rss=False)
-            ntw.extend(rdf.article_nt_lines(item, citations))
-            ph.lap("article triples", rss=False)
-            refs: dict[str, int] = {}
-            for c in citations:
-                refs[c.target] = refs.get(c.target, 0) + 1
-            summary = ArticleSummary(rdf.article_local(item.id), item.title or item.id, item.date, item.province, refs)
-            sfh.write(summary.to_json() + "\n")
-            digest.update(item.id.encode("utf-8") + b"\n")
-            ph.lap("summaries", rss=((result.extracted + result.cached) % 1024 == 0))
-    if on_stage is not None:
-        on_stage("read, extracted and resolved; writing graph.nt, graph.ttl, graph.jsonld, the store and the Gephi files")
-    resolver.finish()
-    docs, bodies = resolver.documents(), resolver.body_records()
-    for d in docs:
-        ntw.extend(rdf.document_nt_lines(d))
-    for b in bodies:
-        rdf.add_body(sink, b)
-    rdf.add_run(sink, digest.hexdigest()[:16], resolver.stats.articles, sum(not d.is_citekey for d in docs))
-    ntw.extend(sink.drain())
-    ph.lap("documents")
-    nt = tmp / "graph.nt"
-    ntw.finish(nt)
-    ph.lap("N-Triples sort")
-    # Turtle and JSON-LD only read graph.nt: with more than one process they are written by
-    # forked children while this one loads the store and writes the Gephi files.
-    children = []
+    # The store is loaded from the N-Triples pieces while articles are still being read: during
+    # the read the main process is the bottleneck and the second core has time to spare.
+    loader = None
+    if store and jobs > 1 and hasattr(os, "fork") and ntw.sort_cmd:
+        loader = _StoreLoader(tmp / "store")
+        ntw.on_piece = loader.put
     try:
-        for writer, name in ((rdf.write_turtle, "graph.ttl"), (rdf.write_jsonld, "graph.jsonld")):
+        sink = rdf.TripleSink()
+        digest = hashlib.sha1(b"graphbuild-0")
+        summaries = work / "articles.jsonl"
+        ph = Phases()
+        with open(summaries, "w", encoding="utf-8") as sfh, open(tmp / "mentions.jsonl", "w", encoding="utf-8") as mfh:
+            for item, mentions in extracted(read_ahead(paths, jobs, progress), jobs, xcache, result):
+                ph.lap("read+extract (wait)", rss=False)
+                if on_article:
+                    on_article(item)
+                if isinstance(item, Skipped):
+                    result.skipped.append(item)
+                    if strict:
+                        ntw.close()
+                        return False
+                    continue
+                citations = resolver.resolve_article(item, mentions)
+                ph.lap("resolve", rss=False)
+                _write_mentions(mfh, item, citations)
+                ph.lap("mentions.jsonl", rss=False)
+                ntw.extend(rdf.article_nt_lines(item, citations))
+                ph.lap("article triples", rss=False)
+                refs: dict[str, int] = {}
+                for c in citations:
+                    refs[c.target] = refs.get(c.target, 0) + 1
+                summary = ArticleSummary(rdf.article_local(item.id), item.title or item.id, item.date, item.province, refs)
+                sfh.write(summary.to_json() + "\n")
+                digest.update(item.id.encode("utf-8") + b"\n")
+                ph.lap("summaries", rss=((result.extracted + result.cached) % 1024 == 0))
+        if on_stage is not None:
+            on_stage("read, extracted and resolved; writing graph.nt, graph.ttl, graph.jsonld, the store and the Gephi files")
+        resolver.finish()
+        docs, bodies = resolver.documents(), resolver.body_records()
+        for d in docs:
+            ntw.extend(rdf.document_nt_lines(d))
+        for b in bodies:
+            rdf.add_body(sink, b)
+        rdf.add_run(sink, digest.hexdigest()[:16], resolver.stats.articles, sum(not d.is_citekey for d in docs))
+        ntw.extend(sink.drain())
+        ph.lap("documents")
+        nt = tmp / "graph.nt"
+        ntw.finish(nt)
+        if loader is not None:
+            loader.done()
+        ph.lap("N-Triples sort")
+        # Turtle and JSON-LD only read graph.nt: with more than one process they are written by
+        # forked children while this one loads the store and writes the Gephi files.
+        children = []
+        try:
+            for writer, name in ((rdf.write_turtle, "graph.ttl"), (rdf.write_jsonld, "graph.jsonld")):
+                if jobs > 1 and hasattr(os, "fork"):
+                    children.append((_fork_call(writer, nt, tmp / name), name))
+                else:
+                    writer(nt, tmp / name)
+                    ph.lap(name)
             if jobs > 1 and hasattr(os, "fork"):
-                children.append((_fork_call(writer, nt, tmp / name), name))
+                children.append((_fork_call(_write_gephi, tmp, docs, bodies, summaries, gopts), "graph.graphml/gexf"))
+            if loader is not None:
+                result.triples = loader.finish()
+            elif store:
+                result.triples = rdf.load_store(nt, tmp / "store")
             else:
-                writer(nt, tmp / name)
-                ph.lap(name)
-        if jobs > 1 and hasattr(os, "fork"):
-            children.append((_fork_call(_write_gephi, tmp, docs, bodies, summaries, gopts), "graph.graphml/gexf"))
-        if store:
-            result.triples = rdf.load_store(nt, tmp / "store")
-        else:
-            with open(nt, "rb") as fh:
-                result.triples = sum(1 for _ in fh)
-        ph.lap("store")
-        if not (jobs > 1 and hasattr(os, "fork")):
-            _write_gephi(tmp, docs, bodies, summaries, gopts)
-            ph.lap("GraphML+GEXF")
-        for proc, name in children:
-            _join(proc, name)
-        ph.lap("other writers (wait)")
+                with open(nt, "rb") as fh:
+                    result.triples = sum(1 for _ in fh)
+            ph.lap("store")
+            if not (jobs > 1 and hasattr(os, "fork")):
+                _write_gephi(tmp, docs, bodies, summaries, gopts)
+                ph.lap("GraphML+GEXF")
+            for proc, name in children:
+                _join(proc, name)
+            ph.lap("other writers (wait)")
+        finally:
+            for proc, _name in children:
+                if proc.is_alive():
+                    proc.kill()
+                    proc.join()
+        shutil.rmtree(work)
+        result.articles = resolver.stats.articles
+        result.documents = sum(not d.is_citekey for d in docs)
+        result.citation_keys = sum(d.is_citekey for d in docs)
+        result.bodies = len(bodies)
+        result.citations = resolver.stats.citations
+        result.ambiguous = resolver.stats.ambiguous
+        result.conflicts = resolver.conflicts()
+        _write_report(tmp / MARKER, result, docs)
+        ph.lap("report")
+        ph.report()
+        return True
     finally:
-        for proc, _name in children:
-            if proc.is_alive():
-                proc.kill()
-                proc.join()
-    shutil.rmtree(work)
-    result.articles = resolver.stats.articles
-    result.documents = sum(not d.is_citekey for d in docs)
-    result.citation_keys = sum(d.is_citekey for d in docs)
-    result.bodies = len(bodies)
-    result.citations = resolver.stats.citations
-    result.ambiguous = resolver.stats.ambiguous
-    result.conflicts = resolver.conflicts()
-    _write_report(tmp / MARKER, result, docs)
-    ph.lap("report")
-    ph.report()
-    return True
+        if loader is not None:
+            loader.kill()
+
+
+_STORE_LOADER = """
+import os, sys
+parent, store_dir, nice = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+if sys.platform.startswith("linux"):
+    import ctypes, signal
+    try:
+        ctypes.CDLL(None).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+if os.getppid() != parent:
+    sys.exit(1)
+try:
+    os.nice(nice)
+except (AttributeError, OSError):
+    pass
+import pyoxigraph as ox
+store = ox.Store(store_dir)
+for line in sys.stdin:
+    store.bulk_load(path=line.rstrip("\\n"), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+store.optimize()
+n = len(store)
+store.flush()
+print(n)
+"""
+
+
+class _StoreLoader:
+    """Bulk-loads N-Triples pieces into the store in a separate, niced process, as the build hands them over.
+
+    A fresh interpreter (not a fork): RocksDB keeps process-wide background threads, and a
+    process forked from one that had opened a store before (a second build in the same Python
+    process, as in the tests) hangs forever opening a new one.  The child reads piece paths on
+    stdin, loads each, optimizes at end of input and prints the triple count; it dies with the
+    build (``PR_SET_PDEATHSIG``) and yields the CPU to it (``nice``).
+    """
+
+    def __init__(self, store_dir: Path) -> None:
+        import subprocess
+
+        self.proc = subprocess.Popen([sys.executable, "-c", _STORE_LOADER, str(os.getpid()), str(store_dir),
+                                      str(WORKER_NICE)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def put(self, piece: Path) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(f"{piece}\n")
+        self.proc.stdin.flush()
+
+    def done(self) -> None:
+        """No more pieces: the child optimizes the store and writes the triple count."""
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+
+    def finish(self) -> int:
+        assert self.proc.stdout is not None
+        out = self.proc.stdout.read()  # stdin was closed by done(): communicate() would flush it
+        self.proc.stdout.close()
+        if self.proc.wait() != 0:
+            raise RuntimeError(f"graphbuild build: loading the store failed (exit code {self.proc.returncode})")
+        return int(out.strip())
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
 
 
 def _write_gephi(tmp: Path, docs, bodies, summaries: Path, gopts: Options) -> None:

@@ -17,7 +17,7 @@ import heapq
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -459,6 +459,9 @@ def add_run(g: TripleTarget, digest: str, articles: int, documents: int) -> URIR
 # --------------------------------------------------------------------------- writers
 
 
+STORE_PIECE_BYTES = 24 << 20  # N-Triples bytes per bulk load (about 150k triples)
+
+
 def sort_lines(chunks: Iterable[Path], out: Path) -> None:
     """Merge already-sorted chunk files into one sorted, de-duplicated file (external sort)."""
     files = [open(c, encoding="utf-8") for c in chunks]
@@ -494,27 +497,49 @@ def _gnu_sort() -> str | None:
 class SortedNTriplesWriter:
     """Collects N-Triples lines and writes them sorted and de-duplicated at the end, in bounded memory.
 
-    With GNU ``sort`` (Linux) the lines go straight to an unsorted file and ``LC_ALL=C sort -u``
-    sorts them at the end: C code, both cores, and a bounded buffer (``-S``) that spills to the
-    work directory.  That takes the sorting off the build's main process, which is the one
-    sequential step of a build.  Byte order of UTF-8 is code-point order, which is what Python
-    sorts ``str`` by, so both paths give the same file.  Without GNU sort: chunks of
-    ``chunk_lines`` sorted in Python, spilled, and merged (external sort).
+    With GNU ``sort`` (Linux) the lines go straight to unsorted piece files of about
+    ``piece_bytes`` and ``LC_ALL=C sort -u`` sorts them all at the end: C code, both cores, and a
+    bounded buffer (``-S``) that spills to the work directory.  That takes the sorting off the
+    build's main process, which is the one sequential step of a build.  Each finished piece is
+    also handed to ``on_piece`` (the build bulk-loads it into the store meanwhile).  Byte order
+    of UTF-8 is code-point order, which is what Python sorts ``str`` by, so both paths give the
+    same file.  Without GNU sort: chunks of ``chunk_lines`` sorted in Python, spilled, and
+    merged (external sort).
     """
 
     SORT_MEMORY = "256M"  # GNU sort's buffer; beyond it sort spills to temporary files
 
-    def __init__(self, workdir: Path, chunk_lines: int = 200_000) -> None:
+    def __init__(self, workdir: Path, chunk_lines: int = 200_000, piece_bytes: int | None = None,
+                 on_piece: Callable[[Path], None] | None = None) -> None:
         self.workdir = workdir
         self.chunk_lines = chunk_lines
         self.buffer: list[str] = []
         self.chunks: list[Path] = []
         self.sort_cmd = _gnu_sort()
-        self._raw = open(workdir / "unsorted.nt", "w", encoding="utf-8") if self.sort_cmd else None  # noqa: SIM115
+        self.piece_bytes = piece_bytes or STORE_PIECE_BYTES
+        self.on_piece = on_piece
+        self.pieces: list[Path] = []
+        self._size = 0
+        self._raw = self._next_piece() if self.sort_cmd else None
 
-    def extend(self, lines: Iterable[str]) -> None:
+    def _next_piece(self):
+        path = self.workdir / f"piece-{len(self.pieces):05d}.nt"
+        self.pieces.append(path)
+        self._size = 0
+        return open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed in _close_piece
+
+    def _close_piece(self) -> None:
+        self._raw.close()
+        if self.on_piece is not None and self._size:
+            self.on_piece(self.pieces[-1])
+
+    def extend(self, lines: list[str]) -> None:
         if self._raw is not None:
             self._raw.writelines(lines)
+            self._size += sum(map(len, lines))
+            if self._size >= self.piece_bytes:
+                self._close_piece()
+                self._raw = self._next_piece()
             return
         self.buffer.extend(lines)
         if len(self.buffer) >= self.chunk_lines:
@@ -531,16 +556,16 @@ class SortedNTriplesWriter:
         self.buffer = []
 
     def finish(self, out: Path) -> None:
+        """Write ``out``.  The piece files stay (the store may still be reading them); the caller's
+        work directory goes at the end of the build."""
         if self._raw is not None:
             import subprocess
 
-            raw = Path(self._raw.name)
-            self._raw.close()
+            self._close_piece()
             env = {**os.environ, "LC_ALL": "C"}
             cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
             subprocess.run([self.sort_cmd, "-u", "-S", self.SORT_MEMORY, f"--parallel={max(1, min(cores, 8))}",
-                            "-T", str(self.workdir), "-o", str(out), str(raw)], check=True, env=env)
-            raw.unlink()
+                            "-T", str(self.workdir), "-o", str(out), *map(str, self.pieces)], check=True, env=env)
             return
         self._spill()
         sort_lines(self.chunks, out)
@@ -548,7 +573,7 @@ class SortedNTriplesWriter:
             c.unlink()
 
     def close(self) -> None:
-        """Close the unsorted file if the build stops early (its directory is removed anyway)."""
+        """Close the open piece if the build stops early (its directory is removed anyway)."""
         if self._raw is not None and not self._raw.closed:
             self._raw.close()
 
@@ -579,9 +604,6 @@ def write_jsonld(nt_path: Path, out: Path) -> None:
 
     with open(nt_path, "rb") as src, open(out, "wb") as fh:
         ox.serialize(_ox_triples(nt_path, src), fh, format=ox.RdfFormat.JSON_LD, prefixes=PREFIXES)
-
-
-STORE_PIECE_BYTES = 24 << 20  # N-Triples bytes per bulk load (about 150k triples)
 
 
 def load_store(nt_path: Path, store_dir: Path, piece_bytes: int = STORE_PIECE_BYTES) -> int:

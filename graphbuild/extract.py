@@ -452,10 +452,11 @@ def _canonical_word(word: str) -> str:
 def _is_quantity(folded: str, pos: int) -> bool:
     """'Kế hoạch 5 năm', 'Chương trình 3 nội dung': the number counts something."""
     head = folded[pos:pos + 24]
-    rest = head.lstrip(" ").lower()
+    stripped = head.lstrip(" ")
+    rest = stripped.lower()
     if not rest:
         return False
-    if rest.startswith("ngày") and g.DATE_ANY.match(folded, pos + len(head) - len(rest)):
+    if rest.startswith("ngày") and g.DATE_ANY.match(folded, pos + len(head) - len(stripped)):
         return False
     return _quantity_pattern().match(rest) is not None
 

@@ -100,11 +100,11 @@ def type_word_reversed() -> re.Pattern[str]:
 def type_word_capital() -> re.Pattern[str]:
     """Any type word whose first letter is a capital (the rest in any case); boundaries checked by the caller.
 
-    Why a separate scan: only a capitalised type word can open a bare reference or a title
-    ('Kế hoạch 64', 'Hướng dẫn thi hành ...'), and capitals are a few per cent of the text, so
-    a pattern whose first character must be one skips almost every position.  Lower-case type
-    words only matter right before a number or as the lead of a plenum resolution; the extractor
-    looks for those locally.
+    Only a capitalised type word can open a bare reference or a title ('Kế hoạch 64', 'Hướng
+    dẫn thi hành ...'); lower-case ones only matter right before a number or as the lead of a
+    plenum resolution, and the extractor looks for those locally.  The candidate scan
+    (:func:`candidates`) matches any initial with the rest of any type word; this pattern, each
+    initial with its own words, settles the rare match where the two disagree.
     """
     by_initial: dict[str, set[str]] = {}
     for w in lexicon().type_words:

@@ -67,6 +67,7 @@ class _Ref:
     needs_word: bool = False  # a number that is a reference only after a type word ('số 12-NQ' with no code)
     body_id: str | None = None  # the lexicon id of the issuing body named in the text
     relations: list[tuple[str, _Ref]] | None = None  # (relation, target) named in its title; rare, so made on demand
+    date_shared: bool = False  # the date phrase says it is every listed item's ('cùng ngày')
 
 
 # ---------------------------------------------------------------------------------------------
@@ -309,7 +310,7 @@ def _terms_after(folded: str, pos: int) -> tuple[list[str], int]:
     lex = lexicon()
     terms = []
     for tok in re.split(r"[ ]*(?:,|và|-)[ ]*", m.group("terms") or m.group("terms2")):
-        n = term_number(tok)
+        n = term_number(tok.rsplit(" ", 1)[-1])  # 'khóa XII' -> 'XII'
         if n and n <= lex.max_central_term:
             terms.append(ARABIC_TO_ROMAN[n])
     return terms, m.end() if terms else pos
@@ -468,8 +469,13 @@ def _quantity_pattern() -> re.Pattern[str]:
     return re.compile("(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)")
 
 
-def _bare(folded: str, original: str, taken: list[tuple[int, int]], caps: list[tuple[int, int, str]]) -> list[_Ref]:
-    """Type word + number references that carry no code, and the numbers listed after them."""
+def _bare(folded: str, original: str, taken: list[tuple[int, int]], caps: list[tuple[int, int, str]],
+          numbered: list[_Ref]) -> list[_Ref]:
+    """Type word + number references that carry no code, and the numbers listed after them.
+
+    ``numbered`` (the coded references, with their type words) vouches for a number that looks like
+    a year: 'Quyết định 1901' after 'Quyết định 1901/QĐ-TTg' is that decision, not a year.
+    """
     refs: list[_Ref] = []
     lex = lexicon()
     # A word that opens a reference already found ('Nghị quyết số 36-NQ/TW') has that reference's
@@ -482,7 +488,7 @@ def _bare(folded: str, original: str, taken: list[tuple[int, int]], caps: list[t
         if not m or any(s <= m.start("num") < e for s, e in taken):
             continue
         num, year = m.group("num"), m.group("year")
-        if _bad_bare_number(folded, m, num, year):
+        if _bad_bare_number(folded, m, num, year) and not _cited_before(num, year, word, w_start, numbered, folded, m):
             continue
         codes = lex.word_codes.get(word, {})
         refs.append(_bare_ref(w_start, m.end(), word, num, year, codes))
@@ -501,8 +507,23 @@ def _bare(folded: str, original: str, taken: list[tuple[int, int]], caps: list[t
     return refs
 
 
+def _cited_before(num: str, year: str | None, word: str, pos: int, numbered: list[_Ref], folded: str,
+                  m: re.Match[str]) -> bool:
+    """Whether a year-like number after a type word ('Quyết định 1901') is the number of a coded
+    reference of that type earlier in the text (and is no quantity: 'Quyết định 1901 năm')."""
+    if year or not _looks_like_year(num) or _is_quantity(folded, m.end()):
+        return False
+    codes = lexicon().word_codes.get(word, {}).values()
+    return any(r.start < pos and r.number == num and (r.doc_type == word or (r.doc_type is None and r.type_code in codes))
+               for r in numbered)
+
+
+def _looks_like_year(num: str) -> bool:
+    return len(num) == 4 and num.isdigit() and 1900 <= int(num) <= 2100
+
+
 def _bad_bare_number(folded: str, m: re.Match[str], num: str, year: str | None) -> bool:
-    if not year and len(num) == 4 and num.isdigit() and 1900 <= int(num) <= 2100:
+    if not year and _looks_like_year(num):
         return True  # 'Kế hoạch 2021' is the plan for a year
     if num.isdigit() and int(num) == 0:
         return True
@@ -562,15 +583,22 @@ _WORD_MARGIN = 32  # room for the whole of a (multi-word) type word that starts 
 
 
 def _type_word_before(folded: str, ref: _Ref) -> None:
-    """Attach the type word written before a number ('Quy định số 205-QĐ/TW'): the nearest one.
+    """Attach the type word written before a number ('Quy định số 205-QĐ/TW'): the nearest one."""
+    found = _find_type_word(folded, ref.start)
+    if found is not None:
+        ref.start, ref.doc_type = found
+
+
+def _find_type_word(folded: str, pos: int) -> tuple[int, str] | None:
+    """(start, canonical word) of the type word that leads to a number at ``pos``, if any.
 
     The nearest type word is found by matching the type words spelt backwards on the window before
     the number, read backwards: the search stops at the first hit, usually a few characters
     back, instead of scanning the whole window (or the whole text) for type words forwards.
     Lower case counts here ('theo quyết định số ...').
     """
-    lo = max(0, ref.start - _WORD_REACH - _WORD_MARGIN)
-    window = folded[lo:ref.start]
+    lo = max(0, pos - _WORD_REACH - _WORD_MARGIN)
+    window = folded[lo:pos]
     rev = window[::-1].lower()
     n = len(folded)
     last = -1
@@ -578,21 +606,52 @@ def _type_word_before(folded: str, ref: _Ref) -> None:
         search = g.type_word_reversed().search
         m = search(rev)
         while m is not None:
-            a, b = ref.start - m.end(), ref.start - m.start()
+            a, b = pos - m.end(), pos - m.start()
             if not ((a and folded[a - 1].isalnum()) or (b < n and folded[b].isalnum())):
                 last = a
                 break
             m = search(rev, m.end())
     else:  # lower-casing changed the length (rare letters): the slower case-insensitive scan
-        for m in g.type_word_pattern().finditer(folded, lo, ref.start):
+        for m in g.type_word_pattern().finditer(folded, lo, pos):
             if not (m.end() < n and folded[m.end()].isalnum()):
                 last = m.start()
-    if last < 0 or last < ref.start - _WORD_REACH:
-        return
-    word = _word_leading_to_number(folded[last:ref.start])
-    if word is not None:
-        ref.doc_type = word
-        ref.start = last
+    if last < 0 or last < pos - _WORD_REACH:
+        return None
+    word = _word_leading_to_number(folded[last:pos])
+    return None if word is None else (last, word)
+
+
+_JOINERS = (",", "&", "và", "số", "so", "số:", "so:")
+
+
+def _shared_symbol_list(folded: str, ref: _Ref) -> list[_Ref]:
+    """'Nghị quyết số 26, 27-NQ/TW': the bare numbers listed before a coded number with no type
+    word of its own share its symbol (and the type word before the list).
+
+    Only numbers joined by ',', '&' or 'và' directly before the coded number count, and only after
+    a type word: a type word or another code in between ends the list.  Returns the new references
+    (the first one starts at the type word) and gives ``ref`` the word.
+    """
+    tail = folded[max(0, ref.start - 6):ref.start].rstrip(" ").lower()
+    if not tail.endswith(_JOINERS):
+        return []
+    lo = max(0, ref.start - _WORD_REACH)
+    m = g.SHARED_SYMBOL_HEAD.search(folded, lo, ref.start)
+    if m is None:
+        return []
+    head = m.start("nums")
+    found = _find_type_word(folded, head)
+    if found is None:
+        return []
+    start, word = found
+    refs = []
+    for num in g.LIST_NUMBER.finditer(folded, head, m.end("nums")):
+        item = _Ref(start if not refs else num.start(), num.end(), ref.kind, doc_type=word, number=num.group(0),
+                    type_code=ref.type_code, issuer_code=ref.issuer_code, year=ref.year, raw_issuer=ref.raw_issuer,
+                    form="full" if not refs else "list")
+        refs.append(item)
+    ref.doc_type, ref.form = word, "list"
+    return refs
 
 
 @lru_cache(maxsize=8192)
@@ -609,7 +668,7 @@ def _word_leading_to_number(segment: str) -> str | None:
 
 # What can start each piece of context after a reference, once blanks, commas and '(' are skipped:
 # a cheap test that spares most references most of the patterns (each is still what decides).
-_DATE_STARTS = frozenset("đĐbBkKvVnN")  # được, ban hành, ký, vào, ngày
+_DATE_STARTS = frozenset("đĐbBkKvVnNcC")  # được, đều, ban hành, ký, vào, ngày, cùng
 _ISSUER_STARTS = frozenset("cCdD")  # của, do
 _PLENUM_STARTS = frozenset("cCtThH")  # của, tại, Hội nghị
 _TERM_STARTS = frozenset("kKnN")  # khóa, nhiệm kỳ
@@ -629,6 +688,12 @@ def _context_after(folded: str, ref: _Ref) -> None:
     if c is None or c in _DATE_STARTS:
         m = g.DATE_AFTER.match(folded, pos)
         if m and (iso := _iso(m)):
+            ref.date, pos = iso, m.end()
+            ref.date_shared = m.group("all", "all2") != (None, None)
+            c = _peek(folded, pos)
+    elif c.isdigit() and ref.form == "full" and (ref.type_code or ref.issuer_code):
+        m = g.DATE_FUSED.match(folded, pos)
+        if m and (iso := _iso_date(*m.group("d", "m", "y"))):
             ref.date, pos = iso, m.end()
             c = _peek(folded, pos)
     if c is None or c in _ISSUER_STARTS:
@@ -707,11 +772,19 @@ _SHARED_GAP = re.compile(r"[ ]*(?:,|;|và|,[ ]*và)?[ ]*(?:(?:số|so)[ ]*:?)?[ 
 
 
 def _share_across_lists(folded: str, refs: list[_Ref]) -> None:
-    """'Nghị quyết số 18-NQ/TW, số 19-NQ/TW của BCH Trung ương': listed items share word, date, body."""
+    """'Nghị quyết số 18-NQ/TW, số 19-NQ/TW của BCH Trung ương': listed items share word, body, term.
+
+    The type word goes forwards to an item with no word of its own, unless that item's type code
+    says another type ('Kế hoạch số 298 KH/TWĐTN và 22HD/TWĐTN': a Hướng dẫn).  What follows the
+    last item goes backwards: the issuing body, the term of a central number, and the date only
+    where the text says so ('cùng ngày') or the items are one series issued together (same type
+    and issuer code, numbers a few apart: 'số 18-NQ/TW, 19-NQ/TW ngày 25/10/2017').  A date after
+    a list of unrelated numbers ('Chỉ thị 05-CT/TW, Kết luận 01-KL/TW ngày 18/5/2021') is the last one's.
+    """
     for a, b in zip(refs, refs[1:], strict=False):
         if not _LIST_GAP.fullmatch(folded, a.end, b.start):
             continue
-        if b.doc_type is None and a.doc_type and b.kind == a.kind and b.form == "full":
+        if b.doc_type is None and a.doc_type and b.kind == a.kind and b.form == "full" and _word_fits(a, b):
             b.doc_type = a.doc_type
             b.form = "list"
     for a, b in zip(reversed(refs[:-1]), reversed(refs[1:]), strict=False):
@@ -722,8 +795,42 @@ def _share_across_lists(folded: str, refs: list[_Ref]) -> None:
         if a.issuer is None and b.issuer:
             a.issuer = b.issuer
             a.body_id = b.body_id
-        if a.date is None and b.date and a.issuer == b.issuer:
+        if a.term is None and b.term and a.issuer_code == b.issuer_code == "TW":
+            a.term = b.term
+        if a.date is None and b.date and a.issuer == b.issuer and (b.date_shared or _one_series(a, b)):
             a.date = b.date
+            a.date_shared = b.date_shared
+
+
+def _word_fits(head: _Ref, item: _Ref) -> bool:
+    """Whether the type word of a list's head can be the word of a later item: its type code
+    (if any) is the head's or one the word is written with."""
+    if item.type_code is None or item.type_code == head.type_code:
+        return True
+    implied = _implied_doc_type(item)
+    if implied is not None:
+        return implied == head.doc_type
+    return item.type_code in lexicon().word_codes.get(head.doc_type or "", {}).values()
+
+
+_SERIES_GAP = 4  # documents of one series issued on one day are numbered a few apart
+
+
+def _one_series(a: _Ref, b: _Ref) -> bool:
+    """Whether two listed numbers are of one series (type and issuer code) and a few numbers apart."""
+    if a.type_code is None or a.type_code != b.type_code or a.issuer_code != b.issuer_code or a.year != b.year:
+        return False
+    na, nb = _leading_int(a.number), _leading_int(b.number)
+    return na is not None and nb is not None and abs(na - nb) <= _SERIES_GAP
+
+
+def _leading_int(number: str | None) -> int | None:
+    digits = ""
+    for c in number or "":
+        if not c.isdigit():
+            break
+        digits += c
+    return int(digits) if digits else None
 
 
 def _titles(folded: str, original: str, refs: list[_Ref], caps: list[tuple[int, int, str]]) -> list[_Ref]:
@@ -947,12 +1054,15 @@ def extract(text: str, source: str = "<text>") -> list[Mention]:
     folded, offsets = fold_for_matching(text)
     original_case = text if offsets is None else folded
     numbered, caps, charters, qs = _scan(folded)
+    shared: list[_Ref] = []
     for ref in numbered:
         _type_word_before(folded, ref)
-    numbered = [r for r in numbered if not r.needs_word or r.doc_type]
+        if ref.doc_type is None:
+            shared += _shared_symbol_list(folded, ref)
+    numbered = [r for r in numbered if not r.needs_word or r.doc_type] + shared
     found = numbered + _named(folded, caps, charters, qs)
     taken = [(r.start, r.end) for r in found]
-    refs = _drop_overlaps(found + _bare(folded, original_case, taken, caps))
+    refs = _drop_overlaps(found + _bare(folded, original_case, taken, caps, numbered))
     _fill_terms(folded, refs)
     floor = 0
     for ref in refs:

@@ -40,9 +40,16 @@ DAY_MONTH_YEAR = (
     r"(?P<d>\d{1,2})[ ]*[/.-][ ]*(?P<m>\d{1,2})[ ]*[/.-][ ]*(?P<y>(?:19|20)\d\d)"
     r"|(?P<d2>\d{1,2})[ ]+tháng[ ]+(?P<m2>\d{1,2})[ ]+năm[ ]+(?P<y2>(?:19|20)\d\d)"
 )
+# Groups ``all``, ``all2``: the phrase says the date is every listed document's ('cùng ngày', 'đều ban hành ngày').
 DATE_AFTER = re.compile(
-    S + r"[,(]?" + S + r"(?:được[ ]+)?(?:ban[ ]+hành[ ]+|ký[ ]+)?(?:vào[ ]+)?(?:ngày|ngay)[ ]*:?[ ]*(?:" + DAY_MONTH_YEAR + r")\)?",
+    S + r"[,(]?" + S + r"(?P<all>(?:cùng|đều)[ ]+)?(?:được[ ]+)?(?:ban[ ]+hành[ ]+|ký[ ]+)?(?:vào[ ]+)?"
+    r"(?P<all2>cùng[ ]+)?(?:ngày|ngay)[ ]*:?[ ]*(?:" + DAY_MONTH_YEAR + r")\)?",
     re.I,
+)
+# A full date written straight after a number, with no 'ngày' ('NGHỊ QUYẾT 20 NQ/TW 25/10/2017'); the same
+# separator twice, a four-digit year, and nothing number-like after it.
+DATE_FUSED = re.compile(
+    r"[ ]*,?[ ]*(?P<d>\d{1,2})(?P<sep>[/.-])(?P<m>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d\d)(?![\d/.-]?\w)"
 )
 DATE_ANY = re.compile(r"(?:ngày|ngay)[ ]*(?:" + DAY_MONTH_YEAR + r")", re.I)
 ENACT = re.compile(
@@ -207,7 +214,8 @@ QUOTED_TITLE = re.compile(r"[ ]*,?[ ]*(?P<subject>[“\"][^”\"\n]{3,250}[”\"
 
 TERM = r"(?:XIV|XIII|XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I|1[0-4]|[1-9])"
 KHOA = r"(?:khóa|khoá|khoa|nhiệm[ ]+kỳ)"
-_TERMS = r"(?P<terms>" + TERM + r"(?:[ ]*(?:,|và|-)[ ]*" + TERM + r")*)(?![\w])"
+# 'khóa XI, XII', 'khóa XI, khóa XII và khóa XIII': the word may be repeated before each term.
+_TERMS = r"(?P<terms>" + TERM + r"(?:[ ]*(?:,|và|-)[ ]*(?:" + KHOA + r"[ ]+)?" + TERM + r")*)(?![\w])"
 TERM_LIST = re.compile(r"[ ]*(?:\([ ]*" + KHOA + r"[ ]+" + _TERMS + r"[ ]*\)|,?[ ]*" + KHOA + r"[ ]+" + _TERMS.replace(
     "?P<terms>", "?P<terms2>") + r")", re.I)
 TERM_ANY = re.compile(r"(?<![\w])" + KHOA + r"[ ]+(?P<term>" + TERM + r")(?![\w])", re.I)
@@ -275,3 +283,9 @@ LIST_NEXT = re.compile(
     r"(?P<sep>[ ]*(?:,|;|và|,[ ]*và)[ ]*(?:(?:số|So)[ ]*:?[ ]*)?)"
     r"(?P<num>\d{1,5}[a-zA-Z]?)(?:/(?P<year>" + YEAR + r"))?(?![\w]|[.,]\d|[ ]*[-/][ ]*[\w])",
 )
+# Bare numbers listed right before a coded one share its symbol ('Nghị quyết số 26, 27-NQ/TW',
+# 'Kế hoạch số 154 & 201/KH-ĐHHV'): the list, up to the coded number, at the end of a window.
+LIST_JOIN = r"[ ]*(?:,[ ]*và|,|&|và)[ ]*(?:(?:số|so)[ ]*:?[ ]*)?"
+SHARED_SYMBOL_HEAD = re.compile(
+    r"(?<![\w/.,&-])(?P<nums>\d{1,5}[a-zA-Z]?(?:" + LIST_JOIN + r"\d{1,5}[a-zA-Z]?)*)" + LIST_JOIN + r"$", re.I)
+LIST_NUMBER = re.compile(r"\d{1,5}[a-zA-Z]?")

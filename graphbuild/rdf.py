@@ -494,6 +494,20 @@ def _gnu_sort() -> str | None:
     return path if "GNU" in version else None
 
 
+def _die_with_parent() -> None:
+    """In a child before exec (Linux): SIGKILL it when the build dies, so a killed build leaves no sort running."""
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+
 class SortedNTriplesWriter:
     """Collects N-Triples lines and writes them sorted and de-duplicated at the end, in bounded memory.
 
@@ -565,7 +579,8 @@ class SortedNTriplesWriter:
             env = {**os.environ, "LC_ALL": "C"}
             cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
             subprocess.run([self.sort_cmd, "-u", "-S", self.SORT_MEMORY, f"--parallel={max(1, min(cores, 8))}",
-                            "-T", str(self.workdir), "-o", str(out), *map(str, self.pieces)], check=True, env=env)
+                            "-T", str(self.workdir), "-o", str(out), *map(str, self.pieces)], check=True, env=env,
+                           preexec_fn=_die_with_parent)
             return
         self._spill()
         sort_lines(self.chunks, out)

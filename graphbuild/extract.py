@@ -171,6 +171,8 @@ def _classify_shape(sep0: str, has_year: bool, codes: str) -> _Shape | None:
         if not issuer_tokens:
             if sep0 == "-" and lex.codes[type_code].in_party and not has_year:
                 return ("party", type_code, None, "", end, False, True)
+            if sep0 == "/" and lex.codes[type_code].alone:  # 'Nghị định 121/NgĐ' (1946): needs its type word
+                return ("state", type_code, None, "", end, True, True)
             return None
         if sep0 == "" and (not seps or seps[0].strip() != "/"):
             return None  # '84 QĐ/TWĐTN' needs its slash; '2 Quy định' is no number
@@ -231,9 +233,16 @@ def _scan(folded: str) -> tuple[list[_Ref], list[_Word], list[int], list[int]]:
         if group == "q":
             qs.append(m.start())
             continue
+        if group == "compact":
+            ref = _compact(folded, m)
+            if ref is not None:
+                numbered.append(ref)
+            continue
         if group != "word":
             ref = _classify(m)
             if ref is not None:
+                if folded[ref.end:ref.end + 1] == "." and ref.end == m.end():
+                    _dotted_symbol(folded, ref)
                 numbered.append(ref)
             # The last code of the symbol may open a capitalised word ('2019-Kế hoạch 5', '5/Điều lệ
             # Đảng'): scan on from it.  (No number can start inside a symbol: its digits follow letters.
@@ -259,6 +268,40 @@ def _scan(folded: str) -> tuple[list[_Ref], list[_Word], list[int], list[int]]:
             continue
         caps.append((a, b, word))
     return numbered, caps, charters, qs
+
+
+def _compact(folded: str, m: re.Match[str]) -> _Ref | None:
+    """'TT36/2017': a type code fused before a state number and its year (B.5), as 'Thông tư 36/2017'."""
+    hit = g.COMPACT_NUMBER.match(folded, m.end())
+    if hit is None:
+        return None
+    lex = lexicon()
+    code = lex.type_code(m.group(0))  # the initial and the rest of the code (group ``compact``)
+    if code is None or lex.codes[code].state is None:
+        return None
+    return _Ref(m.start(), hit.end(), "state", doc_type=lex.codes[code].state, number=hit.group("num"),
+                type_code=code, year=int(hit.group("year")), form="short")
+
+
+def _dotted_symbol(folded: str, ref: _Ref) -> None:
+    """'06/QC-TT.HĐND-UBND': a joint symbol with a '.' inside an issuer token (B.5) goes on past the dot.
+
+    The part after the dot must be a code, followed by another code or itself a known issuer:
+    '12/QĐ-UBND.Các' is a missing space, not a symbol."""
+    if ref.issuer_code is None:
+        return
+    m = g.DOTTED_TAIL.match(folded, ref.end)
+    if m is None:
+        return
+    tokens = _split_symbol(m.group("codes"))[0]
+    first = tokens[0]
+    if not (_known_code(first) or _looks_like_code(first)) or not all(map(_looks_like_code, tokens)):
+        return
+    if len(tokens) == 1 and lexicon().issuer_code(first) is None:
+        return
+    rest = "-".join(_canonical_issuer(t) for t in tokens)
+    ref.issuer_code = f"{ref.issuer_code}.{rest}"
+    ref.end = m.end()
 
 
 @lru_cache(maxsize=4096)
@@ -668,7 +711,7 @@ def _word_leading_to_number(segment: str) -> str | None:
 
 # What can start each piece of context after a reference, once blanks, commas and '(' are skipped:
 # a cheap test that spares most references most of the patterns (each is still what decides).
-_DATE_STARTS = frozenset("đĐbBkKvVnNcC")  # được, đều, ban hành, ký, vào, ngày, cùng
+_DATE_STARTS = frozenset("đĐbBkKvVnN")  # được, đều, ban hành, ký, vào, ngày ('cùng ngày': see _context_after)
 _ISSUER_STARTS = frozenset("cCdD")  # của, do
 _PLENUM_STARTS = frozenset("cCtThH")  # của, tại, Hội nghị
 _TERM_STARTS = frozenset("kKnN")  # khóa, nhiệm kỳ
@@ -682,10 +725,13 @@ def _peek(folded: str, pos: int) -> str | None:
     return c if c or len(head) < 12 else None
 
 
+_CUNG = re.compile(r"[ \n,(]*c[ùu]ng\b", re.I)  # 'cùng ngày' after a reference ('của' is far more common)
+
+
 def _context_after(folded: str, ref: _Ref) -> None:
     pos = ref.end
     c = _peek(folded, pos)
-    if c is None or c in _DATE_STARTS:
+    if c is None or c in _DATE_STARTS or (c in "cC" and _CUNG.match(folded, pos)):
         m = g.DATE_AFTER.match(folded, pos)
         if m and (iso := _iso(m)):
             ref.date, pos = iso, m.end()

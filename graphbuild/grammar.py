@@ -33,6 +33,9 @@ _NUMBER_TAIL = (
 )
 NUMBER_SYMBOL = re.compile(r"\d" + _NUMBER_TAIL)
 
+# What a symbol goes on with past a '.' inside it ('06/QC-TT.HĐND-UBND'): codes, the first right after the dot.
+DOTTED_TAIL = re.compile(r"\.(?P<codes>" + CODE + r"(?:" + S + r"[-/]" + S + CODE + r"){0,3})(?![\w])")
+
 # One code-separator step inside the symbol, for splitting it into tokens.
 SYMBOL_PART = re.compile(r"(" + S + r"[-/]" + S + r")")
 
@@ -144,11 +147,28 @@ def candidates() -> re.Pattern[str]:
     words = set(lexicon().type_words) | {CHARTER_WORD}
     initials = "".join(sorted({re.escape(w[0].upper()) for w in words}))
     rests = {w[1:] for w in words}
+    # The rest of the code first (a literal: most positions fail there), then the look-behinds.
+    compact = "|".join(re.escape(c[1:]) + r"(?<=" + re.escape(c) + r")(?<![^\W_]" + re.escape(c) + r")"
+                       for c in compact_codes())
     return re.compile(
         r"[0-9" + initials + r"](?:(?<=\d)" + _NUMBER_TAIL
         + r"|(?<=[" + initials + r"])(?<![^\W_].)(?P<word>(?i:" + trie_regex(rests) + r"))"
+        + (r"|(?P<compact>" + compact + r")(?=\d)" if compact else "")
         + r"|(?<=Q)(?:(?<=nQ)|(?=(?i:uy[eế]t)))(?P<q>))"
     )
+
+
+@cache
+def compact_codes() -> tuple[str, ...]:
+    """Type codes that may be written fused before a state number ('TT36/2017'), as written (capitals);
+    the candidate scan reports one before a digit as group ``compact`` when its initial opens a type word."""
+    words = set(lexicon().type_words) | {CHARTER_WORD}
+    initials = {w[0].upper() for w in words}
+    return tuple(sorted(c.code for c in lexicon().codes.values() if c.compact and c.code[0] in initials))
+
+
+# 'TT36/2017': the number and year after a compact type code.
+COMPACT_NUMBER = re.compile(r"(?P<num>\d{1,4})[ ]*/[ ]*(?P<year>" + YEAR + r")(?![\w/-]|[.,]\d)")
 
 
 # The lead of a plenum or congress resolution written in lower case ('theo nghị quyết Trung ương 4').

@@ -47,6 +47,8 @@ class TypeCode:
     in_party: bool = False
     in_state: bool = False
     copy: bool = False
+    alone: bool = False  # a state number may carry it with no issuer ('121/NgĐ')
+    compact: bool = False  # may be written fused before a state number and year ('TT36/2017')
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,8 @@ def lexicon() -> Lexicon:
     for entry in types["codes"]:
         code = entry["code"]
         tc = TypeCode(code=code, party=entry.get("party"), state=entry.get("state"),
-                      in_party="party" in entry, in_state="state" in entry, copy=bool(entry.get("copy")))
+                      in_party="party" in entry, in_state="state" in entry, copy=bool(entry.get("copy")),
+                      alone=bool(entry.get("alone")), compact=bool(entry.get("compact")))
         lex.codes[code] = tc
         lex.code_exact.setdefault(fold_keep_d(code), code)
         lex.code_ascii.setdefault(fold(code), code)

@@ -208,6 +208,12 @@ ORIGIN_FIELDS: dict[str, object] = {
     "province": None, "numbering_body": None, "given_issuer": None, "subject": None, "source": None,
     "catalogued": False, "fixed_date": None, "fixed_type": None, "plenum": None, "parts": (),
 }
+EMPTY: frozenset[str] = frozenset()  # shared by every record whose set is empty (most, for three of them)
+
+# The fields of each "first value" group, in the order their values are held (see DocRecord.offer).
+GROUP_FIELDS: dict[str, tuple[str, ...]] = {
+    "origin": tuple(ORIGIN_FIELDS), "type": ("first_type",), "province": ("province",), "number": ("number",),
+}
 CATALOGUE, MENTION = 0, 1  # origin priority: the sourced catalogue beats what a text says
 
 
@@ -249,7 +255,7 @@ class BodyRecord:
         return self
 
 
-@dataclass
+@dataclass(slots=True)
 class DocRecord:
     """A document or citation-key node: the evidence of every mention that resolves to it.
 
@@ -262,7 +268,7 @@ class DocRecord:
 
     local: str  # "doc/..." or "citekey/..."
     kind: str  # party | state | named | citekey
-    cite_keys: set[str] = field(default_factory=set)
+    cite_keys: frozenset[str] = EMPTY
     number: str | None = None
     doc_types: Counter = field(default_factory=Counter)
     type_code: str | None = None
@@ -279,15 +285,16 @@ class DocRecord:
     fixed_date: str | None = None  # the catalogue's date, which wins over mentions
     fixed_type: str | None = None
     first_type: str | None = None  # a citation key's type word: the first mention's
-    candidates: set[str] = field(default_factory=set)
+    candidates: frozenset[str] = EMPTY
     parts: tuple[str, ...] = ()
     plenum: tuple[str, int] | None = None
-    conflicts: set[str] = field(default_factory=set)  # stored ones (catalogue dates); see all_conflicts
+    conflicts: frozenset[str] = EMPTY  # stored ones (catalogue dates); see all_conflicts
     citations: int = 0
     # issuer named by mentions -> (first, last) order it was named at
     issuers: dict[BodyKey, tuple[Order, Order]] = field(default_factory=dict)
-    bases: set[str] = field(default_factory=set)  # citation-key bases this document is a candidate of
-    first: dict[str, tuple[Order, dict]] = field(default_factory=dict)  # group -> (order, values held)
+    bases: frozenset[str] = EMPTY  # citation-key bases this document is a candidate of
+    # group -> (order, values held, in the group's field order: a tuple, not a dict, to keep records small)
+    first: dict[str, tuple[Order, tuple]] = field(default_factory=dict)
 
     @property
     def is_citekey(self) -> bool:
@@ -303,9 +310,18 @@ class DocRecord:
     def offer(self, group: str, order: Order, values: dict) -> None:
         """Hold ``values`` (attribute -> value) for ``group`` if seen earlier than what is held."""
         if self.wants(group, order):
-            self.first[group] = (order, values)
+            if tuple(values) != GROUP_FIELDS[group]:
+                raise ValueError(f"group {group!r}: fields {list(values)}, expected {list(GROUP_FIELDS[group])}")
+            self.first[group] = (order, tuple(values.values()))
             for k, v in values.items():
                 setattr(self, k, v)
+
+    def add(self, name: str, items: Iterable[str]) -> None:
+        """Add ``items`` to the set field ``name`` (the sets are frozen, so empty ones can be shared)."""
+        held: frozenset[str] = getattr(self, name)
+        new = [x for x in items if x not in held]
+        if new:
+            setattr(self, name, held.union(new))
 
     def name_issuer(self, key: BodyKey, order: Order) -> None:
         first, last = self.issuers.get(key, (order, order))
@@ -315,7 +331,7 @@ class DocRecord:
         """Add ``other``'s evidence (same node) to this record; commutative and associative. Returns self."""
         assert other.local == self.local, (self.local, other.local)
         for group, (order, values) in other.first.items():
-            self.offer(group, order, values)
+            self.offer(group, order, dict(zip(GROUP_FIELDS[group], values, strict=True)))
         self.cite_keys |= other.cite_keys
         self.doc_types.update(other.doc_types)
         self.dates.update(other.dates)
@@ -436,7 +452,7 @@ def give_candidates(docs: Iterable[DocRecord]) -> None:
             by_base.setdefault(base, set()).add(d.local)
     for d in docs:
         if d.is_citekey:
-            d.candidates.update(by_base.get(d.local.split("/", 1)[1], ()))
+            d.add("candidates", by_base.get(d.local.split("/", 1)[1], ()))
 
 
 @dataclass
@@ -547,8 +563,8 @@ class Resolver:
                 fixed_type=entry.doc_type, subject=entry.subject, source=entry.source,
                 numbering_body=self.body(numbering, None),
                 given_issuer=self._body_key(entry.issuer, None) if entry.issuer else None, plenum=entry.plenum))
-            rec.cite_keys.add(entry.id)
-            rec.bases.add(f"{symbol}_{p['number']}")
+            rec.add("cite_keys", (entry.id,))
+            rec.add("bases", (f"{symbol}_{p['number']}",))
         return local
 
     def _catalogue_candidates(self, doc_id: str, term: str | None, before: str | None) -> list[CatalogueEntry]:
@@ -602,7 +618,7 @@ class Resolver:
             target = targets[i]
             rec = self.docs[target]
             rec.citations += 1
-            rec.cite_keys.add(m.id)
+            rec.add("cite_keys", (m.id,))
             self._absorb(rec, m, article, (*akey, i))
             if rec.is_citekey:
                 self.stats.ambiguous += 1
@@ -668,7 +684,7 @@ class Resolver:
             if len(cands) == 1:
                 local = self._catalogue_doc(cands[0])
                 if m.date and m.date != cands[0].date:
-                    self.docs[local].conflicts.add(f"date {m.date} (catalogue {cands[0].date})")
+                    self.docs[local].add("conflicts", (f"date {m.date} (catalogue {cands[0].date})",))
                 return local
             if len(cands) > 1 and not m.date:
                 return self._citekey(base, m, [self._catalogue_doc(c) for c in cands])
@@ -687,7 +703,7 @@ class Resolver:
                 kind="party", number=m.id.split(":", 1)[1] if m.id.startswith("party:") else number,
                 type_code=type_code, issuer_code=issuer_code, year=year, province=province, term=term,
                 numbering_body=numbering, given_issuer=given))
-            rec.bases.add(base)
+            rec.add("bases", (base,))
         return local
 
     def _resolve_state(self, m: Mention, p: dict, article: Article) -> str:
@@ -711,7 +727,7 @@ class Resolver:
                 type_code=m.type_code, issuer_code=m.issuer_code, year=int(year), province=province,
                 numbering_body=self.body(code_body, province) if code_body else None,
                 given_issuer=self._body_key(code_body, province) if code_body else None))
-            rec.bases.add(base)
+            rec.add("bases", (base,))
         return local
 
     def _named_doc(self, local: str, cite_key: str | None = None, **values: object) -> str:
@@ -720,7 +736,7 @@ class Resolver:
         if rec.wants("origin", (MENTION, *self._at)):
             rec.offer("origin", (MENTION, *self._at), self._origin(kind="named", **values))
         if cite_key:
-            rec.cite_keys.add(cite_key)
+            rec.add("cite_keys", (cite_key,))
         self._terms.setdefault(local, rec.term)
         return local
 
@@ -777,7 +793,7 @@ class Resolver:
         rec = self._doc(f"citekey/{base}", "citekey")
         if province:
             rec.offer("province", self._at, {"province": province})
-        rec.candidates.update(candidates)
+        rec.add("candidates", candidates)
         if m.kind in ("party", "state") and m.id:
             rec.offer("number", self._at, {"number": m.id.split(":", 1)[1]})
         return rec.local

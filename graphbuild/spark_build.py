@@ -277,7 +277,7 @@ def _merge(a, b):
 def _with_candidates(kv):
     _base, (rec, cands) = kv
     if cands:
-        rec.candidates.update(cands)
+        rec.add("candidates", cands)
     return rec
 
 

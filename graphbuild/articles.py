@@ -645,6 +645,31 @@ def _one_source(reader: _Reader, name: str, path: Path | None, root: Path | None
         yield ReadError(name, None, f"could not parse ({type(e).__name__}: {e}); skipped")
 
 
+def read_source(name: str, path: Path | None, root: Path | None = None) -> Iterator[Article | ReadError]:
+    """The articles of one input file, as ``read_articles`` reads it (ids, dates, provinces, duplicates
+    within the file), for engines that hand out one file per task (``graphbuild.spark_build``)."""
+    reader = _Reader()
+    try:
+        yield from _one_source(reader, name, path, root)
+    finally:
+        reader.seen.close()
+
+
+def read_record(rec: Any, source: str, line: int | None) -> Iterator[Article | ReadError]:
+    """The article of one JSON-like record (a JSON Lines line, a Parquet row), as ``read_articles`` makes it."""
+    reader = _Reader()
+    try:
+        yield from reader.record(rec, source, line)
+    finally:
+        reader.seen.close()
+
+
+# Public names of the identity rules, for other engines and tests: the same text read anywhere
+# gets the same id and the same duplicate key.
+article_id = _article_id
+dedupe_key = _dedupe_key
+
+
 def read_articles(paths: Iterable[str], progress: list[int] | None = None) -> Iterator[Article | ReadError]:
     """Every article in ``paths`` (files, folders read recursively, '-' = stdin), in order.
 

@@ -166,7 +166,7 @@ def _read_source(src: Source) -> Iterator[tuple[Key, Any]]:
     else:
         path = Path(src.name)
         root = Path(src.root) if src.root else None
-        items = articles._one_source(articles._Reader(), src.name, path, root)  # noqa: SLF001
+        items = articles.read_source(src.name, path, root)
     for n, item in enumerate(items):
         yield (src.index, n), item
 
@@ -191,7 +191,7 @@ def _read_parquet(spark: SparkSession, src: Source):
     def records(row_n: tuple[Any, int]) -> Iterator[tuple[Key, Any]]:
         row, n = row_n
         rec = {k: v for k, v in row.asDict().items() if v is not None}
-        for item in articles._Reader().record(rec, name, n + 1):  # noqa: SLF001
+        for item in articles.read_record(rec, name, n + 1):
             yield (src.index, n), item
 
     return spark.read.parquet(src.name).rdd.zipWithIndex().flatMap(records)
@@ -219,10 +219,10 @@ def _first(a: tuple[Key, Article], b: tuple[Key, Article]) -> tuple[Key, Article
 
 def unique_articles(items, partitions: int):
     """The articles, each text once at its smallest key (what the local reader's de-duplication keeps)."""
-    from graphbuild.articles import _dedupe_key
+    from graphbuild.articles import dedupe_key
 
     return (items.filter(lambda kv: isinstance(kv[1], Article))
-            .map(lambda kv: (_dedupe_key(kv[1].text), kv))
+            .map(lambda kv: (dedupe_key(kv[1].text), kv))
             .reduceByKey(_first, partitions)
             .values())
 

@@ -300,13 +300,6 @@ def input_bytes(paths: Iterable[str]) -> int:
     return total
 
 
-def count_files(paths: Iterable[str]) -> int:
-    """How many input files there are (for the progress bar); cheap directory walk."""
-    from graphbuild.textio import iter_files
-
-    return sum(1 for _ in iter_files(paths))
-
-
 # --------------------------------------------------------------------------- extraction cache
 
 

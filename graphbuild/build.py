@@ -851,14 +851,19 @@ def _write_mentions(fh, article: Article, citations) -> None:
 
 def _write_report(path: Path, r: BuildResult, docs) -> None:
     """report.json: counts, skipped inputs, conflicts and the unresolved citation keys."""
+    unresolved = [(d.local, d.citations, sorted(d.candidates)) for d in docs if d.is_citekey]
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(report_text(r, unresolved, triples=r.triples))
+
+
+def report_text(r, unresolved: Iterable[tuple[str, int, list[str]]], **extra: object) -> str:
+    """The text of report.json, shared by both engines (``r``: a BuildResult or the Spark result)."""
     report = {
         "articles": r.articles, "documents": r.documents, "citation_keys": r.citation_keys, "bodies": r.bodies,
-        "citations": r.citations, "ambiguous_references": r.ambiguous, "triples": r.triples,
+        "citations": r.citations, "ambiguous_references": r.ambiguous,
         "skipped": [str(s) for s in r.skipped],
         "conflicts": [{"document": d, "conflict": c} for d, c in r.conflicts],
-        "citation_keys_unresolved": [{"key": d.local, "citations": d.citations, "candidates": sorted(d.candidates)}
-                                     for d in docs if d.is_citekey],
+        "citation_keys_unresolved": [{"key": k, "citations": n, "candidates": c} for k, n, c in unresolved],
+        **extra,
     }
-    with open(path, "w", encoding="utf-8") as fh:
-        json.dump(report, fh, ensure_ascii=False, indent=1, sort_keys=True)
-        fh.write("\n")
+    return json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n"

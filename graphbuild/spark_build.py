@@ -409,14 +409,10 @@ def build_spark(spark: SparkSession, inputs: Iterable[str], out: str, strict: bo
 
 
 def _report(r: SparkResult, unresolved: list[tuple[str, int, list[str]]]) -> str:
-    """report.json, with the local build's keys (triples: the N-Triples lines written, duplicates included)."""
-    report = {
-        "engine": "spark", "articles": r.articles, "documents": r.documents, "citation_keys": r.citation_keys,
-        "bodies": r.bodies, "citations": r.citations, "ambiguous_references": r.ambiguous, "skipped": r.skipped,
-        "conflicts": [{"document": d, "conflict": c} for d, c in r.conflicts],
-        "citation_keys_unresolved": [{"key": k, "citations": n, "candidates": c} for k, n, c in unresolved],
-    }
-    return json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    """report.json, with the local build's keys (no triple count: parts may repeat a triple)."""
+    from graphbuild.build import report_text
+
+    return report_text(r, unresolved, engine="spark")
 
 
 def _finish_local(tmp: Path, report: str, merge: bool, store: bool, lines) -> None:
@@ -466,12 +462,6 @@ def run_from_cli(*, inputs: tuple[str, ...], out: str, master: str | None, merge
     except click.ClickException as e:
         click.echo(f"graphbuild build: error: {e.format_message()}", err=True)
         sys.exit(2)
-    if not quiet:
-        click.echo(f"{result.summary()} -> {out}", err=True)
-        if result.conflicts:
-            click.echo(f"graphbuild build: {len(result.conflicts)} conflict(s), see report.json", err=True)
-    if result.skipped:
-        for s in result.skipped[:20]:
-            click.echo(f"graphbuild build: skipped {s}", err=True)
-        click.echo(f"graphbuild build: {len(result.skipped)} input(s) skipped", err=True)
-        sys.exit(1)
+    from graphbuild.commands.build import tell_outcome
+
+    tell_outcome(result, out, quiet, list_skipped=20)  # Spark's skipped inputs are listed here, not as they come

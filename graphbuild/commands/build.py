@@ -90,10 +90,17 @@ def build(inputs: tuple[str, ...], out: str, jobs: int | None, quiet: bool, stri
     except OutputError as e:
         click.echo(f"graphbuild build: error: {e}", err=True)
         sys.exit(2)
+    tell_outcome(result, out, quiet)
+
+
+def tell_outcome(result, out: str, quiet: bool, list_skipped: int = 0) -> None:
+    """The summary line, the conflict count and exit 1 when inputs were skipped: the same for every engine."""
     if not quiet:
         click.echo(f"{result.summary()} -> {out}", err=True)
         if result.conflicts:
             click.echo(f"graphbuild build: {len(result.conflicts)} conflict(s), see {os.path.join(out, 'report.json')}", err=True)
     if result.skipped:
+        for s in result.skipped[:list_skipped]:
+            click.echo(f"graphbuild build: skipped {s}", err=True)
         click.echo(f"graphbuild build: {len(result.skipped)} input(s) skipped", err=True)
         sys.exit(1)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -100,28 +101,43 @@ def _matcher() -> tuple[re.Pattern[str], dict[str, str]]:
             bare = a if u.id == "ho-chi-minh" else prefix.sub("", a)
             alias_to_id.setdefault(unicodedata.normalize("NFC", bare), u.id)
     keys = sorted(alias_to_id, key=lambda k: (-len(k), k))
-    pattern = re.compile(r"(?<![\w])" + _alternation(keys) + r"(?![\w])")
+    pattern = re.compile(_alternation(keys) + r"(?![\w])")
     return pattern, alias_to_id
 
 
 def _alternation(keys: list[str]) -> str:
-    """``(?:k1|k2|...)`` for ``re``, arranged so that it fails fast where no key starts.
+    """``(?:k1|k2|...)`` for ``re``, arranged so that the search skips positions where no key starts.
 
     Why: ``re`` tries the alternatives one by one at every position of the text, so the plain
     alternation of ~100 names made province detection the largest cost of reading a corpus.
-    Here a lookahead first rejects positions whose letter (or, for the few lower-case keys,
-    whose first four letters) begins no key, and the keys are grouped by first letter so a
-    position tries only its own group.  Matches are the same as the plain alternation's: only
-    one group can match at a position, and inside a group the keys keep their order.
+    Grouped by first letter, every alternative begins with a literal, and ``re`` then compiles
+    a set of first letters that its search loop checks before trying the pattern at a position
+    (a lookbehind or lookahead in front would hide that set: see :func:`_names_in` for the word
+    boundary).  Matches are the plain alternation's: only one group can match at a position,
+    and inside a group the keys keep their order.
     """
     groups: dict[str, list[str]] = {}
     for k in keys:
         groups.setdefault(k[0], []).append(k)
-    upper = "".join(re.escape(c) for c in sorted(groups) if not c.islower())
-    lower = sorted({re.escape(k[:4]) for k in keys if k[0].islower()})
-    guard = "|".join(([f"[{upper}]"] if upper else []) + lower)
-    body = "|".join(re.escape(c) + "(?:" + "|".join(re.escape(k[1:]) for k in ks) + ")" for c, ks in groups.items())
-    return f"(?=(?:{guard}))(?:{body})"
+    return "(?:" + "|".join(re.escape(c) + "(?:" + "|".join(re.escape(k[1:]) for k in ks) + ")"
+                            for c, ks in groups.items()) + ")"
+
+
+def _names_in(text: str) -> Iterator[re.Match[str]]:
+    """``finditer`` of the name pattern with a word boundary in front, checked here, not in the pattern.
+
+    A hit glued to a word character before it is dropped and the search goes on from the next
+    position, exactly as ``(?<![\\w])`` in the pattern would (``\\w`` is ``isalnum()`` or ``_``).
+    """
+    search = _matcher()[0].search
+    pos = 0
+    while (m := search(text, pos)) is not None:
+        s = m.start()
+        if s and (text[s - 1].isalnum() or text[s - 1] == "_"):
+            pos = s + 1
+            continue
+        yield m
+        pos = m.end()
 
 
 def _mask(text: str) -> str:
@@ -134,9 +150,9 @@ def _mask(text: str) -> str:
 
 
 def _score(text: str, weight: int, scores: dict[str, int], first: dict[str, int], offset: int) -> None:
-    pattern, alias_to_id = _matcher()
+    alias_to_id = _matcher()[1]
     text = _mask(text)
-    for m in pattern.finditer(text):
+    for m in _names_in(text):
         uid = alias_to_id[m.group()]
         before = text[max(0, m.start() - 40):m.start()]
         w = 1

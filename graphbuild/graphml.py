@@ -108,14 +108,15 @@ def elements(docs: list[DocRecord], bodies: list[BodyRecord], articles: Callable
         keep_docs.update(x for x in (*by_local[d].candidates, *by_local[d].parts) if x in by_local)
     body_by = {b.local: b for b in bodies}
     keep_bodies: set[str] = set()
+    issuers = {d: by_local[d].issuer for d in keep_docs}
     for d in keep_docs:
-        b = by_local[d].issuer or by_local[d].numbering_body
+        b = issuers[d] or by_local[d].numbering_body
         while b and b not in keep_bodies:
             keep_bodies.add(b)
             b = body_by[b].parent
     if not ranged:
         keep_bodies.update(body_by)
-    issued = Counter(by_local[d].issuer for d in keep_docs if by_local[d].issuer)
+    issued = Counter(i for i in issuers.values() if i)
 
     doc_nodes: list[Node] = []
     edges: list[Edge] = []
@@ -123,12 +124,13 @@ def elements(docs: list[DocRecord], bodies: list[BodyRecord], articles: Callable
         if d.local not in keep_docs:
             continue
         kind = "citekey" if d.is_citekey else d.kind
+        issuer = issuers[d.local]  # derived from the evidence on every read: once per document
         attrs = {"label": d.label, "kind": kind, "date": d.date or (str(d.year) if d.year else None),
-                 "issuer": body_by[d.issuer].label if d.issuer else None, "province": d.province,
+                 "issuer": body_by[issuer].label if issuer else None, "province": d.province,
                  "citations": cited[d.local], "size": 1.0 + cited[d.local], "color": COLORS[kind]}
         doc_nodes.append((d.local, attrs))
-        if d.issuer:
-            edges.append((d.local, f"body/{d.issuer}", "passed_by", 1.0))
+        if issuer:
+            edges.append((d.local, f"body/{issuer}", "passed_by", 1.0))
         elif d.numbering_body:
             edges.append((d.local, f"body/{d.numbering_body}", "numbered_by", 1.0))
         edges.extend((d.local, c, "candidate", 1.0) for c in sorted(d.candidates) if c in keep_docs)

@@ -133,3 +133,44 @@ def test_nfd_input():
 def test_nothing_found():
     assert detect_province("") is None
     assert detect_province("Ban Chấp hành Trung ương Đảng") is None
+
+
+# --- the fast name search gives the matches of the plain pattern with a lookbehind -------------
+
+_ALPHABET = "HàNộiaA_1 -\nĐàNẵngCầnThơtỉnhNam Định,."
+
+
+def _plain_matches(text: str) -> list[tuple[int, str]]:
+    import re
+
+    from graphbuild.gazetteer import _matcher
+
+    pattern = re.compile(r"(?<![\w])" + _matcher()[0].pattern)
+    return [(m.start(), m.group()) for m in pattern.finditer(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "Hà Nội", "XHà Nội", "_Hà Nội", "1Hà Nội", "Hà Nộii", "Hà Nội Hà Nội", "(Hà Nội)", "Bà Rịa - Vũng Tàu",
+    "xBà Rịa - Vũng Tàu", "Thừa Thiên Huế", "ở Cần Thơ và Đà Nẵng.", "TP.Hồ Chí Minh", "",
+])
+def test_name_search_matches_the_lookbehind_pattern(text: str) -> None:
+    from graphbuild.gazetteer import _names_in
+
+    assert [(m.start(), m.group()) for m in _names_in(text)] == _plain_matches(text)
+
+
+def test_name_search_matches_the_lookbehind_pattern_on_random_text() -> None:
+    hypothesis = pytest.importorskip("hypothesis")
+    from hypothesis import strategies as st
+
+    from graphbuild.gazetteer import _matcher, _names_in
+
+    names = sorted(_matcher()[1])
+
+    @hypothesis.given(st.lists(st.one_of(st.sampled_from(names), st.text(_ALPHABET, max_size=4)), max_size=12))
+    @hypothesis.settings(max_examples=300, deadline=None)
+    def check(parts: list[str]) -> None:
+        text = "".join(parts)
+        assert [(m.start(), m.group()) for m in _names_in(text)] == _plain_matches(text)
+
+    check()

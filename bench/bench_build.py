@@ -211,7 +211,10 @@ def measure(cmd: list[str], timeout: float | None = None) -> dict:
     th.join()
     for r in readers:
         r.join()
-    return {"wall_s": wall, "peak_tree_rss_mb": peak[0] / 2**20, "peak_tree_pss_mb": peak_pss[0] / 2**20,
+    # CPU seconds of the whole tree: wait4's usage includes every descendant the child reaped
+    # (its workers, writers, the store loader).  On a shared box this moves less than wall time.
+    return {"wall_s": wall, "cpu_s": ru.ru_utime + ru.ru_stime,
+            "peak_tree_rss_mb": peak[0] / 2**20, "peak_tree_pss_mb": peak_pss[0] / 2**20,
             "maxrss_mb": ru.ru_maxrss / 1024,
             "rc": proc.returncode, "stdout": "".join(out_chunks), "stderr": "".join(err_chunks)}
 
@@ -255,7 +258,7 @@ def build_cmd(help_text: str, inputs: list[Path], out: Path, jobs: int, extra: l
 
 def row(name: str, m: dict, in_mb: float, n: int, out_mb: float) -> str:
     w = m["wall_s"]
-    return (f"  {name:<26} {w:8.2f} s {in_mb / w:8.2f} MB/s {n / w:9,.0f} art/s  "
+    return (f"  {name:<26} {w:8.2f} s {in_mb / w:8.2f} MB/s {n / w:9,.0f} art/s  cpu {m.get('cpu_s', 0):8.1f} s  "
             f"peak RSS {m['peak_tree_rss_mb']:7,.0f} MB (tree)  {m['peak_tree_pss_mb']:7,.0f} MB (tree PSS)  "
             f"{m['maxrss_mb']:7,.0f} MB (maxrss)  "
             f"out {out_mb:7.1f} MB")

@@ -272,15 +272,31 @@ def _scan(folded: str) -> tuple[list[_Ref], list[_Word], list[int], list[int]]:
 
 def _compact(folded: str, m: re.Match[str]) -> _Ref | None:
     """'TT36/2017': a type code fused before a state number and its year (B.5), as 'Thông tư 36/2017'."""
-    hit = g.COMPACT_NUMBER.match(folded, m.end())
-    if hit is None:
-        return None
     lex = lexicon()
     code = lex.type_code(m.group(0))  # the initial and the rest of the code (group ``compact``)
     if code is None or lex.codes[code].state is None:
         return None
+    hit = g.COMPACT_NUMBER.match(folded, m.end())
+    if hit is None:
+        return _compact_full(folded, m, code)
     return _Ref(m.start(), hit.end(), "state", doc_type=lex.codes[code].state, number=hit.group("num"),
                 type_code=code, year=int(hit.group("year")), form="short")
+
+
+def _compact_full(folded: str, m: re.Match[str], code: str) -> _Ref | None:
+    """'TT09/2009/TT-BGDĐT': the fused code repeats the symbol's own type code, so the rest is a
+    whole number (B.5).  Any other symbol after the fused code ('TT09/2009/QĐ-UBND') is not taken."""
+    # The scan's number branch wants no letter before the digits: match it on a window that
+    # starts with a blank, then move the offsets back (the longest symbol is far shorter).
+    window = " " + folded[m.end():m.end() + 120]
+    full = g.candidates().match(window, 1)
+    if full is None or full.lastgroup in ("word", "q", "compact"):
+        return None
+    ref = _classify(full)
+    if ref is None or ref.kind != "state" or ref.type_code != code:
+        return None
+    ref.start, ref.end = m.start(), ref.end - 1 + m.end()
+    return ref
 
 
 def _dotted_symbol(folded: str, ref: _Ref) -> None:

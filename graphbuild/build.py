@@ -1,8 +1,11 @@
 """The build pipeline: read -> extract -> resolve -> write, streaming.
 
 Articles stream through; what stays in memory is the resolver's compact indexes (one
-record per document and per body) and one sorted chunk of N-Triples.  Per-article output
-goes to disk as it is made (N-Triples chunks, article summaries for the graph files).
+record per body, and one per document up to a bound past which the records go to disk as
+sorted runs) and one sorted chunk of N-Triples.  Per-article output goes to disk as it is made
+(N-Triples chunks, article summaries for the graph files); at the end the document records are
+merged from the runs and streamed once into the N-Triples, the report's counts and a summary
+file the graph files are read from, so memory does not grow with the number of documents.
 
 Every output is written into a temporary directory beside ``--out`` and moved into place
 only when all of it is complete, so a crash or Ctrl-C never leaves half-written files:
@@ -39,10 +42,18 @@ from functools import cache
 from pathlib import Path
 
 from graphbuild import rdf
-from graphbuild.graphml import ArticleSummary, Options, read_summaries, write_gexf, write_graphml
+from graphbuild.docstore import SpilledCounts
+from graphbuild.graphml import (
+    ArticleSummary,
+    Options,
+    doc_summary,
+    read_doc_summaries,
+    read_summaries,
+    write_gephi,
+)
 from graphbuild.model import Article, Mention
 from graphbuild.namespaces import ID
-from graphbuild.resolve import Resolver
+from graphbuild.resolve import SPILL_RECORDS, BodyRecord, DocRecord, Resolver
 
 OUTPUT_FILES = ("graph.nt", "graph.ttl", "graph.jsonld", "graph.graphml", "graph.gexf", "mentions.jsonl",
                 "report.json")
@@ -54,6 +65,22 @@ READ_AHEAD = 8  # reader batches in flight: bounds memory when reading runs ahea
 CACHE = Path("cache") / "extract.sqlite"  # inside --out
 # What extraction depends on: a change to any of these invalidates every cached extraction.
 EXTRACTOR_MODULES = ("extract.py", "grammar.py", "lexicon.py", "normalize.py", "ids.py", "model.py")
+SPILL_ENV = "GRAPHBUILD_SPILL_RECORDS"  # document records held before a run is written (default SPILL_RECORDS)
+
+
+def spill_records() -> int:
+    """The resolver's bound on document records held in memory: ``$GRAPHBUILD_SPILL_RECORDS`` or SPILL_RECORDS.
+
+    Why an environment variable: the output does not depend on it, so it is no CLI option; tests
+    and checks set it tiny to run the spill path with many runs.
+    """
+    value = os.environ.get(SPILL_ENV)
+    if not value:
+        return SPILL_RECORDS
+    try:
+        return max(1, int(value))
+    except ValueError:
+        raise ValueError(f"{SPILL_ENV}={value!r}: not a whole number") from None
 
 
 @dataclass
@@ -655,7 +682,10 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
                  xcache: ExtractCache, result: BuildResult, progress: list[int] | None = None,
                  on_stage: Callable[[str], None] | None = None) -> bool:
     """Read, extract (through the cache), resolve and write; False when --strict stopped at a skipped input."""
-    resolver = Resolver()
+    bound = spill_records()
+    resolver = Resolver(spill_dir=work / "docs", spill_records=bound)
+    # A date-ranged Gephi file counts citations by the articles of the range only.
+    ranged = SpilledCounts(work / "cited", bound) if gopts.since or gopts.until else None
     ntw = rdf.SortedNTriplesWriter(work)
     # The store is loaded from the N-Triples pieces while articles are still being read: during
     # the read the main process is the bottleneck and the second core has time to spare.
@@ -688,19 +718,21 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
                 refs: dict[str, int] = {}
                 for c in citations:
                     refs[c.target] = refs.get(c.target, 0) + 1
+                if ranged is not None and gopts.keeps(item.date):
+                    ranged.add(refs)
                 summary = ArticleSummary(rdf.article_local(item.id), item.title or item.id, item.date, item.province, refs)
                 sfh.write(summary.to_json() + "\n")
                 digest.update(item.id.encode("utf-8") + b"\n")
                 ph.lap("summaries", rss=False)
         if on_stage is not None:
             on_stage("read, extracted and resolved; writing graph.nt, graph.ttl, graph.jsonld, the store and the Gephi files")
-        resolver.finish()
-        docs, bodies = resolver.documents(), resolver.body_records()
-        for d in docs:
-            ntw.extend(rdf.document_nt_lines(d))
+        bodies = resolver.body_records()
+        doc_file = work / "documents.jsonl"
+        tally = _write_documents(resolver.settled_documents(), ntw, doc_file,
+                                 ranged.merged() if ranged is not None else None)
         for b in bodies:
             rdf.add_body(sink, b)
-        rdf.add_run(sink, digest.hexdigest()[:16], resolver.stats.articles, sum(not d.is_citekey for d in docs))
+        rdf.add_run(sink, digest.hexdigest()[:16], resolver.stats.articles, tally.documents)
         ntw.extend(sink.drain())
         ph.lap("documents")
         nt = tmp / "graph.nt"
@@ -719,7 +751,7 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
                     writer(nt, tmp / name)
                     ph.lap(name)
             if jobs > 1 and hasattr(os, "fork"):
-                children.append((_fork_call(_write_gephi, tmp, docs, bodies, summaries, gopts), "graph.graphml/gexf"))
+                children.append((_fork_call(_write_gephi, tmp, doc_file, bodies, summaries, gopts), "graph.graphml/gexf"))
             if loader is not None:
                 result.triples = loader.finish()
             elif store:
@@ -729,7 +761,7 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
                     result.triples = sum(1 for _ in fh)
             ph.lap("store")
             if not (jobs > 1 and hasattr(os, "fork")):
-                _write_gephi(tmp, docs, bodies, summaries, gopts)
+                _write_gephi(tmp, doc_file, bodies, summaries, gopts)
                 ph.lap("GraphML+GEXF")
             for proc, name in children:
                 _join(proc, name)
@@ -741,13 +773,13 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
                     proc.join()
         shutil.rmtree(work)
         result.articles = resolver.stats.articles
-        result.documents = sum(not d.is_citekey for d in docs)
-        result.citation_keys = sum(d.is_citekey for d in docs)
+        result.documents = tally.documents
+        result.citation_keys = tally.citation_keys
         result.bodies = len(bodies)
         result.citations = resolver.stats.citations
         result.ambiguous = resolver.stats.ambiguous
-        result.conflicts = resolver.conflicts()
-        _write_report(tmp / MARKER, result, docs)
+        result.conflicts = tally.conflicts
+        _write_report(tmp / MARKER, result, tally.unresolved)
         ph.lap("report")
         ph.report()
         return True
@@ -822,13 +854,50 @@ class _StoreLoader:
             self.proc.wait()
 
 
-def _write_gephi(tmp: Path, docs, bodies, summaries: Path, gopts: Options) -> None:
-    """graph.graphml and graph.gexf (from the resolver's records and the article summaries on disk)."""
-    articles = read_summaries(summaries)
-    with open(tmp / "graph.graphml", "w", encoding="utf-8") as fh:
-        write_graphml(fh, docs, bodies, articles, gopts)
-    with open(tmp / "graph.gexf", "w", encoding="utf-8") as fh:
-        write_gexf(fh, docs, bodies, articles, gopts)
+@dataclass
+class _DocTally:
+    """What the report needs of the documents, gathered in the one pass that writes them."""
+
+    documents: int = 0
+    citation_keys: int = 0
+    conflicts: list[tuple[str, str]] = field(default_factory=list)
+    unresolved: list[tuple[str, int, list[str]]] = field(default_factory=list)  # citation keys: local, citations, candidates
+
+
+def _write_documents(docs: Iterable[DocRecord], ntw: rdf.SortedNTriplesWriter, doc_file: Path,
+                     ranged: Iterator[tuple[str, int]] | None) -> _DocTally:
+    """Stream the settled records (in local order) once: their triples, the report's counts and conflicts, and
+    ``doc_file``, the summaries the graph files are written from.
+
+    ``ranged``: (local, citations by the articles of the Gephi date range) in local order, or None
+    without a range, where a document's graph citations are all of them (each citation of an
+    article's summary is one of the record's).  Only citation keys and conflicts are kept.
+    """
+    tally = _DocTally()
+    pending = next(ranged, None) if ranged is not None else None
+    with open(doc_file, "w", encoding="utf-8", errors="surrogatepass") as fh:
+        for d in docs:
+            ntw.extend(rdf.document_nt_lines(d))
+            tally.conflicts.extend((d.local, c) for c in d.all_conflicts())
+            if d.is_citekey:
+                tally.citation_keys += 1
+                tally.unresolved.append((d.local, d.citations, sorted(d.candidates)))
+            else:
+                tally.documents += 1
+            cited = d.citations
+            if ranged is not None:
+                while pending is not None and pending[0] < d.local:
+                    pending = next(ranged, None)
+                cited = pending[1] if pending is not None and pending[0] == d.local else 0
+            fh.write(doc_summary(d, cited).to_json() + "\n")
+    return tally
+
+
+def _write_gephi(tmp: Path, doc_file: Path, bodies: list[BodyRecord], summaries: Path, gopts: Options) -> None:
+    """graph.graphml and graph.gexf, together, from the document and article summaries on disk."""
+    with (open(tmp / "graph.graphml", "w", encoding="utf-8") as gm,
+          open(tmp / "graph.gexf", "w", encoding="utf-8") as gx):
+        write_gephi(gm, gx, read_doc_summaries(doc_file), bodies, read_summaries(summaries), gopts)
 
 
 # One encoder for every row: ``json.dumps(..., ensure_ascii=False)`` builds a new JSONEncoder per
@@ -849,9 +918,8 @@ def _write_mentions(fh, article: Article, citations) -> None:
         fh.write(_encode(row) + "\n")
 
 
-def _write_report(path: Path, r: BuildResult, docs) -> None:
+def _write_report(path: Path, r: BuildResult, unresolved: list[tuple[str, int, list[str]]]) -> None:
     """report.json: counts, skipped inputs, conflicts and the unresolved citation keys."""
-    unresolved = [(d.local, d.citations, sorted(d.candidates)) for d in docs if d.is_citekey]
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(report_text(r, unresolved, triples=r.triples))
 

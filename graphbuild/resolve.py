@@ -13,7 +13,10 @@ Disagreements (a date the catalogue contradicts, two type words for one document
 kept on the document as conflicts and counted, not dropped.
 
 Memory: the resolver keeps one compact record per *document* and per *body* (not per
-article), so a corpus can stream through it.
+article), so a corpus can stream through it.  Given a work folder it holds at most
+:data:`SPILL_RECORDS` document records: past that it writes them to disk as a sorted run and
+forgets them, and :meth:`Resolver.settled_documents` merges the runs back (one record per
+document, in ``local`` order, candidates given) without ever holding them all.
 
 Order-free merging (so Spark, or any split of the corpus, gives the one-machine graph):
 
@@ -38,13 +41,15 @@ Order-free merging (so Spark, or any split of the corpus, gives the one-machine 
 
 from __future__ import annotations
 
+import pickle
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from graphbuild.docstore import merge_runs, read_run, write_run
 from graphbuild.ids import CHARTER_ID, parse_id
 from graphbuild.lexicon import Body, load_json
 from graphbuild.lexicon import lexicon as core_lexicon
@@ -52,6 +57,9 @@ from graphbuild.model import Article, Mention
 from graphbuild.namespaces import slug
 
 DATA = Path(__file__).with_name("data")
+# Document records a resolver with a work folder holds before it writes them to a run (~2 KB
+# each: ~100 MB).  Fewer means flatter memory and more runs to merge at the end.
+SPILL_RECORDS = 50_000
 ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
 
 
@@ -440,6 +448,15 @@ def _is_ancestor(a: BodyKey, b: BodyKey | None) -> bool:
     return False
 
 
+def citekey_base(local: str) -> str:
+    """The base a citation key is named by ("citekey/ct-tw_45" -> "ct-tw_45"): its candidates carry it in ``bases``."""
+    return local.split("/", 1)[1]
+
+
+def _local(rec: DocRecord) -> str:
+    return rec.local
+
+
 def give_candidates(docs: Iterable[DocRecord]) -> None:
     """Give citation keys the documents resolved anywhere in the corpus under the same base as candidates.
 
@@ -452,7 +469,7 @@ def give_candidates(docs: Iterable[DocRecord]) -> None:
             by_base.setdefault(base, set()).add(d.local)
     for d in docs:
         if d.is_citekey:
-            d.add("candidates", by_base.get(d.local.split("/", 1)[1], ()))
+            d.add("candidates", by_base.get(citekey_base(d.local), ()))
 
 
 @dataclass
@@ -488,9 +505,15 @@ class Resolver:
     the per-node records merged (:meth:`merge`) into the sequential build's result.
     """
 
-    def __init__(self, lex: Lexicon | None = None) -> None:
+    def __init__(self, lex: Lexicon | None = None, spill_dir: Path | None = None,
+                 spill_records: int = SPILL_RECORDS) -> None:
+        """``spill_dir``: where to write runs of document records once more than ``spill_records`` are
+        held (see :meth:`spill`); without it every record stays in memory, as Spark's partitions want."""
         self.lex = lex or lexicon()
         self.docs: dict[str, DocRecord] = {}
+        self.spill_dir = spill_dir
+        self.spill_records = max(1, spill_records)
+        self.runs: list[Path] = []  # document records written out, each run sorted by local
         self.bodies: dict[str, BodyRecord] = {}
         self.provinces: set[str] = set()
         self.stats = Stats()
@@ -624,6 +647,8 @@ class Resolver:
                 self.stats.ambiguous += 1
             out.append(Citation(m, target, m.antecedent if m.antecedent in by_start else None))
         self.stats.citations += len(out)
+        if self.spill_dir is not None and len(self.docs) > self.spill_records:
+            self.spill()
         return out
 
     def _absorb(self, rec: DocRecord, m: Mention, article: Article, at: Order) -> None:
@@ -805,7 +830,78 @@ class Resolver:
         give_candidates(self.docs.values())
 
     def documents(self) -> list[DocRecord]:
+        """The records held in memory, by local (all of them unless the resolver spilled: see settled_documents)."""
         return [self.docs[k] for k in sorted(self.docs)]
+
+    # ---- spilling: memory bounded in the number of documents
+
+    def spill(self) -> None:
+        """Write the document records held to a new run (sorted by local) and forget them.
+
+        Safe between articles at any point: where a mention resolves never depends on records of
+        earlier articles, and a record created afresh for a document already in a run only holds
+        evidence that :meth:`DocRecord.merge` adds to the run's when the runs are merged.  Beside
+        the run goes its index (the citation-key bases and the bases each document carries), which
+        is all :meth:`settled_documents` needs to give candidates without reading the records twice.
+        """
+        if self.spill_dir is None:
+            raise ValueError("Resolver.spill needs a spill_dir")
+        self.spill_dir.mkdir(parents=True, exist_ok=True)
+        path = self.spill_dir / f"docs-{len(self.runs):05d}.run"
+        records = [self.docs[k] for k in sorted(self.docs)]
+        write_run(path, records)
+        keys = [citekey_base(d.local) for d in records if d.is_citekey]
+        bases = [(b, d.local) for d in records for b in d.bases]
+        with open(path.with_suffix(".idx"), "wb") as fh:
+            pickle.dump((keys, bases), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        self.runs.append(path)
+        self.docs = {}
+
+    def merged_records(self) -> Iterator[DocRecord]:
+        """Every document record of the runs and of memory, one per local, in local order (no candidates given).
+
+        A k-way merge: one batch per run in memory.  Records held in memory are merged as copies
+        (through a run) so that reading twice gives the same records twice.
+        """
+        if self.docs and self.runs:
+            self.spill()
+        if not self.runs:
+            return iter(self.documents())
+        return merge_runs([read_run(p) for p in self.runs], key=_local, combine=DocRecord.merge)
+
+    def settled_documents(self) -> Iterator[DocRecord]:
+        """The final records, in local order: :meth:`finish` then :meth:`documents`, streamed from the runs.
+
+        Citation keys sort first ("citekey/" < "doc/"), before the documents that are their
+        candidates, so the candidates are collected first from the runs' indexes: the bases of the
+        citation keys (few) and the documents carrying them.  Re-iterable: call again for another pass.
+        """
+        if self.docs and self.runs:
+            self.spill()
+        if not self.runs:
+            self.finish()
+            yield from self.documents()
+            return
+        candidates = self._citekey_candidates()
+        for rec in self.merged_records():
+            if rec.is_citekey:
+                rec.add("candidates", candidates.get(citekey_base(rec.local), ()))
+            yield rec
+
+    def _citekey_candidates(self) -> dict[str, set[str]]:
+        """Citation-key base -> documents carrying that base, from the runs' indexes (give_candidates' join)."""
+        indexes = [p.with_suffix(".idx") for p in self.runs]
+        wanted: set[str] = set()
+        for idx in indexes:
+            with open(idx, "rb") as fh:
+                wanted.update(pickle.load(fh)[0])
+        by_base: dict[str, set[str]] = {}
+        for idx in indexes:
+            with open(idx, "rb") as fh:
+                for base, local in pickle.load(fh)[1]:
+                    if base in wanted:
+                        by_base.setdefault(base, set()).add(local)
+        return by_base
 
     def body_records(self) -> list[BodyRecord]:
         return [self.bodies[k] for k in sorted(self.bodies)]

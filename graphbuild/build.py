@@ -727,8 +727,8 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
         if on_stage is not None:
             on_stage("read, extracted and resolved; writing graph.nt, graph.ttl, graph.jsonld, the store and the Gephi files")
         bodies = resolver.body_records()
-        doc_file = work / "documents.jsonl"
-        tally = _write_documents(resolver.settled_documents(), ntw, doc_file,
+        doc_file, keys_file = work / "documents.jsonl", work / "citation-keys.jsonl"
+        tally = _write_documents(resolver.settled_documents(), ntw, doc_file, keys_file,
                                  ranged.merged() if ranged is not None else None)
         for b in bodies:
             rdf.add_body(sink, b)
@@ -771,7 +771,6 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
                 if proc.is_alive():
                     proc.kill()
                     proc.join()
-        shutil.rmtree(work)
         result.articles = resolver.stats.articles
         result.documents = tally.documents
         result.citation_keys = tally.citation_keys
@@ -779,7 +778,8 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
         result.citations = resolver.stats.citations
         result.ambiguous = resolver.stats.ambiguous
         result.conflicts = tally.conflicts
-        _write_report(tmp / MARKER, result, tally.unresolved)
+        _write_report(tmp / MARKER, result, _read_keys(keys_file))
+        shutil.rmtree(work)
         ph.lap("report")
         ph.report()
         return True
@@ -861,27 +861,27 @@ class _DocTally:
     documents: int = 0
     citation_keys: int = 0
     conflicts: list[tuple[str, str]] = field(default_factory=list)
-    unresolved: list[tuple[str, int, list[str]]] = field(default_factory=list)  # citation keys: local, citations, candidates
 
 
-def _write_documents(docs: Iterable[DocRecord], ntw: rdf.SortedNTriplesWriter, doc_file: Path,
+def _write_documents(docs: Iterable[DocRecord], ntw: rdf.SortedNTriplesWriter, doc_file: Path, keys_file: Path,
                      ranged: Iterator[tuple[str, int]] | None) -> _DocTally:
-    """Stream the settled records (in local order) once: their triples, the report's counts and conflicts, and
-    ``doc_file``, the summaries the graph files are written from.
+    """Stream the settled records (in local order) once: their triples, the report's counts and conflicts,
+    ``doc_file`` (the summaries the graph files are written from) and ``keys_file`` (the report's citation keys).
 
     ``ranged``: (local, citations by the articles of the Gephi date range) in local order, or None
     without a range, where a document's graph citations are all of them (each citation of an
-    article's summary is one of the record's).  Only citation keys and conflicts are kept.
+    article's summary is one of the record's).  Only the conflicts are kept in memory.
     """
     tally = _DocTally()
     pending = next(ranged, None) if ranged is not None else None
-    with open(doc_file, "w", encoding="utf-8", errors="surrogatepass") as fh:
+    with (open(doc_file, "w", encoding="utf-8", errors="surrogatepass") as fh,
+          open(keys_file, "w", encoding="utf-8", errors="surrogatepass") as kfh):
         for d in docs:
             ntw.extend(rdf.document_nt_lines(d))
             tally.conflicts.extend((d.local, c) for c in d.all_conflicts())
             if d.is_citekey:
                 tally.citation_keys += 1
-                tally.unresolved.append((d.local, d.citations, sorted(d.candidates)))
+                kfh.write(_encode([d.local, d.citations, sorted(d.candidates)]) + "\n")
             else:
                 tally.documents += 1
             cited = d.citations
@@ -891,6 +891,14 @@ def _write_documents(docs: Iterable[DocRecord], ntw: rdf.SortedNTriplesWriter, d
                 cited = pending[1] if pending is not None and pending[0] == d.local else 0
             fh.write(doc_summary(d, cited).to_json() + "\n")
     return tally
+
+
+def _read_keys(keys_file: Path) -> Iterator[tuple[str, int, list[str]]]:
+    """The citation keys _write_documents wrote: (local, citations, candidates), in local order."""
+    with open(keys_file, encoding="utf-8", errors="surrogatepass") as fh:
+        for line in fh:
+            local, citations, candidates = json.loads(line)
+            yield local, citations, candidates
 
 
 def _write_gephi(tmp: Path, doc_file: Path, bodies: list[BodyRecord], summaries: Path, gopts: Options) -> None:
@@ -918,10 +926,35 @@ def _write_mentions(fh, article: Article, citations) -> None:
         fh.write(_encode(row) + "\n")
 
 
-def _write_report(path: Path, r: BuildResult, unresolved: list[tuple[str, int, list[str]]]) -> None:
-    """report.json: counts, skipped inputs, conflicts and the unresolved citation keys."""
+_UNRESOLVED = '"citation_keys_unresolved": []'  # where report_text puts the (here empty) list of citation keys
+
+
+def _write_report(path: Path, r: BuildResult, unresolved: Iterable[tuple[str, int, list[str]]]) -> None:
+    """report.json: counts, skipped inputs, conflicts and the unresolved citation keys.
+
+    The bytes of :func:`report_text`, with the citation keys streamed in rather than held: there
+    is about one for every two documents.  (Raw quotes never occur inside a JSON string, so the
+    empty list's text is found only where the key is.)
+    """
+    head, tail = report_text(r, [], triples=r.triples).split(_UNRESOLVED, 1)
+    items = ({"key": k, "citations": n, "candidates": c} for k, n, c in unresolved)
     with open(path, "w", encoding="utf-8") as fh:
-        fh.write(report_text(r, unresolved, triples=r.triples))
+        fh.write(head + _UNRESOLVED[:-2])
+        for piece in _json_list(items, depth=1):
+            fh.write(piece)
+        fh.write(tail)
+
+
+def _json_list(items: Iterable[object], depth: int) -> Iterator[str]:
+    """Pieces of ``json.dumps(list(items), ensure_ascii=False, indent=1, sort_keys=True)`` for a list nested
+    ``depth`` levels deep, one item at a time."""
+    pad = " " * (depth + 1)
+    first = True
+    for item in items:
+        text = json.dumps(item, ensure_ascii=False, indent=1, sort_keys=True)
+        yield ("[\n" if first else ",\n") + pad + text.replace("\n", "\n" + pad)
+        first = False
+    yield "[]" if first else "\n" + " " * depth + "]"
 
 
 def report_text(r, unresolved: Iterable[tuple[str, int, list[str]]], **extra: object) -> str:

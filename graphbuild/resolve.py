@@ -41,7 +41,7 @@ Order-free merging (so Spark, or any split of the corpus, gives the one-machine 
 
 from __future__ import annotations
 
-import pickle
+import heapq
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -457,6 +457,20 @@ def _local(rec: DocRecord) -> str:
     return rec.local
 
 
+def _group_by_base(pairs: Iterable[tuple[str, str]]) -> Iterator[tuple[str, set[str]]]:
+    """(base, document) pairs sorted by base -> (base, the documents carrying it), one per base."""
+    base: str | None = None
+    locals_: set[str] = set()
+    for b, local in pairs:
+        if b != base:
+            if base is not None:
+                yield base, locals_
+            base, locals_ = b, set()
+        locals_.add(local)
+    if base is not None:
+        yield base, locals_
+
+
 def give_candidates(docs: Iterable[DocRecord]) -> None:
     """Give citation keys the documents resolved anywhere in the corpus under the same base as candidates.
 
@@ -841,8 +855,8 @@ class Resolver:
         Safe between articles at any point: where a mention resolves never depends on records of
         earlier articles, and a record created afresh for a document already in a run only holds
         evidence that :meth:`DocRecord.merge` adds to the run's when the runs are merged.  Beside
-        the run goes its index (the citation-key bases and the bases each document carries), which
-        is all :meth:`settled_documents` needs to give candidates without reading the records twice.
+        the run goes its base index, (base, document) for every base a document carries, sorted:
+        all :meth:`settled_documents` needs to give candidates without reading the records twice.
         """
         if self.spill_dir is None:
             raise ValueError("Resolver.spill needs a spill_dir")
@@ -850,10 +864,7 @@ class Resolver:
         path = self.spill_dir / f"docs-{len(self.runs):05d}.run"
         records = [self.docs[k] for k in sorted(self.docs)]
         write_run(path, records)
-        keys = [citekey_base(d.local) for d in records if d.is_citekey]
-        bases = [(b, d.local) for d in records for b in d.bases]
-        with open(path.with_suffix(".idx"), "wb") as fh:
-            pickle.dump((keys, bases), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        write_run(path.with_suffix(".bases"), sorted((b, d.local) for d in records for b in d.bases))
         self.runs.append(path)
         self.docs = {}
 
@@ -872,9 +883,10 @@ class Resolver:
     def settled_documents(self) -> Iterator[DocRecord]:
         """The final records, in local order: :meth:`finish` then :meth:`documents`, streamed from the runs.
 
-        Citation keys sort first ("citekey/" < "doc/"), before the documents that are their
-        candidates, so the candidates are collected first from the runs' indexes: the bases of the
-        citation keys (few) and the documents carrying them.  Re-iterable: call again for another pass.
+        :func:`give_candidates` as a merge join: a citation key's local is "citekey/" + its base,
+        so the citation keys come in base order, first ("citekey/" < "doc/"), and the runs' base
+        indexes merged give, in the same order, the documents carrying each base.  Nothing is held
+        but one base's documents.  Re-iterable: call again for another pass.
         """
         if self.docs and self.runs:
             self.spill()
@@ -882,26 +894,16 @@ class Resolver:
             self.finish()
             yield from self.documents()
             return
-        candidates = self._citekey_candidates()
+        carriers = _group_by_base(heapq.merge(*(read_run(p.with_suffix(".bases")) for p in self.runs)))
+        held: tuple[str, set[str]] | None = next(carriers, None)
         for rec in self.merged_records():
             if rec.is_citekey:
-                rec.add("candidates", candidates.get(citekey_base(rec.local), ()))
+                base = citekey_base(rec.local)
+                while held is not None and held[0] < base:
+                    held = next(carriers, None)
+                if held is not None and held[0] == base:
+                    rec.add("candidates", held[1])
             yield rec
-
-    def _citekey_candidates(self) -> dict[str, set[str]]:
-        """Citation-key base -> documents carrying that base, from the runs' indexes (give_candidates' join)."""
-        indexes = [p.with_suffix(".idx") for p in self.runs]
-        wanted: set[str] = set()
-        for idx in indexes:
-            with open(idx, "rb") as fh:
-                wanted.update(pickle.load(fh)[0])
-        by_base: dict[str, set[str]] = {}
-        for idx in indexes:
-            with open(idx, "rb") as fh:
-                for base, local in pickle.load(fh)[1]:
-                    if base in wanted:
-                        by_base.setdefault(base, set()).add(local)
-        return by_base
 
     def body_records(self) -> list[BodyRecord]:
         return [self.bodies[k] for k in sorted(self.bodies)]

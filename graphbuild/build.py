@@ -37,6 +37,7 @@ import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -727,9 +728,13 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
         if on_stage is not None:
             on_stage("read, extracted and resolved; writing graph.nt, graph.ttl, graph.jsonld, the store and the Gephi files")
         bodies = resolver.body_records()
+        forked = jobs > 1 and hasattr(os, "fork")
         doc_file, keys_file = work / "documents.jsonl", work / "citation-keys.jsonl"
-        tally = _write_documents(resolver.settled_documents(), ntw, doc_file, keys_file,
-                                 ranged.merged() if ranged is not None else None)
+        # The Gephi files are written from document summaries.  With a second process, the Gephi
+        # child reads the records again and writes the summaries itself, off this process's path
+        # (the store is still loading then); alone, this one pass writes them too.
+        with _DocSummaries(doc_file, ranged) if not forked else nullcontext() as doc_summaries:
+            tally = _write_documents(resolver.settled_documents(), ntw, keys_file, doc_summaries)
         for b in bodies:
             rdf.add_body(sink, b)
         rdf.add_run(sink, digest.hexdigest()[:16], resolver.stats.articles, tally.documents)
@@ -750,8 +755,9 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
                 else:
                     writer(nt, tmp / name)
                     ph.lap(name)
-            if jobs > 1 and hasattr(os, "fork"):
-                children.append((_fork_call(_write_gephi, tmp, doc_file, bodies, summaries, gopts), "graph.graphml/gexf"))
+            if forked:
+                children.append((_fork_call(_write_gephi_from_records, tmp, resolver, ranged, doc_file, bodies,
+                                            summaries, gopts), "graph.graphml/gexf"))
             if loader is not None:
                 result.triples = loader.finish()
             elif store:
@@ -760,7 +766,7 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
                 with open(nt, "rb") as fh:
                     result.triples = sum(1 for _ in fh)
             ph.lap("store")
-            if not (jobs > 1 and hasattr(os, "fork")):
+            if not forked:
                 _write_gephi(tmp, doc_file, bodies, summaries, gopts)
                 ph.lap("GraphML+GEXF")
             for proc, name in children:
@@ -863,19 +869,43 @@ class _DocTally:
     conflicts: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _write_documents(docs: Iterable[DocRecord], ntw: rdf.SortedNTriplesWriter, doc_file: Path, keys_file: Path,
-                     ranged: Iterator[tuple[str, int]] | None) -> _DocTally:
-    """Stream the settled records (in local order) once: their triples, the report's counts and conflicts,
-    ``doc_file`` (the summaries the graph files are written from) and ``keys_file`` (the report's citation keys).
+class _DocSummaries:
+    """Writes the document summaries the Gephi files are read from (graphml.DocSummary), records given in local order.
 
-    ``ranged``: (local, citations by the articles of the Gephi date range) in local order, or None
-    without a range, where a document's graph citations are all of them (each citation of an
-    article's summary is one of the record's).  Only the conflicts are kept in memory.
+    ``ranged``: with a Gephi date range, each document's citations by the articles of the range,
+    merge-joined here in local order; without one a document's graph citations are all of them
+    (each citation in an article summary is one of the record's).
+    """
+
+    def __init__(self, path: Path, ranged: SpilledCounts | None) -> None:
+        self.fh = open(path, "w", encoding="utf-8", errors="surrogatepass")  # noqa: SIM115 - closed by __exit__
+        self.ranged = ranged.merged() if ranged is not None else None
+        self.pending = next(self.ranged, None) if self.ranged is not None else None
+
+    def add(self, d: DocRecord) -> None:
+        cited = d.citations
+        if self.ranged is not None:
+            while self.pending is not None and self.pending[0] < d.local:
+                self.pending = next(self.ranged, None)
+            cited = self.pending[1] if self.pending is not None and self.pending[0] == d.local else 0
+        self.fh.write(doc_summary(d, cited).to_json() + "\n")
+
+    def __enter__(self) -> _DocSummaries:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.fh.close()
+
+
+def _write_documents(docs: Iterable[DocRecord], ntw: rdf.SortedNTriplesWriter, keys_file: Path,
+                     summaries: _DocSummaries | None = None) -> _DocTally:
+    """Stream the settled records (in local order) once: their triples, the report's counts and conflicts,
+    ``keys_file`` (the report's citation keys) and, if given, the Gephi files' ``summaries``.
+
+    Only the conflicts are kept in memory.
     """
     tally = _DocTally()
-    pending = next(ranged, None) if ranged is not None else None
-    with (open(doc_file, "w", encoding="utf-8", errors="surrogatepass") as fh,
-          open(keys_file, "w", encoding="utf-8", errors="surrogatepass") as kfh):
+    with open(keys_file, "w", encoding="utf-8", errors="surrogatepass") as kfh:
         for d in docs:
             ntw.extend(rdf.document_nt_lines(d))
             tally.conflicts.extend((d.local, c) for c in d.all_conflicts())
@@ -884,12 +914,8 @@ def _write_documents(docs: Iterable[DocRecord], ntw: rdf.SortedNTriplesWriter, d
                 kfh.write(_encode([d.local, d.citations, sorted(d.candidates)]) + "\n")
             else:
                 tally.documents += 1
-            cited = d.citations
-            if ranged is not None:
-                while pending is not None and pending[0] < d.local:
-                    pending = next(ranged, None)
-                cited = pending[1] if pending is not None and pending[0] == d.local else 0
-            fh.write(doc_summary(d, cited).to_json() + "\n")
+            if summaries is not None:
+                summaries.add(d)
     return tally
 
 
@@ -899,6 +925,15 @@ def _read_keys(keys_file: Path) -> Iterator[tuple[str, int, list[str]]]:
         for line in fh:
             local, citations, candidates = json.loads(line)
             yield local, citations, candidates
+
+
+def _write_gephi_from_records(tmp: Path, resolver: Resolver, ranged: SpilledCounts | None, doc_file: Path,
+                              bodies: list[BodyRecord], summaries: Path, gopts: Options) -> None:
+    """The Gephi child's work: read the settled records again (from the runs), write their summaries, then the files."""
+    with _DocSummaries(doc_file, ranged) as out:
+        for d in resolver.settled_documents():
+            out.add(d)
+    _write_gephi(tmp, doc_file, bodies, summaries, gopts)
 
 
 def _write_gephi(tmp: Path, doc_file: Path, bodies: list[BodyRecord], summaries: Path, gopts: Options) -> None:

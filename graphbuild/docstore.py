@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
-BATCH = 256  # items per pickle: few enough that a merge of many runs stays small, enough to amortise pickling
+BATCH = 64  # items per pickle: few enough that a merge of many runs stays small, enough to amortise pickling
 
 
 def write_run(path: Path, items: Iterable[T]) -> int:

@@ -59,8 +59,11 @@ from graphbuild.namespaces import slug
 
 DATA = Path(__file__).with_name("data")
 # Document records a resolver with a work folder holds before it writes them to a run (~2 KB
-# each: ~100 MB).  Fewer means flatter memory and more runs to merge at the end.
-SPILL_RECORDS = 50_000
+# each: ~45 MB).  Fewer means flatter memory and more runs to merge at the end (more copies of
+# the documents cited everywhere, one per run they are cited in).
+SPILL_RECORDS = 20_000
+# Runs merged at once: when this many runs of one level exist they become one run of the next.
+RUN_FANIN = 32
 ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
 
 
@@ -482,6 +485,15 @@ def _unpack(values: tuple) -> DocRecord:
     return DocRecord(*values)
 
 
+def _unique(items: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
+    """A sorted stream without its repeats."""
+    last = None
+    for item in items:
+        if item != last:
+            yield item
+            last = item
+
+
 def _group_by_base(pairs: Iterable[tuple[str, str]]) -> Iterator[tuple[str, set[str]]]:
     """(base, document) pairs sorted by base -> (base, the documents carrying it), one per base."""
     base: str | None = None
@@ -545,14 +557,17 @@ class Resolver:
     """
 
     def __init__(self, lex: Lexicon | None = None, spill_dir: Path | None = None,
-                 spill_records: int = SPILL_RECORDS) -> None:
+                 spill_records: int = SPILL_RECORDS, run_fanin: int = RUN_FANIN) -> None:
         """``spill_dir``: where to write runs of document records once more than ``spill_records`` are
         held (see :meth:`spill`); without it every record stays in memory, as Spark's partitions want."""
         self.lex = lex or lexicon()
         self.docs: dict[str, DocRecord] = {}
         self.spill_dir = spill_dir
         self.spill_records = max(1, spill_records)
+        self.run_fanin = max(2, run_fanin)
         self.runs: list[Path] = []  # document records written out, each run sorted by local
+        self._levels: list[int] = []  # of each run: how many rounds of RUN_FANIN merges it went through
+        self._serial = 0  # run files are never renamed: each gets the next number
         self.bodies: dict[str, BodyRecord] = {}
         self.provinces: set[str] = set()
         self.stats = Stats()
@@ -886,12 +901,41 @@ class Resolver:
         if self.spill_dir is None:
             raise ValueError("Resolver.spill needs a spill_dir")
         self.spill_dir.mkdir(parents=True, exist_ok=True)
-        path = self.spill_dir / f"docs-{len(self.runs):05d}.run"
+        path = self._new_run()
         records = [self.docs[k] for k in sorted(self.docs)]
         write_run(path, map(_pack, records))
         write_run(path.with_suffix(".bases"), sorted((b, d.local) for d in records for b in d.bases))
         self.runs.append(path)
+        self._levels.append(0)
         self.docs = {}
+        level = 0
+        while self._levels.count(level) >= self.run_fanin:
+            self._compact(level)
+            level += 1
+
+    def _new_run(self) -> Path:
+        assert self.spill_dir is not None
+        self._serial += 1
+        return self.spill_dir / f"docs-{self._serial:06d}.run"
+
+    def _compact(self, level: int) -> None:
+        """Merge the runs of one level into one run of the next (tiered, as an LSM tree does).
+
+        Why: a merge reads one batch of every run at once, and every run is an open file; without
+        this a corpus ten times the size would make ten times the runs.  Each record is rewritten
+        once per level, and there are log_fanin(documents / bound) levels.
+        """
+        group = [p for p, lv in zip(self.runs, self._levels, strict=True) if lv == level]
+        path = self._new_run()
+        merged = merge_runs([map(_unpack, read_run(p)) for p in group], key=_local, combine=DocRecord.merge)
+        write_run(path, map(_pack, merged))
+        write_run(path.with_suffix(".bases"), _unique(heapq.merge(*(read_run(p.with_suffix(".bases")) for p in group))))
+        for p in group:
+            p.unlink()
+            p.with_suffix(".bases").unlink()
+        kept = [(p, lv) for p, lv in zip(self.runs, self._levels, strict=True) if lv != level]
+        self.runs = [p for p, _ in kept] + [path]
+        self._levels = [lv for _, lv in kept] + [level + 1]
 
     def merged_records(self) -> Iterator[DocRecord]:
         """Every document record of the runs and of memory, one per local, in local order (no candidates given).

@@ -105,8 +105,9 @@ def test_generated_corpus_spilled_is_byte_identical(monkeypatch: pytest.MonkeyPa
     _same_files(tmp_path / "whole", tmp_path / "spilled-jobs2")
 
 
-def _resolved(spill_dir: Path | None, bound: int, articles: list[tuple[Article, list[Mention]]]) -> Resolver:
-    r = Resolver(spill_dir=spill_dir, spill_records=bound)
+def _resolved(spill_dir: Path | None, bound: int, articles: list[tuple[Article, list[Mention]]],
+              fanin: int = 32) -> Resolver:
+    r = Resolver(spill_dir=spill_dir, spill_records=bound, run_fanin=fanin)
     for article, mentions in articles:
         r.resolve_article(article, mentions)
     return r
@@ -119,11 +120,14 @@ def _sample_articles() -> list[tuple[Article, list[Mention]]]:
     return [(a, extract(a.text, a.source)) for a in read_inputs([str(DATA)]) if isinstance(a, Article)]
 
 
-def test_merge_yields_each_local_once_in_order_with_the_sequential_evidence(tmp_path: Path) -> None:
+@pytest.mark.parametrize("fanin", [2, 32])
+def test_merge_yields_each_local_once_in_order_with_the_sequential_evidence(tmp_path: Path, fanin: int) -> None:
+    """Each article's records spilled on their own (bound 1); with fan-in 2 runs are merged into runs of runs."""
     articles = _sample_articles()
     whole = _resolved(None, SPILL_RECORDS, articles)
-    spilled = _resolved(tmp_path / "runs", 3, articles)
-    assert len(spilled.runs) > 3
+    spilled = _resolved(tmp_path / "runs", 1, articles, fanin)
+    assert len(spilled.runs) == (len(articles) if fanin > len(articles) else bin(len(articles)).count("1"))
+    assert len(list((tmp_path / "runs").glob("*.run"))) == len(spilled.runs)
     merged = list(spilled.merged_records())
     locals_ = [d.local for d in merged]
     assert locals_ == sorted(set(locals_)) == sorted(whole.docs)
@@ -144,7 +148,8 @@ def _art(i: int, date: str) -> Article:
     return Article(id=f"a{i}", text="", source=f"a{i}.txt", province="Thái Nguyên", date=date)
 
 
-def test_citation_key_candidates_from_other_runs(tmp_path: Path) -> None:
+@pytest.mark.parametrize("fanin", [2, 32])
+def test_citation_key_candidates_from_other_runs(tmp_path: Path, fanin: int) -> None:
     """Each article in its own run: the undated keys' candidates are documents in runs before and after them."""
     articles = [(_art(0, "2013-05-01"), [_ct(0, "2012-03-04")]),
                 (_art(1, "2019-01-01"), [_ct(0, None)]),
@@ -154,11 +159,11 @@ def test_citation_key_candidates_from_other_runs(tmp_path: Path) -> None:
                 (_art(5, "2023-01-01"), [_ct(0, None)])]
     whole = _resolved(None, SPILL_RECORDS, articles)
     whole.finish()
-    spilled = Resolver(spill_dir=tmp_path / "runs")
+    spilled = Resolver(spill_dir=tmp_path / "runs", run_fanin=fanin)
     for article, mentions in articles:
         spilled.resolve_article(article, mentions)
         spilled.spill()
-    assert len(spilled.runs) == len(articles)
+    assert len(spilled.runs) == (len(articles) if fanin > len(articles) else bin(len(articles)).count("1"))
     settled = {d.local: d for d in spilled.settled_documents()}
     key = "citekey/ct-tu_thai-nguyen_45"
     assert settled[key].candidates == whole.docs[key].candidates == {

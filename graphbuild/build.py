@@ -4,8 +4,9 @@ Articles stream through; what stays in memory is the resolver's compact indexes 
 record per body, and one per document up to a bound past which the records go to disk as
 sorted runs) and one sorted chunk of N-Triples.  Per-article output goes to disk as it is made
 (N-Triples chunks, article summaries for the graph files); at the end the document records are
-merged from the runs and streamed once into the N-Triples, the report's counts and a summary
-file the graph files are read from, so memory does not grow with the number of documents.
+merged from the runs and streamed into the N-Triples, the report and a summary file the graph
+files are read from, so memory does not grow with the number of documents (bar the conflicts,
+about one for ten documents, which BuildResult lists).
 
 Every output is written into a temporary directory beside ``--out`` and moved into place
 only when all of it is complete, so a crash or Ctrl-C never leaves half-written files:

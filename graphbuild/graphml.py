@@ -13,6 +13,10 @@ one name make duplicate columns (see shared/reference/rdf-gephi-performance.md Â
 Options: ``scope="documents"`` keeps documents and bodies only (no articles); ``since`` /
 ``until`` keep articles published in that ISO date range and the documents they cite (plus
 documents dated in the range).
+
+Memory: documents and articles are both read as re-iterable streams (a build's summary files,
+:class:`DocSummary` and :class:`ArticleSummary`), a few passes each; what is held is the bodies
+and the targets of citation keys and plenums, never one entry per document or article.
 """
 
 from __future__ import annotations

@@ -941,7 +941,8 @@ def _write_gephi(tmp: Path, doc_file: Path, bodies: list[BodyRecord], summaries:
     """graph.graphml and graph.gexf, together, from the document and article summaries on disk."""
     with (open(tmp / "graph.graphml", "w", encoding="utf-8") as gm,
           open(tmp / "graph.gexf", "w", encoding="utf-8") as gx):
-        write_gephi(gm, gx, read_doc_summaries(doc_file), bodies, read_summaries(summaries), gopts)
+        write_gephi(gm, gx, read_doc_summaries(doc_file), bodies, read_summaries(summaries), gopts,
+                    doc_file.parent / "gephi")
 
 
 # One encoder for every row: ``json.dumps(..., ensure_ascii=False)`` builds a new JSONEncoder per

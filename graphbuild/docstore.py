@@ -72,6 +72,37 @@ def merge_runs(streams: Iterable[Iterable[T]], key: Callable[[T], str], combine:
         yield held
 
 
+class SortedSpill:
+    """Items added in any order, read back sorted (repeats kept); memory bounded by ``bound`` items.
+
+    Without a ``work`` folder nothing is spilled (for callers whose input is in memory anyway).
+    """
+
+    def __init__(self, work: Path | None, bound: int, prefix: str = "sorted") -> None:
+        self.work, self.bound, self.prefix = work, max(1, bound), prefix
+        self.held: list = []
+        self.runs: list[Path] = []
+
+    def add(self, item: object) -> None:
+        self.held.append(item)
+        if self.work is not None and len(self.held) >= self.bound:
+            self.spill()
+
+    def spill(self) -> None:
+        assert self.work is not None
+        self.work.mkdir(parents=True, exist_ok=True)
+        path = self.work / f"{self.prefix}-{len(self.runs):05d}.run"
+        self.held.sort()
+        write_run(path, self.held)
+        self.runs.append(path)
+        self.held = []
+
+    def sorted(self) -> Iterator:
+        """Every item, in order; re-iterable (what is held is read, not consumed)."""
+        self.held.sort()
+        return heapq.merge(*(read_run(p) for p in self.runs), iter(list(self.held)))
+
+
 class SpilledCounts:
     """String -> count, added to in any order, read back summed in key order; memory bounded by ``bound`` keys.
 

@@ -15,8 +15,9 @@ Options: ``scope="documents"`` keeps documents and bodies only (no articles); ``
 documents dated in the range).
 
 Memory: documents and articles are both read as re-iterable streams (a build's summary files,
-:class:`DocSummary` and :class:`ArticleSummary`), a few passes each; what is held is the bodies
-and the targets of citation keys and plenums, never one entry per document or article.
+:class:`DocSummary` and :class:`ArticleSummary`), three passes at most; what is held is the
+bodies, and the edges of citation keys and plenums up to a bound (then sorted runs on disk),
+never one entry per document or article.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import IO
 from xml.sax.saxutils import escape, quoteattr
 
+from graphbuild.docstore import SortedSpill
 from graphbuild.resolve import BodyRecord, DocRecord
 
 COLORS = {
@@ -167,49 +169,83 @@ def _summaries(docs: Docs, articles: Callable[[], Iterable[ArticleSummary]],
     return lambda: (doc_summary(d, cited[d.local]) for d in docs)
 
 
-class _Selection:
-    """Which documents a graph file keeps, decided in two passes over the document stream.
+SELECTION_HELD = 100_000  # edge targets held in memory before they go to a sorted run (with a work folder)
 
-    A document is kept when the range is open, or when articles of the range cite it or its date
-    is in the range; a kept citation key keeps its candidates and a kept plenum its resolutions
-    (one step: not their candidates in turn).  Held in memory: only the targets of citation keys
-    and plenums and their status, never one entry per document.
+
+class _Selection:
+    """Which documents a graph file keeps, and which candidate and has_part edges it draws, in bounded memory.
+
+    A document is kept when no range is set, or when articles of the range cite it or its date
+    is in the range ("on its own"); a document kept on its own keeps the targets of its edges (a
+    citation key its candidates, a plenum its resolutions), one step only.  An edge is drawn when
+    its target is a kept document.  Edges point anywhere in the stream, so instead of a set of
+    documents this holds sorted streams: every edge as (target, source, position, source kept on
+    its own), sorted by target and joined with the documents in local order (:meth:`kept`), which
+    also gives each edge its flag, read back in (source, position) order when edges are written.
     """
 
-    def __init__(self, docs: Callable[[], Iterable[DocSummary]], opts: Options) -> None:
-        self.opts = opts
+    def __init__(self, docs: Callable[[], Iterable[DocSummary]], opts: Options, work: Path | None) -> None:
+        self.docs, self.opts, self.work = docs, opts, work
         self.ranged = bool(opts.since or opts.until)
-        targets = {t for d in docs() if d.targets for t in d.targets}
-        self.pulled: set[str] = set()  # targets of documents kept on their own
-        self.own: dict[str, bool] = {}  # target -> kept on its own (present: the target exists)
-        for d in docs():
-            own = self.kept_alone(d)
-            if own and d.targets:
-                self.pulled.update(d.targets)
-            if d.local in targets:
-                self.own[d.local] = own
+        self.edges = SortedSpill(work, SELECTION_HELD, "edges")
+        for seq, d in enumerate(docs()):
+            if d.targets:
+                own = self.kept_alone(d)
+                for j, target in enumerate(d.targets):
+                    self.edges.add((target, seq, j, own))
+        self.flags: SortedSpill | None = None  # (source, position, drawn), once kept() has run to its end
 
     def kept_alone(self, d: DocSummary) -> bool:
         return not self.ranged or d.citations > 0 or bool(d.date and self.opts.keeps(d.date))
 
-    def keeps(self, d: DocSummary) -> bool:
-        return self.kept_alone(d) or d.local in self.pulled
+    def kept(self) -> Iterator[tuple[DocSummary, bool]]:
+        """Every document with whether the file keeps it; the first full pass also sets :attr:`flags`."""
+        flags = SortedSpill(self.work, SELECTION_HELD, "flags") if self.flags is None else None
+        edges = self.edges.sorted()
+        edge = next(edges, None)
+        for d in self.docs():
+            while edge is not None and edge[0] < d.local:  # a target that is no document: never drawn
+                if flags is not None:
+                    flags.add((edge[1], edge[2], False))
+                edge = next(edges, None)
+            into: list[tuple] = []
+            while edge is not None and edge[0] == d.local:
+                into.append(edge)
+                edge = next(edges, None)
+            keep = self.kept_alone(d) or any(e[3] for e in into)
+            if flags is not None:
+                for e in into:
+                    flags.add((e[1], e[2], keep))
+            yield d, keep
+        while edge is not None:
+            if flags is not None:
+                flags.add((edge[1], edge[2], False))
+            edge = next(edges, None)
+        if flags is not None:
+            self.flags = flags
 
-    def keeps_target(self, local: str) -> bool:
-        """Whether the target of a candidate or has_part edge is a node of the file."""
-        own = self.own.get(local)
-        return own is not None and (own or local in self.pulled)
+    def drawn(self) -> Iterator[tuple[DocSummary, bool, list[bool]]]:
+        """Every document, whether it is kept, and for each of its targets whether the edge to it is drawn."""
+        if self.flags is None:
+            for _ in self.kept():
+                pass
+        assert self.flags is not None
+        flags = self.flags.sorted()
+        for d, keep in self.kept():
+            yield d, keep, [next(flags)[2] for _ in d.targets]
 
 
 def elements(docs: Docs, bodies: list[BodyRecord], articles: Callable[[], Iterable[ArticleSummary]],
-             opts: Options) -> tuple[Callable[[], Iterator[Node]], Callable[[], Iterator[Edge]]]:
+             opts: Options, work: Path | None = None) -> tuple[Callable[[], Iterator[Node]], Callable[[], Iterator[Edge]]]:
     """(node stream, edge stream): documents, then bodies, then articles, each stream re-iterable.
 
     ``docs``: the records in local order, or a re-iterable stream of their summaries (the build's,
-    which keeps memory flat in the number of documents).  Each stream reads the documents once.
+    which keeps memory flat in the number of documents).  Each stream reads the documents once
+    (the first edge stream twice if no node stream went before it); ``work``, a folder for the
+    sorted runs of edges that keep memory bounded (without it they are held).
     """
     summaries = _summaries(docs, articles, opts)
-    sel = _Selection(summaries, opts)
+    sel = _Selection(summaries, opts, work)
     body_by = {b.local: b for b in bodies}
 
     def kept_bodies(issuers: Iterable[str | None]) -> set[str]:
@@ -226,8 +262,8 @@ def elements(docs: Docs, bodies: list[BodyRecord], articles: Callable[[], Iterab
     def nodes() -> Iterator[Node]:
         issued: Counter = Counter()
         shown: set[str | None] = set()
-        for d in summaries():
-            if not sel.keeps(d):
+        for d, keep in sel.kept():
+            if not keep:
                 continue
             if d.issuer:
                 issued[d.issuer] += 1
@@ -252,16 +288,17 @@ def elements(docs: Docs, bodies: list[BodyRecord], articles: Callable[[], Iterab
 
     def edges() -> Iterator[Edge]:
         shown: set[str | None] = set()
-        for d in summaries():
-            if not sel.keeps(d):
+        for d, keep, drawn in sel.drawn():
+            if not keep:
                 continue
             shown.add(d.issuer or d.numbering_body)
             if d.issuer:
                 yield (d.local, f"body/{d.issuer}", "passed_by", 1.0)
             elif d.numbering_body:
                 yield (d.local, f"body/{d.numbering_body}", "numbered_by", 1.0)
-            yield from ((d.local, c, "candidate", 1.0) for c in d.candidates if sel.keeps_target(c))
-            yield from ((d.local, p, "has_part", 1.0) for p in d.parts if sel.keeps_target(p))
+            n = len(d.candidates)
+            yield from ((d.local, c, "candidate", 1.0) for c, ok in zip(d.candidates, drawn, strict=False) if ok)
+            yield from ((d.local, p, "has_part", 1.0) for p, ok in zip(d.parts, drawn[n:], strict=True) if ok)
         keep_bodies = kept_bodies(shown)
         for b in bodies:
             if b.local in keep_bodies and b.parent:
@@ -378,9 +415,10 @@ class _GEXF:
 
 
 def _write(outs: list[_GraphML | _GEXF], docs: Docs, bodies: list[BodyRecord],
-           articles: Callable[[], Iterable[ArticleSummary]], opts: Options | None) -> tuple[int, int]:
+           articles: Callable[[], Iterable[ArticleSummary]], opts: Options | None,
+           work: Path | None = None) -> tuple[int, int]:
     """Stream the graph into every writer of ``outs`` at once: one pass over nodes, one over edges."""
-    nodes, edges = elements(docs, bodies, articles, opts or Options())
+    nodes, edges = elements(docs, bodies, articles, opts or Options(), work)
     for o in outs:
         o.start()
     n_nodes = n_edges = 0
@@ -412,6 +450,9 @@ def write_gexf(fh: IO[str], docs: Docs, bodies: list[BodyRecord],
 
 
 def write_gephi(graphml: IO[str], gexf: IO[str], docs: Docs, bodies: list[BodyRecord],
-                articles: Callable[[], Iterable[ArticleSummary]], opts: Options | None = None) -> tuple[int, int]:
-    """Both files in one go: the same bytes as write_graphml and write_gexf, reading the inputs half as often."""
-    return _write([_GraphML(graphml), _GEXF(gexf)], docs, bodies, articles, opts)
+                articles: Callable[[], Iterable[ArticleSummary]], opts: Options | None = None,
+                work: Path | None = None) -> tuple[int, int]:
+    """Both files in one go: the same bytes as write_graphml and write_gexf, reading the inputs half as often.
+
+    ``work``: a folder for the sorted runs that keep memory bounded (see elements)."""
+    return _write([_GraphML(graphml), _GEXF(gexf)], docs, bodies, articles, opts, work)

@@ -5,8 +5,7 @@ record per body, and one per document up to a bound past which the records go to
 sorted runs) and one sorted chunk of N-Triples.  Per-article output goes to disk as it is made
 (N-Triples chunks, article summaries for the graph files); at the end the document records are
 merged from the runs and streamed into the N-Triples, the report and a summary file the graph
-files are read from, so memory does not grow with the number of documents (bar the conflicts,
-about one for ten documents, which BuildResult lists).
+files are read from, so memory does not grow with the number of documents.
 
 Every output is written into a temporary directory beside ``--out`` and moved into place
 only when all of it is complete, so a crash or Ctrl-C never leaves half-written files:
@@ -37,9 +36,9 @@ import sys
 import tempfile
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -105,7 +104,7 @@ class BuildResult:
     citations: int = 0
     ambiguous: int = 0
     triples: int = 0
-    conflicts: list[tuple[str, str]] = field(default_factory=list)
+    conflicts: Sequence[tuple[str, str]] = field(default_factory=list)  # a build's: ReportConflicts
     skipped: list[Skipped] = field(default_factory=list)
     extracted: int = 0  # articles whose text went through the extractor in this build
     cached: int = 0  # articles whose mentions came from the previous build's cache
@@ -114,6 +113,40 @@ class BuildResult:
         return (f"{self.articles} articles ({self.extracted} extracted, {self.cached} from cache), "
                 f"{self.documents} documents, {self.bodies} bodies, "
                 f"{self.citations} citations, {self.ambiguous} ambiguous references")
+
+
+class ReportConflicts(Sequence[tuple[str, str]]):
+    """A build's conflicts, (document, conflict) in report order: the count is held, the list is read from the
+    build's report.json when asked for.
+
+    Why not a list: about one document in five has a conflict, so the list grew with the corpus
+    (200,000 at a million articles, ~70 MB) only for the CLI to print how many there are.
+    """
+
+    def __init__(self, count: int, report: Callable[[], Path]) -> None:
+        self.count, self.report = count, report
+        self._items: list[tuple[str, str]] | None = None
+
+    def _load(self) -> list[tuple[str, str]]:
+        if self._items is None:
+            with open(self.report(), encoding="utf-8") as fh:
+                self._items = [(c["document"], c["conflict"]) for c in json.load(fh)["conflicts"]]
+        return self._items
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, i):  # type: ignore[override]
+        return self._load()[i]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._load())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return f"ReportConflicts({self.count} from {self.report()})"
 
 
 class OutputError(Exception):
@@ -730,12 +763,12 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
             on_stage("read, extracted and resolved; writing graph.nt, graph.ttl, graph.jsonld, the store and the Gephi files")
         bodies = resolver.body_records()
         forked = jobs > 1 and hasattr(os, "fork")
-        doc_file, keys_file = work / "documents.jsonl", work / "citation-keys.jsonl"
+        doc_file, keys_file, conflicts_file = work / "documents.jsonl", work / "citation-keys.jsonl", work / "conflicts.jsonl"
         # The Gephi files are written from document summaries.  With a second process, the Gephi
         # child reads the records again and writes the summaries itself, off this process's path
         # (the store is still loading then); alone, this one pass writes them too.
         with _DocSummaries(doc_file, ranged) if not forked else nullcontext() as doc_summaries:
-            tally = _write_documents(resolver.settled_documents(), ntw, keys_file, doc_summaries)
+            tally = _write_documents(resolver.settled_documents(), ntw, keys_file, conflicts_file, doc_summaries)
         for b in bodies:
             rdf.add_body(sink, b)
         rdf.add_run(sink, digest.hexdigest()[:16], resolver.stats.articles, tally.documents)
@@ -784,8 +817,9 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
         result.bodies = len(bodies)
         result.citations = resolver.stats.citations
         result.ambiguous = resolver.stats.ambiguous
-        result.conflicts = tally.conflicts
-        _write_report(tmp / MARKER, result, _read_keys(keys_file))
+        _write_report(tmp / MARKER, result, _read_keys(keys_file), _read_conflicts(conflicts_file))
+        # read from the report where it ends up (result.out is --out once the build is in place)
+        result.conflicts = ReportConflicts(tally.conflicts, lambda: Path(result.out) / MARKER)
         shutil.rmtree(work)
         ph.lap("report")
         ph.report()
@@ -867,7 +901,7 @@ class _DocTally:
 
     documents: int = 0
     citation_keys: int = 0
-    conflicts: list[tuple[str, str]] = field(default_factory=list)
+    conflicts: int = 0
 
 
 class _DocSummaries:
@@ -898,18 +932,21 @@ class _DocSummaries:
         self.fh.close()
 
 
-def _write_documents(docs: Iterable[DocRecord], ntw: rdf.SortedNTriplesWriter, keys_file: Path,
+def _write_documents(docs: Iterable[DocRecord], ntw: rdf.SortedNTriplesWriter, keys_file: Path, conflicts_file: Path,
                      summaries: _DocSummaries | None = None) -> _DocTally:
-    """Stream the settled records (in local order) once: their triples, the report's counts and conflicts,
-    ``keys_file`` (the report's citation keys) and, if given, the Gephi files' ``summaries``.
+    """Stream the settled records (in local order) once: their triples, the report's counts, its citation keys
+    (``keys_file``) and conflicts (``conflicts_file``), and, if given, the Gephi files' ``summaries``.
 
-    Only the conflicts are kept in memory.
+    Nothing is kept in memory but counts.
     """
     tally = _DocTally()
-    with open(keys_file, "w", encoding="utf-8", errors="surrogatepass") as kfh:
+    with (open(keys_file, "w", encoding="utf-8", errors="surrogatepass") as kfh,
+          open(conflicts_file, "w", encoding="utf-8", errors="surrogatepass") as cfh):
         for d in docs:
             ntw.extend(rdf.document_nt_lines(d))
-            tally.conflicts.extend((d.local, c) for c in d.all_conflicts())
+            for c in d.all_conflicts():
+                cfh.write(_encode([d.local, c]) + "\n")
+                tally.conflicts += 1
             if d.is_citekey:
                 tally.citation_keys += 1
                 kfh.write(_encode([d.local, d.citations, sorted(d.candidates)]) + "\n")
@@ -918,6 +955,14 @@ def _write_documents(docs: Iterable[DocRecord], ntw: rdf.SortedNTriplesWriter, k
             if summaries is not None:
                 summaries.add(d)
     return tally
+
+
+def _read_conflicts(conflicts_file: Path) -> Iterator[tuple[str, str]]:
+    """The conflicts _write_documents wrote: (document local, conflict), in report order."""
+    with open(conflicts_file, encoding="utf-8", errors="surrogatepass") as fh:
+        for line in fh:
+            local, conflict = json.loads(line)
+            yield local, conflict
 
 
 def _read_keys(keys_file: Path) -> Iterator[tuple[str, int, list[str]]]:
@@ -963,23 +1008,32 @@ def _write_mentions(fh, article: Article, citations) -> None:
         fh.write(_encode(row) + "\n")
 
 
-_UNRESOLVED = '"citation_keys_unresolved": []'  # where report_text puts the (here empty) list of citation keys
+# Where report_text puts the two long lists (here empty; sort_keys puts them in this order).  Raw
+# quotes never occur inside a JSON string, so these texts are found only where the keys are.
+_UNRESOLVED = '"citation_keys_unresolved": []'
+_CONFLICTS = '"conflicts": []'
 
 
-def _write_report(path: Path, r: BuildResult, unresolved: Iterable[tuple[str, int, list[str]]]) -> None:
+def _write_report(path: Path, r: BuildResult, unresolved: Iterable[tuple[str, int, list[str]]],
+                  conflicts: Iterable[tuple[str, str]]) -> None:
     """report.json: counts, skipped inputs, conflicts and the unresolved citation keys.
 
-    The bytes of :func:`report_text`, with the citation keys streamed in rather than held: there
-    is about one for every two documents.  (Raw quotes never occur inside a JSON string, so the
-    empty list's text is found only where the key is.)
+    The bytes of :func:`report_text`, with the citation keys and the conflicts streamed in rather
+    than held (about one of each for every two and every five documents): ``json.dumps`` of a
+    million-article report held ~170 MB of pieces at once.
     """
-    head, tail = report_text(r, [], triples=r.triples).split(_UNRESOLVED, 1)
-    items = ({"key": k, "citations": n, "candidates": c} for k, n, c in unresolved)
+    head, rest = report_text(replace(r, conflicts=[]), [], triples=r.triples).split(_UNRESOLVED, 1)
+    middle, tail = rest.split(_CONFLICTS, 1)
+    keys = ({"key": k, "citations": n, "candidates": c} for k, n, c in unresolved)
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(head + _UNRESOLVED[:-2])
-        for piece in _json_list(items, depth=1):
-            fh.write(piece)
+        fh.writelines(_json_list(keys, depth=1))
+        fh.write(middle + _CONFLICTS[:-2])
+        fh.writelines(_json_list(({"document": d, "conflict": c} for d, c in conflicts), depth=1))
         fh.write(tail)
+
+
+_report_item = json.JSONEncoder(ensure_ascii=False, indent=1, sort_keys=True).encode  # json.dumps(..., same args)
 
 
 def _json_list(items: Iterable[object], depth: int) -> Iterator[str]:
@@ -988,8 +1042,7 @@ def _json_list(items: Iterable[object], depth: int) -> Iterator[str]:
     pad = " " * (depth + 1)
     first = True
     for item in items:
-        text = json.dumps(item, ensure_ascii=False, indent=1, sort_keys=True)
-        yield ("[\n" if first else ",\n") + pad + text.replace("\n", "\n" + pad)
+        yield ("[\n" if first else ",\n") + pad + _report_item(item).replace("\n", "\n" + pad)
         first = False
     yield "[]" if first else "\n" + " " * depth + "]"
 

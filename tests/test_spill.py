@@ -25,6 +25,8 @@ from graphbuild.build import (
     OUTPUT_FILES,
     SPILL_ENV,
     BuildResult,
+    ReportConflicts,
+    Skipped,
     _write_report,
     build,
     report_text,
@@ -203,10 +205,21 @@ def test_spilled_counts_sum_whatever_the_bound(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("keys", [[], [("citekey/a", 2, ["doc/x", "doc/y"]), ("citekey/đ \"q\"", 1, [])]])
-def test_streamed_report_is_report_text(tmp_path: Path, keys: list) -> None:
-    r = BuildResult(tmp_path, articles=3, documents=2, conflicts=[("doc/x", "date 2020-01-01 (kept 2020-01-02)")])
-    _write_report(tmp_path / "report.json", r, iter(keys))
+@pytest.mark.parametrize("conflicts", [[], [("doc/x", "date 2020-01-01 (kept 2020-01-02)"), ("doc/y", 'issuer "Ủy ban" \\')]])
+def test_streamed_report_is_report_text(tmp_path: Path, keys: list, conflicts: list) -> None:
+    r = BuildResult(tmp_path, articles=3, documents=2, conflicts=conflicts,
+                    skipped=[Skipped('a "conflicts": []', 3, "bad")])
+    _write_report(tmp_path / "report.json", r, iter(keys), iter(conflicts))
     text = (tmp_path / "report.json").read_text(encoding="utf-8")
     assert text == report_text(r, keys, triples=r.triples)
     assert json.loads(text)["citation_keys_unresolved"][:1] == [{"key": k, "citations": n, "candidates": c}
                                                                 for k, n, c in keys[:1]]
+
+
+def test_build_conflicts_are_read_from_the_report(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """BuildResult.conflicts holds a count; the list comes from report.json, where the build put it."""
+    result = _build(monkeypatch, [str(DATA)], tmp_path / "out", 2)
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    want = [(c["document"], c["conflict"]) for c in report["conflicts"]]
+    assert isinstance(result.conflicts, ReportConflicts) and len(result.conflicts) == len(want) > 0
+    assert list(result.conflicts) == want and result.conflicts[-1] == want[-1] and result.conflicts == want

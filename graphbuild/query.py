@@ -25,6 +25,7 @@ import os
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -112,7 +113,8 @@ class Citation:
     end: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Every field is a plain value, so no deep copy: asdict's made writing 110k rows 8 s slower.
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
 CONTRACT_KEYS = ("document", "label", "article", "source", "title", "date", "surface", "sentence")
@@ -299,8 +301,8 @@ class Graph:
         self.dir = Path(graph_dir) if graph_dir is not None else Path("out")
         self.store = store if store is not None else open_store(graph_dir)
         self._docs: dict[str, Document] | None = None
-        self._text_cache: dict[str, dict[str, str]] = {}
-        self._sentences: dict[tuple[str, int, int], tuple[int, str]] | None = None
+        self._texts: dict[tuple[str, str], str | None] = {}  # (source, article id) -> text, None: unreadable
+        self._sentences: dict[tuple[str, int, int], tuple[int, str] | None] = {}
 
     # objects of one predicate over every subject, as {subject: [values]}
     def _scan(self, predicate: str) -> dict[str, list[Any]]:
@@ -477,43 +479,104 @@ class Graph:
         """The article's text, re-read from its source when that is a readable local file (else None).
 
         The graph stores offsets and the anchor, not the text: the sentence around a mention
-        comes from the source itself.  Each source is read once per process.
+        comes from the source itself.  :meth:`prefetch_texts` reads many at once, each file once.
         """
         if not source:
             return None
-        if source not in self._text_cache:
-            texts: dict[str, str] = {}
-            path = Path(source)
-            candidates = [path] if path.is_absolute() else [path, self.dir.parent / path]
-            for p in candidates:
-                if p.is_file():
-                    try:
-                        from graphbuild.articles import read_articles
+        if (source, article_id) not in self._texts:
+            self.prefetch_texts([(source, article_id)])
+        return self._texts.get((source, article_id))
 
-                        for a in read_articles([str(p)]):
-                            if hasattr(a, "text") and hasattr(a, "id"):
-                                texts[a.id] = a.text
-                    except Exception:  # noqa: BLE001 - a moved or changed source only loses context
-                        texts = {}
+    def _source_file(self, source: str) -> tuple[Path | None, int | None]:
+        """(file, line) of an article's ``dct:source``: ``PATH`` or ``PATH:LINE`` (a JSON Lines or CSV record)."""
+        name, line = source, None
+        if m := _SOURCE_LINE.fullmatch(source):
+            if not self._readable(source):
+                name, line = m.group(1), int(m.group(2))
+        path = self._readable(name)
+        return path, (line if path is not None else None)
+
+    def _readable(self, name: str) -> Path | None:
+        path = Path(name)
+        for p in ([path] if path.is_absolute() else [path, self.dir.parent / path]):
+            if p.is_file():
+                return p
+        return None
+
+    def prefetch_texts(self, wanted: Iterable[tuple[str | None, str]]) -> None:
+        """Read the texts of (source, article id) pairs, each source file once, keeping only those asked for."""
+        todo = [(src, aid) for src, aid in wanted if src and (src, aid) not in self._texts]
+        for key in todo:
+            self._texts.setdefault(key, None)
+
+        def keep(source: str, aid: str, text: str) -> None:
+            self._texts[(source, aid)] = text
+
+        self.visit_texts(todo, keep)
+
+    def visit_texts(self, wanted: Iterable[tuple[str, str]], keep: Callable[[str, str, str], None]) -> None:
+        """Call ``keep(source, article id, text)`` for each pair whose source can be re-read; each file is read once.
+
+        A record's line is read alone ('articles.jsonl:9246' → line 9246, and the file is read no
+        further than the last line asked for), and only what ``keep`` keeps stays in memory: a
+        million-article archive is not loaded to show a few sentences.  A source that is gone,
+        moved or changed only loses its context.
+        """
+        by_file: dict[Path, dict[int | None, list[tuple[str, str]]]] = {}
+        for source, article_id in wanted:
+            path, line = self._source_file(source)
+            if path is not None:
+                by_file.setdefault(path, {}).setdefault(line, []).append((source, article_id))
+        for path, lines in by_file.items():
+            try:
+                self._read_texts(path, lines, keep)
+            except Exception:  # noqa: BLE001 - a moved or changed source only loses context
+                continue
+
+    def _read_texts(self, path: Path, lines: dict[int | None, list[tuple[str, str]]],
+                    keep: Callable[[str, str, str], None]) -> None:
+        from graphbuild.articles import read_articles, read_record
+
+        whole = lines.pop(None, None)
+        if whole:  # a file of its own (text, HTML) or a source without line numbers: read it all
+            ids = {aid for _, aid in whole}
+            texts = {a.id: a.text for a in read_articles([str(path)]) if getattr(a, "id", None) in ids}
+            for source, aid in whole:
+                if aid in texts:
+                    keep(source, aid, texts[aid])
+        if not lines:
+            return
+        if path.suffix.lower() not in (".jsonl", ".ndjson", ".jsonlines"):
+            # CSV and other record files: the reader knows their rows
+            ids = {aid for pairs in lines.values() for _, aid in pairs}
+            for a in read_articles([str(path)]):
+                if getattr(a, "id", None) in ids and a.line in lines:
+                    for source, aid in lines[a.line]:
+                        if aid == a.id:
+                            keep(source, aid, a.text)
+            return
+        last = max(lines)
+        with open(path, "rb") as fh:
+            for n, raw in enumerate(fh, start=1):
+                if n in lines:
+                    text = raw.decode("utf-8")
+                    if n == 1:
+                        text = text.lstrip("\ufeff")
+                    for a in read_record(json.loads(text), str(path), n):
+                        for source, aid in lines[n]:
+                            if getattr(a, "id", None) == aid:
+                                keep(source, aid, a.text)
+                if n >= last:
                     break
-            self._text_cache[source] = texts
-        return self._text_cache[source].get(article_id)
 
     def stored_sentence(self, article_id: str, start: int | None, end: int | None, surface: str) -> str | None:
         """The marked sentence from the build's mentions.jsonl, for sources that cannot be re-read."""
         if start is None or end is None:
             return None
-        if self._sentences is None:
-            self._sentences = {}
-            path = self.dir / "mentions.jsonl"
-            if path.is_file():
-                with open(path, encoding="utf-8") as fh:
-                    for line in fh:
-                        row = json.loads(line)
-                        if row.get("sentence") is not None and row.get("sentence_start") is not None:
-                            key = (row["article"], row["start"], row["end"])
-                            self._sentences[key] = (row["sentence_start"], row["sentence"])
-        hit = self._sentences.get((article_id, start, end))
+        key = (article_id, start, end)
+        if key not in self._sentences:
+            self.prefetch_sentences([key])
+        hit = self._sentences.get(key)
         if hit is None:
             return None
         s0, sent = hit
@@ -521,6 +584,42 @@ class Graph:
         if not (0 <= a <= b <= len(sent)) or sent[a:b] != surface:
             return None
         return sentence_around(sent, a, b)
+
+    def prefetch_sentences(self, keys: Iterable[tuple[str, int, int]]) -> None:
+        """Look up many (article, start, end) sentences in mentions.jsonl in one pass.
+
+        Only rows of the articles asked for are decoded (their id is picked out of the raw line
+        first), and only those rows are kept: the file of a million articles is ~4 GB.
+        """
+        want = {k for k in keys if k not in self._sentences}
+        if not want:
+            return
+        for k in want:
+            self._sentences[k] = None
+        path = self.dir / "mentions.jsonl"
+        if not path.is_file():
+            return
+        articles = {k[0] for k in want}
+        left = len(want)
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                m = _ROW_ARTICLE.search(line)
+                if m is None or m.group(1) not in articles:
+                    continue
+                row = json.loads(line)
+                key = (row.get("article"), row.get("start"), row.get("end"))
+                if key in want and self._sentences.get(key) is None and row.get("sentence") is not None \
+                        and row.get("sentence_start") is not None:
+                    self._sentences[key] = (row["sentence_start"], row["sentence"])
+                    left -= 1
+                    if not left:
+                        break
+
+
+# 'PATH:LINE', the source name of a record in a JSON Lines or CSV file
+_SOURCE_LINE = re.compile(r"(.+):(\d+)")
+# The article id in a mentions.jsonl row as the build writes it (json's default separators)
+_ROW_ARTICLE = re.compile(r'"article":\s*"([^"\\]*)"')
 
 
 def sentence_around(text: str, start: int, end: int, width: int = 240) -> str:
@@ -670,13 +769,21 @@ def citing_articles(graph: Graph, doc: Document, context: bool = True) -> list[C
             title=_v(sol, "title") or _v(sol, "alabel"), date=_v(sol, "date"), surface=surface, sentence="",
             url=_v(sol, "url"), article_iri=a_iri, document_iri=doc.iri, start=begin, end=end)
     out = list(per_article.values())
-    for c in out:
-        text = graph.article_text(c.source, c.article) if context else None
-        if text is not None and c.start is not None and c.end is not None and text[c.start:c.end] == c.surface:
-            c.sentence = sentence_around(text, c.start, c.end)
-        else:
-            c.sentence = (graph.stored_sentence(c.article, c.start, c.end, c.surface) if context else None) \
-                or f"»{c.surface}«"
+    if context:  # the sentence from the source, re-read; the texts themselves are not kept
+        by_key = {(c.source, c.article): c for c in out if c.source}
+
+        def keep(source: str, aid: str, text: str) -> None:
+            c = by_key[(source, aid)]
+            if c.start is not None and c.end is not None and text[c.start:c.end] == c.surface:
+                c.sentence = sentence_around(text, c.start, c.end)
+
+        graph.visit_texts(by_key, keep)
+    missed = [c for c in out if not c.sentence]
+    if context:  # sources gone or changed: the sentences the build stored, all in one pass
+        graph.prefetch_sentences((c.article, c.start, c.end) for c in missed if c.start is not None and c.end is not None)
+    for c in missed:
+        c.sentence = (graph.stored_sentence(c.article, c.start, c.end, c.surface) if context else None) \
+            or f"»{c.surface}«"
     out.sort(key=lambda c: (c.date or "", c.title or "", c.article), reverse=True)
     out.sort(key=lambda c: c.date is None)  # undated last, stable
     return out

@@ -301,7 +301,6 @@ class Graph:
         self.dir = Path(graph_dir) if graph_dir is not None else Path("out")
         self.store = store if store is not None else open_store(graph_dir)
         self._docs: dict[str, Document] | None = None
-        self._texts: dict[tuple[str, str], str | None] = {}  # (source, article id) -> text, None: unreadable
         self._sentences: dict[tuple[str, int, int], tuple[int, str] | None] = {}
 
     # objects of one predicate over every subject, as {subject: [values]}
@@ -479,13 +478,12 @@ class Graph:
         """The article's text, re-read from its source when that is a readable local file (else None).
 
         The graph stores offsets and the anchor, not the text: the sentence around a mention
-        comes from the source itself.  :meth:`prefetch_texts` reads many at once, each file once.
+        comes from the source itself.  For many articles use :meth:`visit_texts` (each file read once).
         """
-        if not source:
-            return None
-        if (source, article_id) not in self._texts:
-            self.prefetch_texts([(source, article_id)])
-        return self._texts.get((source, article_id))
+        found: list[str] = []
+        if source:
+            self.visit_texts([(source, article_id)], lambda _s, _a, text: found.append(text))
+        return found[0] if found else None
 
     def _source_file(self, source: str) -> tuple[Path | None, int | None]:
         """(file, line) of an article's ``dct:source``: ``PATH`` or ``PATH:LINE`` (a JSON Lines or CSV record)."""
@@ -502,17 +500,6 @@ class Graph:
             if p.is_file():
                 return p
         return None
-
-    def prefetch_texts(self, wanted: Iterable[tuple[str | None, str]]) -> None:
-        """Read the texts of (source, article id) pairs, each source file once, keeping only those asked for."""
-        todo = [(src, aid) for src, aid in wanted if src and (src, aid) not in self._texts]
-        for key in todo:
-            self._texts.setdefault(key, None)
-
-        def keep(source: str, aid: str, text: str) -> None:
-            self._texts[(source, aid)] = text
-
-        self.visit_texts(todo, keep)
 
     def visit_texts(self, wanted: Iterable[tuple[str, str]], keep: Callable[[str, str, str], None]) -> None:
         """Call ``keep(source, article id, text)`` for each pair whose source can be re-read; each file is read once.

@@ -9,7 +9,7 @@ script and are measured the same way:
 
 * wall seconds (``time.perf_counter`` around the child),
 * MB/s of the input files and articles/s,
-* peak RSS: the largest sum of RSS over the child's process tree (psutil, polled every 20 ms,
+* peak RSS: the largest sum of RSS over the child's process tree (psutil, polled every 50 ms,
   which is what a multi-process ``--jobs N`` build really costs) and the kernel's ``ru_maxrss`` of
   the child from ``os.wait4`` (largest single process; exact but blind to sums).
 
@@ -169,25 +169,37 @@ def measure(cmd: list[str], timeout: float | None = None) -> dict:
             root = psutil.Process(proc.pid)
         except psutil.NoSuchProcess:
             return
+        procs: list = []
+        listed = sampled = 0.0
         while not stop.is_set():
-            total = pss = 0
-            try:
-                procs = [root, *root.children(recursive=True)]
-            except psutil.NoSuchProcess:
-                break
+            now = time.perf_counter()
+            # Listing the tree walks all of /proc and smaps_rollup walks every page table: both
+            # cost CPU the build then lacks (polling them every 20 ms slowed a 10k build by a
+            # third).  RSS (statm, a counter) is read every 50 ms; the tree is re-listed every
+            # 0.25 s; PSS is read when the RSS sum reaches a new high, at most every 0.5 s.
+            if now - listed >= 0.25:
+                try:
+                    procs = [root, *root.children(recursive=True)]
+                except psutil.NoSuchProcess:
+                    break
+                listed = now
+            total = 0
             for p in procs:
                 try:
                     total += p.memory_info().rss
-                    # PSS counts a page shared by n processes 1/n in each: forked children share
-                    # most of their parent's pages, which a plain RSS sum counts n times.
-                    pss += _pss(p.pid)
                 except (psutil.NoSuchProcess, psutil.AccessDenied, OSError):
                     pass
-            peak[0] = max(peak[0], total)
-            peak_pss[0] = max(peak_pss[0], pss)
-            # Reading smaps_rollup of every process costs CPU that the build then lacks: fine-grained
-            # at first (short runs), then twice a second (a 1M-article run lasts half an hour).
-            stop.wait(0.02 if time.perf_counter() - t0 < 30 else 0.5)
+            if total > peak[0]:
+                peak[0] = total
+                if now - sampled >= 0.5:
+                    # PSS counts a page shared by n processes 1/n in each: forked children share
+                    # most of their parent's pages, which a plain RSS sum counts n times.
+                    peak_pss[0] = max(peak_pss[0], sum(_pss(p.pid) for p in procs))
+                    sampled = now
+            elif now - sampled >= 5.0:
+                peak_pss[0] = max(peak_pss[0], sum(_pss(p.pid) for p in procs))
+                sampled = now
+            stop.wait(0.05)
 
     th = threading.Thread(target=poll, daemon=True)
     th.start()

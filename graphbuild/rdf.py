@@ -459,7 +459,12 @@ def add_run(g: TripleTarget, digest: str, articles: int, documents: int) -> URIR
 # --------------------------------------------------------------------------- writers
 
 
-STORE_PIECE_BYTES = 24 << 20  # N-Triples bytes per bulk load (about 150k triples)
+STORE_PIECE_BYTES = 24 << 20  # N-Triples bytes per piece file handed to sort and the store loader
+# N-Triples bytes per ``bulk_load`` call.  Oxigraph's bulk loader costs less CPU in small batches:
+# the 5.8M triples of 100k articles took 55.7 CPU s in 24 MB batches, 40.6 s in 8 MB, 36.9 s in
+# 4 MB, 40.3 s in 2 MB and 47.0 s in 1 MB (plus ~7.5 s of optimize() in each case); peak RSS
+# 284, 141, 99, 88 and 90 MB.  See bench/README.md.
+STORE_BATCH_BYTES = 4 << 20
 
 
 def sort_lines(chunks: Iterable[Path], out: Path) -> None:
@@ -621,13 +626,12 @@ def write_jsonld(nt_path: Path, out: Path) -> None:
         ox.serialize(_ox_triples(nt_path, src), fh, format=ox.RdfFormat.JSON_LD, prefixes=PREFIXES)
 
 
-def load_store(nt_path: Path, store_dir: Path, piece_bytes: int = STORE_PIECE_BYTES) -> int:
+def load_store(nt_path: Path, store_dir: Path, piece_bytes: int = STORE_BATCH_BYTES) -> int:
     """Bulk-load the N-Triples into an on-disk Oxigraph store; returns the number of triples.
 
     In pieces of ``piece_bytes`` (whole lines): one ``bulk_load`` of the whole file held memory
     in proportion to it (measured: 2.3 GB peak for the 6M triples of 100k articles, 559 MB for
-    614k); pieces keep it flat, at about the same speed (614k triples: 80 MB pieces 8.5 s and
-    656 MB peak, 24 MB pieces 7.7 s and 260 MB peak; 6M triples in 80 MB pieces: 74 s, 696 MB).
+    614k); pieces keep it flat and, down to about 4 MB, cost less CPU (:data:`STORE_BATCH_BYTES`).
     ``optimize()`` then compacts the pieces' files into one, so reads are as fast as after a
     single load.  ``lenient`` skips re-validating IRIs this module wrote itself.
     """

@@ -93,6 +93,27 @@ def read_summaries(path: Path) -> Callable[[], Iterator[ArticleSummary]]:
     return it
 
 
+class _DocSummaryFile:
+    """A re-iterable reader over a document-summary file that can also give its lines unparsed.
+
+    Why: :class:`_Selection` first reads every document only for those with candidates or parts
+    (a few percent); a line of this module's format tells that by its end, so the others are
+    not parsed (decoding is most of a pass).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def lines(self) -> Iterator[str]:
+        with open(self.path, encoding="utf-8", errors="surrogatepass") as fh:
+            yield from fh
+
+    def __call__(self) -> Iterator[DocSummary]:
+        from_json = DocSummary.from_json
+        for line in self.lines():
+            yield from_json(line)
+
+
 @dataclass
 class Options:
     scope: str = "all"  # all | documents
@@ -157,11 +178,12 @@ def doc_summary(d: DocRecord, citations: int) -> DocSummary:
 
 def read_doc_summaries(path: Path) -> Callable[[], Iterator[DocSummary]]:
     """A re-iterable reader over a document-summary file (see DocSummary)."""
-    def it() -> Iterator[DocSummary]:
-        with open(path, encoding="utf-8", errors="surrogatepass") as fh:
-            for line in fh:
-                yield DocSummary.from_json(line)
-    return it
+    return _DocSummaryFile(path)
+
+
+# How DocSummary.to_json ends a line whose candidates and parts are both empty (the last two
+# fields are flat lists of strings, so no other line ends so).
+_NO_TARGETS = ", [], []]\n"
 
 
 Docs = list[DocRecord] | Callable[[], Iterable[DocSummary]]
@@ -199,7 +221,13 @@ class _Selection:
         self.docs, self.opts, self.work = docs, opts, work
         self.ranged = bool(opts.since or opts.until)
         self.edges = SortedSpill(work, SELECTION_HELD, "edges")
-        for seq, d in enumerate(docs()):
+        if isinstance(docs, _DocSummaryFile):  # parse only the lines with targets
+            from_json = DocSummary.from_json
+            stream: Iterable[tuple[int, DocSummary]] = (
+                (seq, from_json(line)) for seq, line in enumerate(docs.lines()) if not line.endswith(_NO_TARGETS))
+        else:
+            stream = enumerate(docs())
+        for seq, d in stream:
             if d.targets:
                 own = self.kept_alone(d)
                 for j, target in enumerate(d.targets):

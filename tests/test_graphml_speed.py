@@ -17,7 +17,7 @@ import networkx as nx
 import pytest
 
 from graphbuild import graphml
-from graphbuild.graphml import ArticleSummary, DocSummary, Options, write_gephi
+from graphbuild.graphml import ArticleSummary, DocSummary, Options, read_doc_summaries, write_gephi
 from graphbuild.resolve import BodyRecord
 
 BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -83,6 +83,10 @@ def _corpus():
     docs.append(DocSummary("doc/yearless", "Kết luận", "named", None, None, None, None, "", 0))
     docs.append(DocSummary("doc/z-key&<'\"", "Chỉ thị 1 (?)", "citekey", None, None, None, None, None, 1,
                            candidates=("doc/d00", "doc/plain", "doc/missing"), parts=("doc/d01",)))
+    docs.append(DocSummary("doc/z-cands", "Quyết định [1]", "state", "2021-05-05", 2021, None, None, None, 0,
+                           candidates=("doc/d02", "doc/d04")))
+    docs.append(DocSummary("doc/z-parts", "Nghị quyết Hội nghị []", "party", "2018-05-05", 2018, "bo-chinh-tri", None,
+                           None, 0, parts=("doc/d05", "doc/d07")))
     docs.sort(key=lambda d: d.local)
     articles = [ArticleSummary(f"a{i}{text[:3]}", text, f"2021-0{i % 9 + 1}-15", text or None,
                                {"doc/d00": i + 1, "doc/plain": 1, f"doc/{text}": 2, "doc/z-key&<'\"": 3})
@@ -101,6 +105,23 @@ def test_fast_writer_matches_straightforward_escaping(opts):
     assert (gm.getvalue(), gx.getvalue()) == _reference(*graphml.elements(docs, bodies, articles, opts))
     # and the escaping really happened, in both quote styles
     assert "&quot;" in gm.getvalue() and "value='Nghị quyết" in gx.getvalue() or opts.scope == "documents"
+
+
+@pytest.mark.parametrize("opts", [Options(), Options(since="2021-02-01", until="2021-06-30"), Options(until="2019-01-01")])
+def test_summary_file_gives_what_a_stream_gives(tmp_path, opts):
+    """Read from a file, documents without targets are skipped unparsed at first; same files."""
+    docs, bodies, articles = _corpus()
+    path = tmp_path / "documents.jsonl"
+    with open(path, "w", encoding="utf-8", errors="surrogatepass") as fh:
+        for d in docs():
+            fh.write(d.to_json() + "\n")
+    outs = []
+    for stream in (docs, read_doc_summaries(path)):
+        gm, gx = io.StringIO(), io.StringIO()
+        write_gephi(gm, gx, stream, bodies, articles, opts, tmp_path / "work")
+        outs.append((gm.getvalue(), gx.getvalue()))
+    assert outs[0] == outs[1]
+    assert 'target="doc/d05"' in outs[0][0] or opts.since  # a has_part edge is there
 
 
 def test_tricky_files_read_back():

@@ -51,7 +51,7 @@ from operator import attrgetter
 from pathlib import Path
 
 from graphbuild.docstore import merge_runs, read_run, write_run
-from graphbuild.ids import CHARTER_ID, parse_id
+from graphbuild.ids import CHARTER_ID, parsed_id
 from graphbuild.lexicon import Body, load_json
 from graphbuild.lexicon import lexicon as core_lexicon
 from graphbuild.model import Article, Mention
@@ -66,6 +66,8 @@ SPILL_RECORDS = 20_000
 # A merge holds one 64-record batch per run (128 runs: ~20 MB) and two open files per run; a
 # million articles make ~70 runs, so no record is rewritten before the final merge below ~2.5M.
 RUN_FANIN = 128
+# Entries of each memo of pure answers (see Lexicon.body_for_code, Resolver._series) before it is emptied.
+MEMO_SIZE = 1 << 16
 ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
 
 
@@ -128,26 +130,54 @@ class Lexicon:
         """Catalogue entries by (type code, number), in catalogue order: bare numbers ("Chỉ thị 05") look up here."""
         index: dict[tuple[str | None, str | None], list[CatalogueEntry]] = {}
         for key, entries in self.catalogue.items():
-            p = parse_id(key)
+            p = parsed_id(key)
             index.setdefault((p.get("type_code"), p.get("number")), []).extend(entries)
         return index
+
+    # Answers of body_for_name and body_for_code by argument.  Why: both run regexes, once per
+    # mention, on the few hundred names and codes a corpus repeats.  Their answers depend on the
+    # argument and on by_name/by_code, which are built once (a lexicon is not changed after it is
+    # made); each memo is emptied when it reaches MEMO_SIZE entries, so odd text cannot grow it.
+    _name_memo: dict[str, str | None] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _code_memo: dict[str, str | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def body_for_name(self, name: str | None) -> str | None:
         """Body id for an issuer name as the extractor gives it ("Bộ Chính trị", "BCH Trung ương (short)")."""
         if not name:
             return None
+        memo = self._name_memo
+        try:
+            return memo[name]
+        except KeyError:
+            pass
         key = _fold(re.sub(r"\s*\([^)]*\)\s*$", "", name))
-        return self.by_name.get(key) or self.by_name.get(_fold(name))
+        found = self.by_name.get(key) or self.by_name.get(_fold(name))
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        memo[name] = found
+        return found
 
     def body_for_code(self, code: str | None) -> str | None:
         """Body id whose number series an issuer code names (TW, TU, CP, QH14 -> quoc-hoi)."""
         if not code:
             return None
+        memo = self._code_memo
+        try:
+            return memo[code]
+        except KeyError:
+            pass
+        found = None
         for part in code.split("-"):
             for cand in (part, re.sub(r"\d+$", "", part)):
                 if cand in self.by_code:
-                    return self.by_code[cand]
-        return None
+                    found = self.by_code[cand]
+                    break
+            if found is not None:
+                break
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        memo[code] = found
+        return found
 
     def is_within(self, body: str, ancestor: str) -> bool:
         """True when ``body`` is ``ancestor`` or one of its sub-bodies."""
@@ -326,9 +356,17 @@ class DocRecord:
         if self.wants(group, order):
             if tuple(values) != GROUP_FIELDS[group]:
                 raise ValueError(f"group {group!r}: fields {list(values)}, expected {list(GROUP_FIELDS[group])}")
-            self.first[group] = (order, tuple(values.values()))
-            for k, v in values.items():
-                setattr(self, k, v)
+            self.hold(group, order, tuple(values.values()))
+
+    def hold(self, group: str, order: Order, values: tuple) -> None:
+        """Hold ``values``, already in the group's field order, unconditionally: :meth:`offer` without its checks.
+
+        For callers that have asked :meth:`wants` and build the tuple in :data:`GROUP_FIELDS` order
+        themselves (the resolver, :meth:`merge`): the dict and its check cost more than the setting.
+        """
+        self.first[group] = (order, values)
+        for k, v in zip(GROUP_FIELDS[group], values, strict=True):
+            setattr(self, k, v)
 
     def add(self, name: str, items: Iterable[str]) -> None:
         """Add ``items`` to the set field ``name`` (the sets are frozen, so empty ones can be shared)."""
@@ -345,7 +383,8 @@ class DocRecord:
         """Add ``other``'s evidence (same node) to this record; commutative and associative. Returns self."""
         assert other.local == self.local, (self.local, other.local)
         for group, (order, values) in other.first.items():
-            self.offer(group, order, dict(zip(GROUP_FIELDS[group], values, strict=True)))
+            if self.wants(group, order):
+                self.hold(group, order, values)
         self.cite_keys |= other.cite_keys
         self.doc_types.update(other.doc_types)
         self.dates.update(other.dates)
@@ -457,6 +496,9 @@ def _is_ancestor(a: BodyKey, b: BodyKey | None) -> bool:
 def citekey_base(local: str) -> str:
     """The base a citation key is named by ("citekey/ct-tw_45" -> "ct-tw_45"): its candidates carry it in ``bases``."""
     return local.split("/", 1)[1]
+
+
+_span = attrgetter("start", "end")  # the order mentions are read in
 
 
 def _local(rec: DocRecord) -> str:
@@ -575,6 +617,12 @@ class Resolver:
         self.stats = Stats()
         self._at: Order = ()  # order of the mention being resolved
         self._terms: dict[str, str | None] = {}  # this article's view of each target's term (list hints)
+        # Memos of pure answers (see _series, _state_series, _catalogue_plan, _body_key): their
+        # arguments repeat across mentions, and each answer depends only on them and self.lex.
+        self._memo_party: dict[tuple, tuple] = {}
+        self._memo_state: dict[tuple, tuple] = {}
+        self._memo_catalogue: dict[int, tuple] = {}
+        self._memo_keys: dict[tuple[str, str | None], BodyKey] = {}
         for b in self.lex.bodies.values():
             if not b.scoped:
                 self.body(b.id, None)
@@ -608,9 +656,20 @@ class Resolver:
         return local
 
     def _body_key(self, body_id: str, province: str | None) -> BodyKey:
-        """Register the body node and return its key."""
-        self.body(body_id, province)
-        return body_key(body_id, province)
+        """Register the body node and return its key.
+
+        Memoised: a body node, once registered, stays (spilling forgets documents, not bodies), so
+        a key in the memo is one whose node is already there.
+        """
+        memo = self._memo_keys
+        key = memo.get((body_id, province))
+        if key is None:
+            self.body(body_id, province)
+            key = body_key(body_id, province)
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            memo[(body_id, province)] = key
+        return key
 
     # ---- documents
 
@@ -621,30 +680,51 @@ class Resolver:
         return rec
 
     @staticmethod
-    def _origin(**values: object) -> dict:
-        """A complete origin group: every field, so whichever origin wins sets all of them."""
-        out = dict(ORIGIN_FIELDS)
-        out.update(values)
-        return out
+    def _origin(**values: object) -> tuple:
+        """A complete origin group, in ORIGIN_FIELDS order (for DocRecord.hold): every field, so whichever origin wins sets all of them."""
+        unknown = values.keys() - ORIGIN_FIELDS.keys()
+        if unknown:
+            raise ValueError(f"origin: unknown fields {sorted(unknown)}")
+        return tuple([values.get(k, default) for k, default in ORIGIN_FIELDS.items()])
 
     def _catalogue_doc(self, entry: CatalogueEntry) -> str:
         """The document node of a catalogue entry."""
-        p = parse_id(entry.id)
+        plan = self._memo_catalogue.get(id(entry))
+        if plan is None or plan[0] is not entry:
+            plan = self._catalogue_plan(entry)
+            if len(self._memo_catalogue) >= MEMO_SIZE:
+                self._memo_catalogue.clear()
+            self._memo_catalogue[id(entry)] = plan
+        _, local, term, numbering, issuer, origin, base = plan
+        rec = self._doc(local, "party")
+        self._terms[local] = term
+        at = (CATALOGUE, *self._at)
+        if rec.wants("origin", at):
+            self.body(numbering, None)
+            if issuer:
+                self._body_key(issuer, None)
+            rec.hold("origin", at, origin)
+            rec.add("cite_keys", (entry.id,))
+            rec.add("bases", (base,))
+        return local
+
+    def _catalogue_plan(self, entry: CatalogueEntry) -> tuple:
+        """What :meth:`_catalogue_doc` makes of an entry, all of it a function of the entry and the lexicon.
+
+        (entry, local, term, numbering body, issuer body, origin values, base).  The entry comes
+        first so that the memo, keyed by ``id(entry)``, can tell a reused id from its own entry.
+        """
+        p = parsed_id(entry.id)
         symbol = slug(f"{p['type_code']}-{p['issuer_code']}")
         local = f"doc/{symbol}_{entry.date[:4]}_{p['number']}"
-        rec = self._doc(local, "party")
-        self._terms[local] = entry.term
-        if rec.wants("origin", (CATALOGUE, *self._at)):
-            numbering = self.lex.body_for_code(p["issuer_code"]) or "ban-chap-hanh-trung-uong"
-            rec.offer("origin", (CATALOGUE, *self._at), self._origin(
-                kind="party", catalogued=True, number=entry.id.split(":", 1)[1], type_code=p["type_code"],
-                issuer_code=p["issuer_code"], fixed_date=entry.date, year=int(entry.date[:4]), term=entry.term,
-                fixed_type=entry.doc_type, subject=entry.subject, source=entry.source,
-                numbering_body=self.body(numbering, None),
-                given_issuer=self._body_key(entry.issuer, None) if entry.issuer else None, plenum=entry.plenum))
-            rec.add("cite_keys", (entry.id,))
-            rec.add("bases", (f"{symbol}_{p['number']}",))
-        return local
+        numbering = self.lex.body_for_code(p["issuer_code"]) or "ban-chap-hanh-trung-uong"
+        origin = self._origin(
+            kind="party", catalogued=True, number=entry.id.split(":", 1)[1], type_code=p["type_code"],
+            issuer_code=p["issuer_code"], fixed_date=entry.date, year=int(entry.date[:4]), term=entry.term,
+            fixed_type=entry.doc_type, subject=entry.subject, source=entry.source,
+            numbering_body=body_local((numbering, None)),
+            given_issuer=body_key(entry.issuer, None) if entry.issuer else None, plenum=entry.plenum)
+        return entry, local, entry.term, numbering, entry.issuer, origin, f"{symbol}_{p['number']}"
 
     def _catalogue_candidates(self, doc_id: str, term: str | None, before: str | None) -> list[CatalogueEntry]:
         """Catalogue entries for an id, in the given term, and not issued after the article."""
@@ -668,40 +748,52 @@ class Resolver:
         self.stats.articles += 1
         if article.province:
             self.provinces.add(article.province)
-        mentions = sorted(mentions, key=lambda m: (m.start, m.end))
+        mentions = sorted(mentions, key=_span)
         self._terms = {}
         by_start: dict[int, str] = {}
         by_id: dict[str, set[str]] = {}
-        out: list[Citation] = []
         # dated / self-sufficient mentions first, so undated repeats can lean on them
         order = sorted(range(len(mentions)), key=lambda i: (mentions[i].antecedent is not None, not mentions[i].date, i))
         targets: dict[int, str] = {}
         hints = _ListHints(mentions, targets, self._terms)
+        resolve_one = self._resolve_one
         for k, i in enumerate(order):
             m = mentions[i]
             self._at = (*akey, k)
             target = None
             if m.antecedent is not None and m.antecedent in by_start:
                 target = by_start[m.antecedent]
-            elif not m.date and len(by_id.get(m.id, ())) == 1:
-                target = next(iter(by_id[m.id]))
-            elif not m.date and len(by_id.get(m.id, ())) > 1:
-                target = self._citekey_for(m, article, sorted(by_id[m.id]))
+            elif not m.date and (same := by_id.get(m.id)):
+                if len(same) == 1:
+                    target = next(iter(same))
+                else:
+                    target = self._citekey_for(m, article, sorted(same))
             if target is None:
-                target = self._resolve_one(m, article, hints.term(i))
+                # the hint only ever applies to undated list items (see _ListHints.term)
+                target = resolve_one(m, article, hints.term(i) if m.form == "list" and not m.date else None)
             targets[i] = target
-            by_start.setdefault(m.start, target)
+            if m.start not in by_start:
+                by_start[m.start] = target
             if not target.startswith("citekey/"):
-                by_id.setdefault(m.id, set()).add(target)
+                if (same := by_id.get(m.id)) is None:
+                    by_id[m.id] = {target}
+                else:
+                    same.add(target)
+        docs = self.docs
+        absorb = self._absorb
+        out: list[Citation] = []
+        ambiguous = 0
         for i, m in enumerate(mentions):
             target = targets[i]
-            rec = self.docs[target]
+            rec = docs[target]
             rec.citations += 1
-            rec.add("cite_keys", (m.id,))
-            self._absorb(rec, m, article, (*akey, i))
-            if rec.is_citekey:
-                self.stats.ambiguous += 1
+            if m.id not in rec.cite_keys:
+                rec.cite_keys = rec.cite_keys.union((m.id,))
+            absorb(rec, m, article, (*akey, i))
+            if rec.kind == "citekey":
+                ambiguous += 1
             out.append(Citation(m, target, m.antecedent if m.antecedent in by_start else None))
+        self.stats.ambiguous += ambiguous
         self.stats.citations += len(out)
         if self.spill_dir is not None and len(self.docs) > self.spill_records:
             self.spill()
@@ -709,11 +801,12 @@ class Resolver:
 
     def _absorb(self, rec: DocRecord, m: Mention, article: Article, at: Order) -> None:
         """Record what one mention says about its document; what is kept is decided when read."""
-        if rec.is_citekey:
-            if m.doc_type:
-                rec.offer("type", at, {"first_type": m.doc_type})
+        kind = rec.kind
+        if kind == "citekey":
+            if m.doc_type and rec.wants("type", at):
+                rec.hold("type", at, (m.doc_type,))
             return
-        if rec.kind == "named":
+        if kind == "named":
             return
         if m.doc_type and m.form != "list":
             rec.doc_types[m.doc_type] += 1
@@ -728,7 +821,7 @@ class Resolver:
 
     def _resolve_one(self, m: Mention, article: Article, term_hint: str | None = None) -> str:
         try:
-            parsed = parse_id(m.id) if m.id else {"kind": m.kind}
+            parsed = parsed_id(m.id) if m.id else {"kind": m.kind}
         except ValueError:
             parsed = {"kind": m.kind}
         kind = parsed.get("kind", m.kind)
@@ -751,50 +844,96 @@ class Resolver:
             return article.province, False
         return article.province, True
 
+    def _series(self, type_code: str | None, issuer_code: str | None) -> tuple:
+        """(symbol, numbering body, central, scoped, never unique) of a Party number's type and issuer codes.
+
+        What :meth:`_resolve_party` needs of the lexicon, memoised on both codes (all it depends on):
+        "scoped" and "never unique" are :meth:`_scope`'s questions, the article's province aside.
+        """
+        memo = self._memo_party
+        found = memo.get((type_code, issuer_code))
+        if found is None:
+            symbol = slug("-".join(x for x in (type_code, issuer_code) if x)) or "x"
+            code_body = self.lex.body_for_code(issuer_code)
+            info = self.lex.bodies[code_body] if code_body else None
+            scoped = info is not None and info.scoped
+            found = (symbol, code_body, code_body is not None and not scoped, scoped,
+                     scoped and info.level in ("district", "commune"))
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            memo[(type_code, issuer_code)] = found
+        return found
+
     def _resolve_party(self, m: Mention, p: dict, article: Article, term_hint: str | None = None) -> str:
         number = p.get("number") or m.number or "?"
         type_code, issuer_code = p.get("type_code") or m.type_code, p.get("issuer_code") or m.issuer_code
-        symbol = slug("-".join(x for x in (type_code, issuer_code) if x)) or "x"
-        code_body = self.lex.body_for_code(issuer_code)
-        province, ok = self._scope(code_body, article)
+        symbol, code_body, central, scoped, never_unique = self._series(type_code, issuer_code)
+        if scoped:  # _scope, its lexicon answers taken from the memo
+            province = article.province
+            ok = bool(province) and not never_unique
+        else:
+            province, ok = None, True
         base = f"{symbol}_{slug(province)}_{number}" if province else f"{symbol}_{number}"
-        central = code_body is not None and not self.lex.bodies[code_body].scoped
+        date = m.date
         if central and issuer_code:
-            term = term_of(m.date) or m.term or term_hint
-            cands = self._catalogue_candidates(m.id, term, None if m.date else article.date)
+            term = term_of(date) or m.term or term_hint
+            cands = self._catalogue_candidates(m.id, term, None if date else article.date)
             if len(cands) == 1:
                 local = self._catalogue_doc(cands[0])
-                if m.date and m.date != cands[0].date:
-                    self.docs[local].add("conflicts", (f"date {m.date} (catalogue {cands[0].date})",))
+                if date and date != cands[0].date:
+                    self.docs[local].add("conflicts", (f"date {date} (catalogue {cands[0].date})",))
                 return local
-            if len(cands) > 1 and not m.date:
+            if len(cands) > 1 and not date:
                 return self._citekey(base, m, [self._catalogue_doc(c) for c in cands])
-        year = int(m.date[:4]) if m.date else None
+        year = int(date[:4]) if date else None
         if not ok or year is None or not issuer_code:
             return self._citekey(base, m, [], province)
         local = f"doc/{symbol}_{slug(province)}_{year}_{number}" if province else f"doc/{symbol}_{year}_{number}"
         rec = self._doc(local, "party")
-        term = term_of(m.date) if central else None
+        term = term_of(date) if central else None
         self._terms.setdefault(local, term)
-        if rec.wants("origin", (MENTION, *self._at)):
+        at = (MENTION, *self._at)
+        if rec.wants("origin", at):
             numbering = self.body(code_body, province) if code_body else None
             given = (self._body_key(code_body, province)
                      if code_body and not self.lex.is_series_owner(code_body) else None)
-            rec.offer("origin", (MENTION, *self._at), self._origin(
+            rec.hold("origin", at, self._origin(
                 kind="party", number=m.id.split(":", 1)[1] if m.id.startswith("party:") else number,
                 type_code=type_code, issuer_code=issuer_code, year=year, province=province, term=term,
                 numbering_body=numbering, given_issuer=given))
             rec.add("bases", (base,))
         return local
 
+    def _state_series(self, symbol: str | None, type_code: str | None, issuer_code: str | None,
+                      doc_type: str | None) -> tuple:
+        """(symbol slug, numbering body, scoped, never unique) of a state number: what :meth:`_resolve_state`
+        needs of the lexicon, memoised on the id's symbol and the mention's three fields it reads."""
+        memo = self._memo_state
+        key = (symbol, type_code, issuer_code, doc_type)
+        found = memo.get(key)
+        if found is None:
+            symbol_raw = symbol or "-".join(x for x in (type_code, issuer_code) if x)
+            if symbol_raw and not type_code and doc_type and re.fullmatch(r"(QH|UBTVQH)\d*", symbol_raw):
+                symbol_raw = f"{doc_type}-{symbol_raw}"  # laws and QH resolutions share the code, not the series
+            code_body = self.lex.body_for_code(issuer_code or symbol_raw)
+            info = self.lex.bodies[code_body] if code_body else None
+            scoped = info is not None and info.scoped
+            found = (slug(symbol_raw or doc_type or "x"), code_body, scoped,
+                     scoped and info.level in ("district", "commune"))
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            memo[key] = found
+        return found
+
     def _resolve_state(self, m: Mention, p: dict, article: Article) -> str:
         number = p.get("number") or m.number or "?"
-        symbol_raw = p.get("symbol") or "-".join(x for x in (m.type_code, m.issuer_code) if x)
-        if symbol_raw and not m.type_code and m.doc_type and re.fullmatch(r"(QH|UBTVQH)\d*", symbol_raw):
-            symbol_raw = f"{m.doc_type}-{symbol_raw}"  # laws and QH resolutions share the code, not the series
-        symbol = slug(symbol_raw or m.doc_type or "x")
-        code_body = self.lex.body_for_code(m.issuer_code or symbol_raw)
-        province, ok = self._scope(code_body, article)
+        symbol, code_body, scoped, never_unique = self._state_series(p.get("symbol"), m.type_code, m.issuer_code,
+                                                                     m.doc_type)
+        if scoped:  # _scope, as in _resolve_party
+            province = article.province
+            ok = bool(province) and not never_unique
+        else:
+            province, ok = None, True
         base = f"{symbol}_{slug(province)}_{number}" if province else f"{symbol}_{number}"
         year = p.get("year") or m.year or (int(m.date[:4]) if m.date else None)
         if not ok or not year:
@@ -802,8 +941,9 @@ class Resolver:
         local = f"doc/{symbol}_{slug(province)}_{year}_{number}" if province else f"doc/{symbol}_{year}_{number}"
         rec = self._doc(local, "state")
         self._terms.setdefault(local, None)
-        if rec.wants("origin", (MENTION, *self._at)):
-            rec.offer("origin", (MENTION, *self._at), self._origin(
+        at = (MENTION, *self._at)
+        if rec.wants("origin", at):
+            rec.hold("origin", at, self._origin(
                 kind="state", number=m.id.split(":", 1)[1] if m.id.startswith("state:") else number,
                 type_code=m.type_code, issuer_code=m.issuer_code, year=int(year), province=province,
                 numbering_body=self.body(code_body, province) if code_body else None,
@@ -814,8 +954,9 @@ class Resolver:
     def _named_doc(self, local: str, cite_key: str | None = None, **values: object) -> str:
         """A named document (charter, congress, plenum): its fields come from the lexicon, the same every time."""
         rec = self._doc(local, "named")
-        if rec.wants("origin", (MENTION, *self._at)):
-            rec.offer("origin", (MENTION, *self._at), self._origin(kind="named", **values))
+        at = (MENTION, *self._at)
+        if rec.wants("origin", at):
+            rec.hold("origin", at, self._origin(kind="named", **values))
         if cite_key:
             rec.add("cite_keys", (cite_key,))
         self._terms.setdefault(local, rec.term)
@@ -872,11 +1013,15 @@ class Resolver:
 
     def _citekey(self, base: str, m: Mention, candidates: list[str], province: str | None = None) -> str:
         rec = self._doc(f"citekey/{base}", "citekey")
-        if province:
-            rec.offer("province", self._at, {"province": province})
-        rec.add("candidates", candidates)
+        at = self._at
+        if province and rec.wants("province", at):
+            rec.hold("province", at, (province,))
+        if candidates:
+            rec.add("candidates", candidates)
         if m.kind in ("party", "state") and m.id:
-            rec.offer("number", self._at, {"number": m.id.split(":", 1)[1]})
+            number = m.id.split(":", 1)[1]
+            if rec.wants("number", at):
+                rec.hold("number", at, (number,))
         return rec.local
 
     # ---- end of stream

@@ -1,0 +1,109 @@
+"""The resolver's memos give the answers the unmemoised code gives, whatever was asked before.
+
+The resolver memoises pure answers (parsed ids, the bodies of codes and names, what a Party or
+state number's codes say of its series, what a catalogue entry makes).  Each test here asks a warm
+resolver (one that has just answered a near neighbour, differing in one field) and a fresh one the
+same question: a memo keyed on too little would hand the neighbour's answer back.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from graphbuild.ids import parse_id, parsed_id, party_id, state_id
+from graphbuild.model import Article, Mention
+from graphbuild.resolve import CatalogueEntry, Resolver, lexicon
+
+
+def party(number: str, code: str, issuer_code: str, date: str | None = None, issuer: str | None = None,
+          start: int = 0) -> Mention:
+    return Mention("t", start, start + 10, f"{number}-{code}/{issuer_code}", "party", number=number, type_code=code,
+                   issuer_code=issuer_code, date=date, issuer=issuer, id=party_id(number, code, issuer_code))
+
+
+def state(number: str, year: int | None, code: str | None, issuer_code: str | None, doc_type: str | None = None,
+          start: int = 0) -> Mention:
+    return Mention("t", start, start + 10, f"{number}/{issuer_code}", "state", doc_type=doc_type, number=number,
+                   type_code=code, issuer_code=issuer_code, year=year, id=state_id(number, year, code, issuer_code))
+
+
+def art(province: str | None = None, date: str | None = None, id: str = "a1") -> Article:
+    return Article(id=id, text="", source=f"{id}.txt", province=province, date=date)
+
+
+def resolved(r: Resolver, a: Article, m: Mention) -> tuple:
+    """The target of one mention and what its record then says."""
+    [c] = r.resolve_article(a, [m])
+    d = r.docs[c.target]
+    return c.target, d.issuer, d.numbering_body, d.province, d.term, d.number, d.label
+
+
+# Pairs that differ in one field the answer depends on.
+NEIGHBOURS = [
+    ("issuer code", (art(), party("05", "CT", "TW", "2016-05-01")), (art(), party("05", "CT", "TU", "2016-05-01"))),
+    ("type code", (art(), party("05", "CT", "TW", "2016-05-01")), (art(), party("05", "NQ", "TW", "2016-05-01"))),
+    ("province", (art("Thái Nguyên"), party("05", "CT", "TU", "2016-05-01")),
+     (art("Hà Nội"), party("05", "CT", "TU", "2016-05-01"))),
+    ("no province", (art("Thái Nguyên"), party("05", "CT", "TU", "2016-05-01")),
+     (art(), party("05", "CT", "TU", "2016-05-01"))),
+    ("date", (art(), party("05", "CT", "TW", "2016-05-01")), (art(), party("05", "CT", "TW", "2021-05-01"))),
+    ("article date", (art(date="2019-12-31"), party("205", "QĐ", "TW")), (art(date="2019-01-01"), party("205", "QĐ", "TW"))),
+    # (two numbers: two mentions of one document would rightly share its first-named issuer)
+    ("issuer name", (art(), party("07", "HD", "TW", "2017-02-01", "Ban Bí thư")),
+     (art(), party("08", "HD", "TW", "2017-02-01", "Bộ Chính trị"))),
+    ("state doc type", (art(), state("22", 2018, None, "QH14", "Luật")),
+     (art(), state("22", 2018, None, "QH14", "Nghị quyết"))),
+    ("state type code", (art(), state("22", 2018, None, "QH14", "Luật")), (art(), state("22", 2018, "NQ", "QH14", "Luật"))),
+    ("state issuer", (art(), state("108", 2014, "NĐ", "CP")), (art(), state("108", 2014, "NĐ", "TTg"))),
+    ("state province", (art("Hà Nội"), state("12", 2020, "QĐ", "UBND")), (art("Huế"), state("12", 2020, "QĐ", "UBND"))),
+]
+
+
+@pytest.mark.parametrize(("first", "second"), [(a, b) for _, a, b in NEIGHBOURS] + [(b, a) for _, a, b in NEIGHBOURS],
+                         ids=[f"{n}" for n, _, _ in NEIGHBOURS] + [f"{n} (reversed)" for n, _, _ in NEIGHBOURS])
+def test_a_warm_resolver_answers_as_a_fresh_one(first, second):
+    warm = Resolver()
+    resolved(warm, *first)
+    assert resolved(warm, *second) == resolved(Resolver(), *second)
+
+
+def test_neighbours_do_resolve_differently():
+    """The pairs above are a test only if the field they differ in changes the answer."""
+    for name, a, b in NEIGHBOURS:
+        assert resolved(Resolver(), *a) != resolved(Resolver(), *b), name
+
+
+def test_parse_id_gives_a_fresh_dict_and_parsed_id_the_shared_one():
+    p = parse_id("party:05-CT/TW")
+    p["number"] = "changed"
+    assert parse_id("party:05-CT/TW")["number"] == "05"
+    assert parsed_id("party:05-CT/TW") is parsed_id("party:05-CT/TW")
+    assert parsed_id("party:05-CT/TU")["issuer_code"] == "TU"
+    with pytest.raises(ValueError):
+        parse_id("nonsense")
+    with pytest.raises(ValueError):  # errors are not memoised as answers
+        parsed_id("nonsense")
+
+
+def test_lexicon_code_and_name_memos_follow_the_argument():
+    lex = lexicon()
+    for _ in range(2):
+        assert lex.body_for_code("TW") == "ban-chap-hanh-trung-uong"
+        assert lex.body_for_code("QH14") == lex.body_for_code("QH") == "quoc-hoi"
+        assert lex.body_for_code("XYZ") is None
+        assert lex.body_for_code("") is None
+        assert lex.body_for_name("Bộ Chính trị") == "bo-chinh-tri"
+        assert lex.body_for_name("Ban Bí thư") == "ban-bi-thu"
+        assert lex.body_for_name("Không có") is None
+
+
+def test_catalogue_memo_tells_entries_of_one_id_apart():
+    """Two catalogue entries of one id (a number reused in another term) are two documents."""
+    one = CatalogueEntry("party:99-NQ/TW", "Nghị quyết", "2012-01-05", "ban-chap-hanh-trung-uong", "a", None, "", "s1")
+    two = CatalogueEntry("party:99-NQ/TW", "Nghị quyết", "2018-01-05", "bo-chinh-tri", "b", None, "", "s2")
+    r = Resolver()
+    assert (r._catalogue_doc(one), r._catalogue_doc(two)) == ("doc/nq-tw_2012_99", "doc/nq-tw_2018_99")
+    assert r._catalogue_doc(one) == "doc/nq-tw_2012_99"
+    assert (r.docs["doc/nq-tw_2012_99"].issuer, r.docs["doc/nq-tw_2018_99"].issuer) == ("ban-chap-hanh-trung-uong",
+                                                                                        "bo-chinh-tri")
+    assert (r.docs["doc/nq-tw_2012_99"].subject, r.docs["doc/nq-tw_2018_99"].subject) == ("a", "b")

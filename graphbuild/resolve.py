@@ -252,6 +252,20 @@ ORIGIN_FIELDS: dict[str, object] = {
     "province": None, "numbering_body": None, "given_issuer": None, "subject": None, "source": None,
     "catalogued": False, "fixed_date": None, "fixed_type": None, "plenum": None, "parts": (),
 }
+_ORIGIN_ORDER = ("kind", "number", "type_code", "issuer_code", "year", "term", "province", "numbering_body",
+                 "given_issuer", "subject", "source", "catalogued", "fixed_date", "fixed_type", "plenum", "parts")
+assert tuple(ORIGIN_FIELDS) == _ORIGIN_ORDER, "DocRecord.hold unpacks the origin group in this order"
+
+
+def _counter() -> Counter:
+    """An empty Counter without Counter.__init__ (whose update() call cost as much as the rest of a new record).
+
+    Counter keeps no state of its own beyond the dict, so the bare instance is a complete one.
+    """
+    return _new_dict(Counter)
+
+
+_new_dict = dict.__new__
 EMPTY: frozenset[str] = frozenset()  # shared by every record whose set is empty (most, for three of them)
 
 # The fields of each "first value" group, in the order their values are held (see DocRecord.offer).
@@ -314,10 +328,10 @@ class DocRecord:
     kind: str  # party | state | named | citekey
     cite_keys: frozenset[str] = EMPTY
     number: str | None = None
-    doc_types: Counter = field(default_factory=Counter)
+    doc_types: Counter = field(default_factory=_counter)
     type_code: str | None = None
     issuer_code: str | None = None
-    dates: Counter = field(default_factory=Counter)
+    dates: Counter = field(default_factory=_counter)
     year: int | None = None
     term: str | None = None
     given_issuer: BodyKey | None = None  # fixed by the number's series or the catalogue
@@ -365,6 +379,11 @@ class DocRecord:
         themselves (the resolver, :meth:`merge`): the dict and its check cost more than the setting.
         """
         self.first[group] = (order, values)
+        if group == "origin":  # one unpacking, not sixteen setattr calls: the origin of every new record
+            (self.kind, self.number, self.type_code, self.issuer_code, self.year, self.term, self.province,
+             self.numbering_body, self.given_issuer, self.subject, self.source, self.catalogued, self.fixed_date,
+             self.fixed_type, self.plenum, self.parts) = values
+            return
         for k, v in zip(GROUP_FIELDS[group], values, strict=True):
             setattr(self, k, v)
 
@@ -376,8 +395,15 @@ class DocRecord:
             setattr(self, name, held.union(new))
 
     def name_issuer(self, key: BodyKey, order: Order) -> None:
-        first, last = self.issuers.get(key, (order, order))
-        self.issuers[key] = (min(first, order), max(last, order))
+        held = self.issuers.get(key)
+        if held is None:
+            self.issuers[key] = (order, order)
+            return
+        first, last = held  # first <= last: widen the span only when order falls outside it
+        if order < first:
+            self.issuers[key] = (order, last)
+        elif order > last:
+            self.issuers[key] = (first, order)
 
     def merge(self, other: DocRecord) -> DocRecord:
         """Add ``other``'s evidence (same node) to this record; commutative and associative. Returns self."""
@@ -525,7 +551,7 @@ def _pack(rec: DocRecord) -> tuple:
 def _unpack(values: tuple) -> DocRecord:
     values = list(values)
     for i in _COUNTERS:
-        values[i] = Counter(values[i]) if values[i] else Counter()
+        values[i] = Counter(values[i]) if values[i] else _counter()
     return DocRecord(*values)
 
 
@@ -682,10 +708,10 @@ class Resolver:
     @staticmethod
     def _origin(**values: object) -> tuple:
         """A complete origin group, in ORIGIN_FIELDS order (for DocRecord.hold): every field, so whichever origin wins sets all of them."""
-        unknown = values.keys() - ORIGIN_FIELDS.keys()
-        if unknown:
-            raise ValueError(f"origin: unknown fields {sorted(unknown)}")
-        return tuple([values.get(k, default) for k, default in ORIGIN_FIELDS.items()])
+        merged = {**ORIGIN_FIELDS, **values}  # the defaults' key order, the values given
+        if len(merged) != len(ORIGIN_FIELDS):
+            raise ValueError(f"origin: unknown fields {sorted(values.keys() - ORIGIN_FIELDS.keys())}")
+        return tuple(merged.values())
 
     def _catalogue_doc(self, entry: CatalogueEntry) -> str:
         """The document node of a catalogue entry."""
@@ -752,8 +778,12 @@ class Resolver:
         self._terms = {}
         by_start: dict[int, str] = {}
         by_id: dict[str, set[str]] = {}
-        # dated / self-sufficient mentions first, so undated repeats can lean on them
-        order = sorted(range(len(mentions)), key=lambda i: (mentions[i].antecedent is not None, not mentions[i].date, i))
+        # dated / self-sufficient mentions first, so undated repeats can lean on them: a stable
+        # partition by (has an antecedent, undated), i.e. sorted by (those two, position)
+        buckets: tuple[list[int], ...] = ([], [], [], [])
+        for i, m in enumerate(mentions):
+            buckets[(m.antecedent is not None) * 2 + (not m.date)].append(i)
+        order = [*buckets[0], *buckets[1], *buckets[2], *buckets[3]]
         targets: dict[int, str] = {}
         hints = _ListHints(mentions, targets, self._terms)
         resolve_one = self._resolve_one

@@ -8,11 +8,13 @@ same question: a memo keyed on too little would hand the neighbour's answer back
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from graphbuild.ids import parse_id, parsed_id, party_id, state_id
 from graphbuild.model import Article, Mention
-from graphbuild.resolve import CatalogueEntry, Resolver, lexicon
+from graphbuild.resolve import GROUP_FIELDS, CatalogueEntry, DocRecord, Resolver, lexicon
 
 
 def party(number: str, code: str, issuer_code: str, date: str | None = None, issuer: str | None = None,
@@ -107,3 +109,31 @@ def test_catalogue_memo_tells_entries_of_one_id_apart():
     assert (r.docs["doc/nq-tw_2012_99"].issuer, r.docs["doc/nq-tw_2018_99"].issuer) == ("ban-chap-hanh-trung-uong",
                                                                                         "bo-chinh-tri")
     assert (r.docs["doc/nq-tw_2012_99"].subject, r.docs["doc/nq-tw_2018_99"].subject) == ("a", "b")
+
+
+def test_hold_sets_each_origin_field_to_its_own_value():
+    """DocRecord.hold unpacks the origin group field by field: each value must land in its own field."""
+    rec = DocRecord("doc/x", "party")
+    values = tuple(f"value of {name}" for name in GROUP_FIELDS["origin"])
+    rec.hold("origin", (0,), values)
+    assert {name: getattr(rec, name) for name in GROUP_FIELDS["origin"]} == dict(zip(GROUP_FIELDS["origin"], values,
+                                                                                    strict=True))
+    rec.hold("province", (1,), ("Huế",))
+    assert rec.province == "Huế" and rec.first["province"] == ((1,), ("Huế",))
+
+
+def test_name_issuer_keeps_the_first_and_last_order_whatever_the_order_of_calls():
+    orders = [(5, 1), (2, 0), (9, 3), (2, 0), (7, 7), (1, 9)]
+    for seq in (orders, orders[::-1], sorted(orders)):
+        rec = DocRecord("doc/x", "party")
+        for o in seq:
+            rec.name_issuer(("bo-chinh-tri", None), o)
+        assert rec.issuers == {("bo-chinh-tri", None): (min(orders), max(orders))}
+
+
+def test_new_records_have_empty_counters_of_their_own():
+    a, b = DocRecord("doc/a", "party"), DocRecord("doc/b", "party")
+    a.dates["2020-01-01"] += 1
+    a.doc_types.update({"Chỉ thị": 2})
+    assert type(a.dates) is Counter and a.dates == Counter({"2020-01-01": 1}) and a.doc_types["Chỉ thị"] == 2
+    assert b.dates == {} and b.doc_types == {} and b.dates is not a.dates

@@ -549,10 +549,25 @@ def _pack(rec: DocRecord) -> tuple:
 
 
 def _unpack(values: tuple) -> DocRecord:
-    values = list(values)
-    for i in _COUNTERS:
-        values[i] = Counter(values[i]) if values[i] else _counter()
-    return DocRecord(*values)
+    rec = DocRecord(*values)
+    rec.doc_types = _as_counter(rec.doc_types)
+    rec.dates = _as_counter(rec.dates)
+    return rec
+
+
+def _as_counter(counts: dict | None) -> Counter:
+    """A packed counter (a dict, or None when empty) as a Counter.
+
+    By dict.update on an empty one: what Counter(counts) does in the end, without the Mapping
+    check and the calls around it (a third of unpacking a record).
+    """
+    out = _counter()
+    if counts:
+        _dict_update(out, counts)
+    return out
+
+
+_dict_update = dict.update
 
 
 def _unique(items: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:

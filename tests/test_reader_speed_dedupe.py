@@ -125,3 +125,61 @@ def test_name_search_with_and_without_the_lowercase_names(text: str) -> None:
 @pytest.mark.parametrize("date", [None, "2025-08-01"])
 def test_detect_on_normalised_text_is_detect_province(text: str, title: str | None, date: str | None) -> None:
     assert _detect_nfc(unicodedata.normalize("NFC", text), date, title) == detect_province(text, date, title=title)
+
+
+# --- the streamed JSON Lines loop ----------------------------------------------------------------
+
+_ODD_LINES = [
+    '{"text": "Tỉnh ủy Hà Nội họp", "title": " Tin\\n1 ", "date": "2021-03-04", "ID": 7}',
+    '   {"text": "Đảng bộ tỉnh Nam Định"}', '{"text": "có khoảng trắng sau"}\u00a0\u2028\x85 ',
+    '{"text": "a"} {"text": "b"}', '{"text": "a"', '{', '}', '[1, 2]', '"text"', '1', 'null', '{}',
+    '{"Text": "viết hoa", "URL": " http://x.vn/a ", "datePublished": "05/06/2020"}',
+    '{"body": "", "content": "nội dung"}', '{"text": "   "}', '{"text": 5}', '{"title": "no text"}',
+    '{"text": "dòng\\u2028trong chuỗi"}', '\t', '', ' ', '{"text": "Tỉnh ủy Hà Nội họp"}',
+    '{"text": "x", "date": 1600000000}', '\ufeff{"text": "BOM giữa tệp"}',
+    '{"text": "cuối"}\r',
+]
+
+
+@pytest.mark.parametrize("first", ["", "\ufeff", "\n", "  \n"])
+def test_streamed_lines_read_as_the_whole_file_does(tmp_path, monkeypatch, first: str) -> None:
+    import graphbuild.articles as articles_mod
+    from graphbuild.articles import read_articles
+
+    f = tmp_path / "odd.jsonl"
+    f.write_bytes((first + "\n".join(_ODD_LINES) + "\n").encode("utf-8"))
+    whole = [repr(a) for a in read_articles([str(f)])]
+    monkeypatch.setattr(articles_mod, "STREAM_MIN_BYTES", 0)
+    assert articles_mod._streamable(f)
+    assert [repr(a) for a in read_articles([str(f)])] == whole
+    assert any("invalid JSON" in r for r in whole) and any("Article(" in r for r in whole)
+
+
+@pytest.mark.parametrize("content", ["", "\n \n\t\n", "\ufeff\n", "{\n", "[]\n"])
+def test_streamed_empty_and_tiny_files(tmp_path, monkeypatch, content: str) -> None:
+    import graphbuild.articles as articles_mod
+    from graphbuild.articles import read_articles
+
+    f = tmp_path / "tiny.jsonl"
+    f.write_text(content, encoding="utf-8")
+    whole = [repr(a) for a in read_articles([str(f)])]
+    monkeypatch.setattr(articles_mod, "STREAM_MIN_BYTES", 0)
+    assert [repr(a) for a in read_articles([str(f)])] == whole
+
+
+def test_record_keys_are_looked_up_lower_case() -> None:
+    from graphbuild.articles import (
+        _DATE_KEYS_LOWER,
+        _ID_KEYS,
+        DATE_KEYS,
+        TEXT_KEYS,
+        TITLE_KEYS,
+        URL_KEYS,
+        _pick,
+    )
+
+    for keys in (TEXT_KEYS, TITLE_KEYS, URL_KEYS, _ID_KEYS):
+        assert all(k == k.lower() for k in keys)
+    assert _DATE_KEYS_LOWER == tuple(k.lower() for k in DATE_KEYS)
+    assert _pick({"DatePublished": "", "Date": "x"}, DATE_KEYS) == "x"
+    assert _pick({"DATEPUBLISHED": 0}, DATE_KEYS) == 0

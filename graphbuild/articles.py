@@ -476,10 +476,24 @@ class _Reader:
         if rid is not None:
             meta["record_id"] = rid
         name = source if line is None else f"{source}:{line}"
-        art = self.make(text, name, title=title, date=parse_date(_first(lower, _DATE_KEYS_LOWER)), url=url,
-                        line=line, meta=meta)
+        if title is not None and not title.isascii():
+            title = _SURROGATES.sub("\ufffd", title)  # an escaped lone surrogate cannot be written as UTF-8
+        if url is not None and not url.isascii():
+            url = _SURROGATES.sub("\ufffd", url)
+        try:
+            art = self.make(text, name, title=title, date=parse_date(_first(lower, _DATE_KEYS_LOWER)), url=url,
+                            line=line, meta=meta)
+        except UnicodeEncodeError:  # raised by the dedupe key, which encodes the text as UTF-8
+            yield ReadError(where_src, line, "text contains a lone surrogate (an escape such as \\ud800 without "
+                                             "its pair), which is not Unicode text; fix or remove this record")
+            return
         if art is not None:
             yield art
+
+
+# JSON can escape a UTF-16 surrogate alone ("\\ud800"); Python decodes it to a str that UTF-8
+# cannot encode, so one such record would otherwise stop the writing of every output.
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def _jsonl(reader: _Reader, text: str, source: str) -> Iterator[Article | ReadError]:

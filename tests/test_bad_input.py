@@ -330,3 +330,32 @@ def test_200_mb_single_file(tmp_path: Path) -> None:
         assert "huge.txt" in err
     else:
         assert "huge.txt" in sources
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_lone_surrogate_escape_skips_only_its_record(tmp_path: Path, monkeypatch, streamed: bool) -> None:
+    """JSON may escape half a UTF-16 pair ("\\ud800"); such a text cannot be written as UTF-8.
+
+    Only that record is skipped, named by file and line, read whole or streamed; a title with
+    one keeps its article (the surrogate becomes U+FFFD); the good articles are all in the graph.
+    """
+    from graphbuild import articles
+
+    if streamed:
+        monkeypatch.setattr(articles, "STREAM_MIN_BYTES", 1)
+    lines = [json.dumps({"id": "a", "text": sentence(1)}),
+             '{"id": "b", "text": "Quy \\ud800 định số 2-QĐ/TW của Bộ Chính trị."}',
+             '{"id": "c", "title": "Tin \\udfff", "text": ' + json.dumps(sentence(3)) + "}",
+             json.dumps({"id": "d", "text": sentence(4)})]
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(cli, ["build", str(src), "--out", str(out), "--jobs", "1", "--no-store"])
+    assert res.exit_code == 1, res.output
+    assert f"{src.name}:2" in res.output or f"{src}:2" in res.output
+    assert "lone surrogate" in res.output
+    nt = (out / "graph.nt").read_text(encoding="utf-8")
+    for n in (1, 3, 4):
+        assert f"{n}-QĐ/TW" in nt
+    assert "2-QĐ/TW" not in nt
+    assert "Tin \ufffd" in nt

@@ -527,6 +527,10 @@ class SortedNTriplesWriter:
     """
 
     SORT_MEMORY = "256M"  # GNU sort's buffer; beyond it sort spills to temporary files
+    # Temporary files merged at once: GNU sort's default (16) merges a 1M-article graph's ~80 runs
+    # in two passes; one pass reads and writes it all once less (100k graph shuffled, 10% of the
+    # buffer: 8.7 -> 7.5 CPU s).  Needs that many open files, far below the usual limit of 1024.
+    SORT_BATCH = 128
 
     def __init__(self, workdir: Path, chunk_lines: int = 200_000, piece_bytes: int | None = None,
                  on_piece: Callable[[Path], None] | None = None) -> None:
@@ -584,6 +588,7 @@ class SortedNTriplesWriter:
             env = {**os.environ, "LC_ALL": "C"}
             cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
             subprocess.run([self.sort_cmd, "-u", "-S", self.SORT_MEMORY, f"--parallel={max(1, min(cores, 8))}",
+                            f"--batch-size={self.SORT_BATCH}",
                             "-T", str(self.workdir), "-o", str(out), *map(str, self.pieces)], check=True, env=env,
                            preexec_fn=_die_with_parent)
             return

@@ -112,6 +112,7 @@ def test_store_loaded_from_pieces_during_the_read_holds_every_triple(tmp_path: P
     if rdf._gnu_sort() is None:
         pytest.skip("no GNU sort: the store is loaded from graph.nt after the sort")
     monkeypatch.setattr(rdf, "STORE_PIECE_BYTES", 4096)  # dozens of pieces on the sample corpus
+    monkeypatch.setattr(rdf, "STORE_BATCH_BYTES", 1000)  # and several bulk loads per piece (and in --jobs 1)
     one = build([str(DATA)], tmp_path / "one", jobs=1)
     two = build([str(DATA)], tmp_path / "two", jobs=2)
     assert (tmp_path / "one" / "graph.nt").read_bytes() == (tmp_path / "two" / "graph.nt").read_bytes()

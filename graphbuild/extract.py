@@ -119,12 +119,20 @@ def _fuse_split(token: str) -> tuple[str, str] | None:
 
 # (kind, type code, issuer code, raw issuer, end offset in the symbol, keeps the year, needs a type word)
 _Shape = tuple[str, str | None, str | None, str, int, bool, bool]
-_SHAPES: dict[tuple[str, bool, str], _Shape | None] = {}
+# A shape, and where in the symbol its last code starts if that code may open a capitalised word
+# (:func:`_word_in_symbol`): both depend only on the key, so one memo holds both.
+_SHAPES: dict[tuple[str, bool, str], tuple[_Shape | None, int | None]] = {}
 _SHAPES_MAX = 200_000  # the memo is cleared when it grows past this (bounded memory on hostile input)
 
 
 def _classify(m: re.Match[str]) -> _Ref | None:
-    """Turn a number + symbol match into a party or state reference, or reject it.
+    """Turn a number + symbol match into a party or state reference, or reject it."""
+    return _classify_at(m)[0]
+
+
+def _classify_at(m: re.Match[str]) -> tuple[_Ref | None, int | None]:
+    """:func:`_classify`, and the offset in the text where the symbol's last code starts if that code
+    may open a capitalised type word (where the scan goes on from), else None.
 
     What a match is depends only on its separator, whether it has a year, and its symbol
     ('-', False, 'NQ/TW'), never on the number: symbols repeat endlessly across a corpus, so
@@ -132,21 +140,27 @@ def _classify(m: re.Match[str]) -> _Ref | None:
     """
     sep0, year, codes = m.group("sep0", "year", "codes")
     key = (sep0.strip(), year is not None, codes)
-    shape = _SHAPES.get(key, _UNSEEN)
-    if shape is _UNSEEN:
+    try:
+        shape, at = _SHAPES[key]
+    except KeyError:
         if len(_SHAPES) >= _SHAPES_MAX:
             _SHAPES.clear()
-        shape = _SHAPES[key] = _classify_shape(*key)
+        shape, at = _SHAPES[key] = (_classify_shape(*key), _word_in_symbol(codes))
+    cstart = m.start("codes")
+    if at is not None:
+        at += cstart
     if shape is None:
-        return None
+        return None, at
     kind, type_code, issuer, raw, rel_end, keeps_year, needs_word = shape
     start = m.start()
-    return _Ref(start, m.start("codes") + rel_end, kind, number=m.string[start:m.end("digits")],
-                type_code=type_code, issuer_code=issuer, year=int(year) if keeps_year and year is not None else None,
-                raw_issuer=raw, needs_word=needs_word)
-
-
-_UNSEEN = ("",)  # not a shape: marks a key the memo has not seen
+    # Positional (the first eight fields): keywords cost twice as much, and this runs for every number.
+    ref = _Ref(start, cstart + rel_end, kind, None, m.string[start:m.end("digits")], type_code, issuer,
+               int(year) if keeps_year and year is not None else None)
+    if raw:
+        ref.raw_issuer = raw
+    if needs_word:
+        ref.needs_word = True
+    return ref, at
 
 
 def _classify_shape(sep0: str, has_year: bool, codes: str) -> _Shape | None:
@@ -239,7 +253,7 @@ def _scan(folded: str) -> tuple[list[_Ref], list[_Word], list[int], list[int]]:
                 numbered.append(ref)
             continue
         if group != "word":
-            ref = _classify(m)
+            ref, at = _classify_at(m)
             if ref is not None:
                 if folded[ref.end:ref.end + 1] == "." and ref.end == m.end():
                     _dotted_symbol(folded, ref)
@@ -247,10 +261,8 @@ def _scan(folded: str) -> tuple[list[_Ref], list[_Word], list[int], list[int]]:
             # The last code of the symbol may open a capitalised word ('2019-Kế hoạch 5', '5/Điều lệ
             # Đảng'): scan on from it.  (No number can start inside a symbol: its digits follow letters.
             # A word inside it that a separator follows, like the NQ of '36-NQ/TW', can open nothing.)
-            codes = m.group("codes")
-            at = _word_in_symbol(codes)
             if at is not None:
-                it = finditer(folded, m.end() - len(codes) + at)
+                it = finditer(folded, at)
             continue
         a, b = m.span()
         word = _capital_word(m.group(0))

@@ -333,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 print(row(f"graphbuild build --jobs {jobs}", m, in_mb, n, dir_mb(out)), flush=True)
                 for line in m["stderr"].splitlines():
-                    if "phase" in line:
+                    if "phase" in line or "build: cpu " in line:
                         print("      " + line.replace("graphbuild build: ", ""))
             res.setdefault("builds", []).append({k: v for k, v in m.items() if k not in ("stdout", "stderr")} | {
                 "jobs": jobs, "out_mb": round(dir_mb(out), 2), "cmd": " ".join(cmd[2:])})

@@ -178,6 +178,7 @@ class Phases:
         self.wall: dict[str, float] = {}
         self.rss: dict[str, float] = {}
         self.laps: dict[str, int] = {}
+        self.cpu: dict[str, float] = {}  # CPU seconds reported by children (the store loader)
         self._t = time.perf_counter()
 
     def lap(self, name: str, rss: bool = True) -> None:
@@ -204,6 +205,10 @@ class Phases:
                   f"rss {self.rss[name]:7.0f} MB", file=sys.stderr)
         print(f"graphbuild build: phase {'total':<22} {total:8.2f} s  maxrss "
               f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:7.0f} MB (main process)", file=sys.stderr)
+        own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = {"main process": own.ru_utime + own.ru_stime, "children reaped": kids.ru_utime + kids.ru_stime,
+               **self.cpu}
+        print("graphbuild build: cpu " + ", ".join(f"{k} {v:.1f} s" for k, v in cpu.items()), file=sys.stderr)
 
 
 # --------------------------------------------------------------------------- child processes
@@ -808,6 +813,7 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
                                             summaries, gopts), "graph.graphml/gexf"))
             if loader is not None:
                 result.triples = loader.finish()
+                ph.cpu.update(loader.cpu)
             elif store:
                 result.triples = rdf.load_store(nt, tmp / "store")
             else:
@@ -858,17 +864,22 @@ try:
     os.nice(nice)
 except (AttributeError, OSError):
     pass
+import resource
 import pyoxigraph as ox
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 store = ox.Store(store_dir)
 for line in sys.stdin:
     with open(line.rstrip("\\n"), "rb") as fh:
         while lines := fh.readlines(batch):
             store.bulk_load(b"".join(lines), format=ox.RdfFormat.N_TRIPLES, lenient=True)
             del lines
+loaded = cpu()
 store.optimize()
 n = len(store)
 store.flush()
-print(n)
+print(n, round(loaded, 2), round(cpu() - loaded, 2))
 """
 
 
@@ -885,6 +896,7 @@ class _StoreLoader:
     def __init__(self, store_dir: Path) -> None:
         import subprocess
 
+        self.cpu: dict[str, float] = {}  # CPU seconds of the child's steps, for GRAPHBUILD_PROFILE
         self.proc = subprocess.Popen([sys.executable, "-c", _STORE_LOADER, str(os.getpid()), str(store_dir),
                                       str(WORKER_NICE), str(rdf.STORE_BATCH_BYTES)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
@@ -904,7 +916,9 @@ class _StoreLoader:
         self.proc.stdout.close()
         if self.proc.wait() != 0:
             raise RuntimeError(f"graphbuild build: loading the store failed (exit code {self.proc.returncode})")
-        return int(out.strip())
+        n, load_cpu, optimize_cpu = out.split()
+        self.cpu = {"store load": float(load_cpu), "store optimize": float(optimize_cpu)}
+        return int(n)
 
     def kill(self) -> None:
         if self.proc.poll() is None:

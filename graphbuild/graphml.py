@@ -478,6 +478,13 @@ def _write(gm: IO[str], gx: IO[str], docs: Docs, bodies: list[BodyRecord],
     gml: list[str] = [_graphml_start()]
     gxl: list[str] = [_gexf_start()]
     gm_add, gx_add = gml.append, gxl.append
+
+    def flush() -> None:
+        gm.write("".join(gml))
+        gx.write("".join(gxl))
+        gml.clear()
+        gxl.clear()
+
     n_nodes = n_edges = 0
     for node in nodes():
         nid, label, kind, date, issuer, province, cit = node
@@ -508,10 +515,7 @@ def _write(gm: IO[str], gx: IO[str], docs: Docs, bodies: list[BodyRecord],
             gx_add(_gexf_node(nid, attrs))
         n_nodes += 1
         if len(gml) >= FLUSH:
-            gm.write("".join(gml))
-            gx.write("".join(gxl))
-            gml.clear()
-            gxl.clear()
+            flush()
     gm_add(_GRAPHML_BETWEEN)
     gx_add(_GEXF_BETWEEN)
     tails: dict[tuple[str, object], tuple[str, str]] = {}  # (kind, weight) -> what follows the target in each file
@@ -536,14 +540,10 @@ def _write(gm: IO[str], gx: IO[str], docs: Docs, bodies: list[BodyRecord],
                 gm_add(_graphml_edge(n_edges, src, tgt, kind, weight))
                 gx_add(_gexf_edge(n_edges, src, tgt, kind, weight))
         if len(gml) >= FLUSH:
-            gm.write("".join(gml))
-            gx.write("".join(gxl))
-            gml.clear()
-            gxl.clear()
+            flush()
     gm_add(_GRAPHML_END)
     gx_add(_GEXF_END)
-    gm.write("".join(gml))
-    gx.write("".join(gxl))
+    flush()
     return n_nodes, n_edges
 
 

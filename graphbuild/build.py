@@ -18,12 +18,9 @@ in full every time, which is what keeps a rebuild byte-identical to a build from
 new cache is written inside the temporary directory and swapped in with the rest, so a killed
 build never leaves a half-written cache behind.
 
-Extraction can run in worker processes (``jobs``): only cache misses go out, in small chunks with
-a bounded window, and come back as compact JSON rows with every part of the article's output that
-does not depend on resolution already formatted (:class:`Prepared`), consumed in input order, so
-the output is byte-identical to ``jobs=1``.  The workers write the article's N-Triples lines that
-name no resolved document to files of their own, which the sort and the store loader take in like
-the main process's pieces.
+Extraction can run in worker processes (``jobs``): only cache misses go out, as (text) in small
+chunks with a bounded window, and come back as compact JSON rows, consumed in input order, so
+the output is byte-identical to ``jobs=1``.
 """
 
 from __future__ import annotations
@@ -43,7 +40,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from functools import cache
-from operator import attrgetter
 from pathlib import Path
 
 from graphbuild import rdf
@@ -240,12 +236,6 @@ def die_with_parent(parent: int) -> None:
 
 
 WORKER_NICE = 5  # extraction workers yield the CPU to the main process (see _worker_init)
-# The store loader runs from the start of a build on what the other processes leave: at nice 19
-# it soaks up the idle moments of the read without slowing it (concurrent bulk loads cost more
-# CPU: 47.6 s for 100k articles at nice 19, 54.4 s at nice 5, 40.8 s after the read).  The
-# writers forked after the sort (Turtle, JSON-LD, Gephi) run at the same nice, so that at the
-# end the store, the longest of them, gets a fair share of both cores.
-STORE_NICE = 19
 
 
 def _worker_init(parent: int) -> None:
@@ -273,10 +263,6 @@ def _fork_call(target: Callable[..., object], *args: object):
 
 def _child_main(parent: int, target: Callable[..., object], args: tuple) -> None:
     die_with_parent(parent)
-    try:
-        os.nice(STORE_NICE)  # the same share as the store loader, the longest of the writers (see STORE_NICE)
-    except (AttributeError, OSError):
-        pass
     target(*args)
 
 
@@ -484,138 +470,32 @@ def _extract_rows(text: str) -> str:
     return json.dumps([m.to_row() for m in extract(text, "")], separators=(",", ":"))
 
 
+def _extract_chunk(texts: list[str]) -> list[str]:
+    return [_extract_rows(t) for t in texts]
+
+
 def _mentions(rows: str, source: str) -> list[Mention]:
     """Every path (cache hit, in-process, worker) decodes the same rows: one code path, identical output."""
     return [Mention.from_row(r, source) for r in json.loads(rows)]
 
 
-@dataclass(slots=True)
-class Prepared:
-    """An extracted article, with as much of its output formatted as can be before it is resolved.
-
-    Why: the main process resolves one article after the other and is the one step that cannot
-    be spread, so what does not depend on the resolved documents is formatted where the article
-    was extracted (a worker, when there are any).  An article's mentions.jsonl rows and N-Triples
-    lines depend on the resolution only through each mention's target node: ``heads``/``tails``
-    are each mentions.jsonl row around it, ``node``/``nodes`` the article's and each mention's
-    N-Triples node for :func:`rdf.article_target_lines`, all in span order (the order of the
-    resolver's citations).  ``lines`` are the article's other N-Triples lines; a worker writes
-    them to its own file instead (None here).
-    """
-
-    rows: str  # the mentions as JSON rows (what the cache stores)
-    heads: list[str]
-    tails: list[str]
-    node: str
-    nodes: list[str]
-    lines: list[str] | None = None
-
-
-_span_order = attrgetter("start", "end")  # the resolver's order of citations (resolve._span)
-
-
-def prepare(article: Article, rows: str) -> Prepared:
-    """Format what can be of one article's output from its extracted rows (see :class:`Prepared`)."""
-    mentions = sorted(_mentions(rows, article.source), key=_span_order)
-    heads, tails = [], []
-    text, aid = article.text, article.id
-    for m in mentions:
-        row = m.to_dict()
-        row["article"] = aid
-        heads.append(_encode(row)[:-1] + ', "document": ')
-        s = m.sentence
-        # The sentence text itself, so `cites` can show context even where the source is gone.
-        tails.append(f', "sentence": {_encode(text[s[0]:s[1]] if s is not None else None)}}}\n')
-    lines, node, nodes = rdf.article_nt_parts(article, mentions)
-    return Prepared(rows, heads, tails, node, nodes, lines)
-
-
-def mention_lines(p: Prepared, targets: Sequence[str]) -> str:
-    """mentions.jsonl: the extract contract, one line per mention, plus the node it resolved to."""
-    return "".join(f'{h}{_encode(t)}, "document_iri": {_encode(ID + t)}{tail}'
-                   for h, t, tail in zip(p.heads, targets, p.tails, strict=True))
-
-
-class _WorkerFile:
-    """A worker's current N-Triples file in one build's work directory; a new one every ``rdf.STORE_PIECE_BYTES``."""
-
-    def __init__(self, workdir: str) -> None:
-        self.workdir, self.count = workdir, 0
-        self.fh = self._open()
-
-    def _open(self):
-        self.size = 0
-        self.count += 1
-        return open(os.path.join(self.workdir, f"worker-{os.getpid()}-{self.count:05d}.nt"), "w", encoding="utf-8")  # noqa: SIM115
-
-    def write(self, lines: list[str]) -> None:
-        self.fh.writelines(lines)
-        self.size += sum(map(len, lines))
-
-    def end_task(self) -> str | None:
-        """Flush; past the size bound, close the file and return its path (the next task starts a new one)."""
-        self.fh.flush()
-        if self.size < rdf.STORE_PIECE_BYTES:
-            return None
-        self.fh.close()
-        done = self.fh.name
-        self.fh = self._open()
-        return done
-
-
-_FILES: dict[str, _WorkerFile] = {}  # this worker's file, by the build's work directory
-
-
-def _prepare_chunk(articles: list[tuple], workdir: str) -> tuple[list[tuple], str | None]:
-    """A worker's task: extract and prepare each article, writing their target-free N-Triples lines to its file.
-
-    Articles come as :data:`_SENT` tuples and go back as Prepared tuples without ``lines``: plain
-    tuples pickle in half the time of the dataclasses.  With them comes the path of the file
-    the worker finished, if it did (the build hands it to the store loader at once).  The file
-    is flushed before the answer is sent, so once the build has every answer it has every
-    line, whatever becomes of the worker.
-    """
-    wf = _FILES.get(workdir)
-    if wf is None:
-        wf = _FILES[workdir] = _WorkerFile(workdir)
-    out = []
-    for fields in articles:
-        article = Article(*fields)
-        p = prepare(article, _extract_rows(article.text))
-        wf.write(p.lines)
-        out.append((p.rows, p.heads, p.tails, p.node, p.nodes))
-    return out, wf.end_task()
-
-
-_SENT = attrgetter("id", "text", "source", "title", "date", "url", "province")  # Article's first fields, in order
-
-
-def worker_files(workdir: Path) -> list[Path]:
-    """The files :func:`_prepare_chunk` wrote into ``workdir``, in name order."""
-    return sorted(workdir.glob("worker-*.nt"))
-
-
 class _Chunk:
-    """Articles to extract in one worker task, and the task once submitted."""
+    """Texts to extract in one worker task, and the task once submitted."""
 
-    __slots__ = ("articles", "result")
+    __slots__ = ("texts", "result")
 
     def __init__(self) -> None:
-        self.articles: list[Article] = []
+        self.texts: list[str] = []
         self.result = None
 
 
 def extracted(items: Iterable[Article | Skipped], jobs: int, cache: ExtractCache | None = None,
-              result: BuildResult | None = None, workdir: Path | None = None,
-              on_file: Callable[[Path], None] | None = None) -> Iterator[tuple[Article | Skipped, Prepared | None]]:
-    """(item, prepared) in input order; cache hits are served here, misses extracted in ``jobs`` processes.
+              result: BuildResult | None = None) -> Iterator[tuple[Article | Skipped, list[Mention]]]:
+    """(item, mentions) in input order; cache hits are served here, misses extracted in ``jobs`` processes.
 
     The pool starts only at the first miss, so a fully cached rebuild never forks.  At most
     ``WINDOW * jobs`` chunks are pending at once, which bounds memory whatever the corpus size
-    while reading (in this process) overlaps extraction (in the workers).  What a worker
-    prepared comes without its ``lines``: they are in the worker's file in ``workdir``
-    (:func:`worker_files`); what was prepared here has them.  ``on_file`` is told of each such
-    file as soon as its worker has finished it.
+    while reading (in this process) overlaps extraction (in the workers).
     """
     stats = result if result is not None else BuildResult(Path("."))
     pool = None
@@ -623,22 +503,18 @@ def extracted(items: Iterable[Article | Skipped], jobs: int, cache: ExtractCache
     queue: deque[tuple[Article | Skipped, str, str | None, _Chunk | None, int]] = deque()
     chunk = _Chunk()
     limit = WINDOW * CHUNK * max(jobs, 1)
-    where = str(workdir if workdir is not None else tempfile.gettempdir())
 
     def submit(c: _Chunk) -> None:
         nonlocal pool, chunk
         if pool is None:
             ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
             pool = ctx.Pool(jobs, initializer=_worker_init, initargs=(os.getpid(),))
-        c.result = pool.apply_async(_prepare_chunk, ([_SENT(a) for a in c.articles], where))
+        c.result = pool.apply_async(_extract_chunk, (c.texts,))
         if c is chunk:
             chunk = _Chunk()
 
-    def pop(block: bool) -> tuple[Article | Skipped, Prepared | None] | None:
+    def pop(block: bool) -> tuple[Article | Skipped, list[Mention]] | None:
         item, key, rows, c, i = queue[0]
-        if not isinstance(item, Article):
-            queue.popleft()
-            return item, None
         if rows is None and c is not None:
             if c.result is None:
                 if not block:
@@ -646,16 +522,13 @@ def extracted(items: Iterable[Article | Skipped], jobs: int, cache: ExtractCache
                 submit(c)
             if not block and not c.result.ready():
                 return None
-            answers, done = c.result.get()
-            if i == 0 and done is not None and on_file is not None:
-                on_file(Path(done))
-            prepared = Prepared(*answers[i])
-        else:
-            prepared = prepare(item, rows or "[]")
+            rows = c.result.get()[i]
         queue.popleft()
-        if cache is not None:
-            cache.put(key, prepared.rows)
-        return item, prepared
+        if not isinstance(item, Article):
+            return item, []
+        if cache is not None and rows is not None:
+            cache.put(key, rows)
+        return item, _mentions(rows or "[]", item.source)
 
     try:
         for item in items:
@@ -672,9 +545,9 @@ def extracted(items: Iterable[Article | Skipped], jobs: int, cache: ExtractCache
                     queue.append((item, key, _extract_rows(item.text), None, 0))
                 else:
                     stats.extracted += 1
-                    chunk.articles.append(item)
-                    queue.append((item, key, None, chunk, len(chunk.articles) - 1))
-                    if len(chunk.articles) >= CHUNK:
+                    chunk.texts.append(item.text)
+                    queue.append((item, key, None, chunk, len(chunk.texts) - 1))
+                    if len(chunk.texts) >= CHUNK:
                         submit(chunk)
             while queue:
                 out = pop(block=len(queue) > limit)
@@ -868,19 +741,10 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
     # A date-ranged Gephi file counts citations by the articles of the range only.
     ranged = SpilledCounts(work / "cited", bound) if gopts.since or gopts.until else None
     ntw = rdf.SortedNTriplesWriter(work)
-    pieces = work / "workers"
-    pieces.mkdir()
-    added: set[Path] = set()
-
-    def add_file(path: Path) -> None:
-        added.add(path)
-        ntw.add_file(path)
-
-    forked = jobs > 1 and hasattr(os, "fork")
+    # The store is loaded from the N-Triples pieces while articles are still being read: during
+    # the read the main process is the bottleneck and the second core has time to spare.
     loader = None
-    if store and forked and ntw.sort_cmd:
-        # The store is bulk-loaded from the N-Triples pieces (this process's and the workers'
-        # files) in its own process as they are finished (see STORE_NICE).
+    if store and jobs > 1 and hasattr(os, "fork") and ntw.sort_cmd:
         loader = _StoreLoader(tmp / "store")
         ntw.on_piece = loader.put
     try:
@@ -889,7 +753,7 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
         summaries = work / "articles.jsonl"
         ph = Phases()
         with open(summaries, "w", encoding="utf-8") as sfh, open(tmp / "mentions.jsonl", "w", encoding="utf-8") as mfh:
-            for item, prepared in extracted(read_ahead(paths, jobs, progress), jobs, xcache, result, pieces, add_file):
+            for item, mentions in extracted(read_ahead(paths, jobs, progress), jobs, xcache, result):
                 ph.lap("read+extract (wait)", rss=False)
                 if on_article:
                     on_article(item)
@@ -899,31 +763,25 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
                         ntw.close()
                         return False
                     continue
-                assert prepared is not None
-                citations = resolver.resolve_article(item, _mentions(prepared.rows, item.source))
+                citations = resolver.resolve_article(item, mentions)
                 ph.lap("resolve", rss=False)
-                targets = [c.target for c in citations]
-                mfh.write(mention_lines(prepared, targets))
+                _write_mentions(mfh, item, citations)
                 ph.lap("mentions.jsonl", rss=False)
-                if prepared.lines is not None:
-                    ntw.extend(prepared.lines)
-                ntw.extend(rdf.article_target_lines(prepared.node, prepared.nodes, targets))
+                ntw.extend(rdf.article_nt_lines(item, citations))
                 ph.lap("article triples", rss=False)
                 refs: dict[str, int] = {}
-                for t in targets:
-                    refs[t] = refs.get(t, 0) + 1
+                for c in citations:
+                    refs[c.target] = refs.get(c.target, 0) + 1
                 if ranged is not None and gopts.keeps(item.date):
                     ranged.add(refs)
                 summary = ArticleSummary(rdf.article_local(item.id), item.title or item.id, item.date, item.province, refs)
                 sfh.write(summary.to_json() + "\n")
                 digest.update(item.id.encode("utf-8") + b"\n")
                 ph.lap("summaries", rss=False)
-        for f in worker_files(pieces):
-            if f not in added:
-                add_file(f)
         if on_stage is not None:
             on_stage("read, extracted and resolved; writing graph.nt, graph.ttl, graph.jsonld, the store and the Gephi files")
         bodies = resolver.body_records()
+        forked = jobs > 1 and hasattr(os, "fork")
         doc_file, keys_file, conflicts_file = work / "documents.jsonl", work / "citation-keys.jsonl", work / "conflicts.jsonl"
         # The Gephi files are written from document summaries.  With a second process, the Gephi
         # child reads the records again and writes the summaries itself, off this process's path
@@ -1026,8 +884,7 @@ print(n, round(loaded, 2), round(cpu() - loaded, 2))
 
 
 class _StoreLoader:
-    """Bulk-loads N-Triples pieces into the store in a separate process at nice 19 (see STORE_NICE), as the
-    build hands them over.
+    """Bulk-loads N-Triples pieces into the store in a separate, niced process, as the build hands them over.
 
     A fresh interpreter (not a fork): RocksDB keeps process-wide background threads, and a
     process forked from one that had opened a store before (a second build in the same Python
@@ -1041,7 +898,7 @@ class _StoreLoader:
 
         self.cpu: dict[str, float] = {}  # CPU seconds of the child's steps, for GRAPHBUILD_PROFILE
         self.proc = subprocess.Popen([sys.executable, "-c", _STORE_LOADER, str(os.getpid()), str(store_dir),
-                                      str(STORE_NICE), str(rdf.STORE_BATCH_BYTES)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                                      str(WORKER_NICE), str(rdf.STORE_BATCH_BYTES)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
     def put(self, piece: Path) -> None:
         assert self.proc.stdin is not None
@@ -1167,6 +1024,19 @@ def _write_gephi(tmp: Path, doc_file: Path, bodies: list[BodyRecord], summaries:
 # One encoder for every row: ``json.dumps(..., ensure_ascii=False)`` builds a new JSONEncoder per
 # call, which was a third of the cost of writing mentions.jsonl.  Same output as json.dumps.
 _encode = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _write_mentions(fh, article: Article, citations) -> None:
+    """mentions.jsonl: the extract contract, one line per mention, plus the node it resolved to."""
+    for c in citations:
+        row = c.mention.to_dict()
+        row["article"] = article.id
+        row["document"] = c.target  # local name of the node under https://w3id.org/graphbuild/id/
+        row["document_iri"] = ID + c.target
+        s0, s1 = row.get("sentence_start"), row.get("sentence_end")
+        # The sentence text itself, so `cites` can show context even where the source is gone.
+        row["sentence"] = article.text[s0:s1] if s0 is not None and s1 is not None else None
+        fh.write(_encode(row) + "\n")
 
 
 # Where report_text puts the two long lists (here empty; sort_keys puts them in this order).  Raw

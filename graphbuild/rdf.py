@@ -17,13 +17,13 @@ import heapq
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Protocol
 
 from rdflib import Literal, URIRef
 
-from graphbuild.model import Article, Mention
+from graphbuild.model import Article
 from graphbuild.namespaces import (
     ID,
     NS_DCT,
@@ -303,21 +303,7 @@ def article_nt_lines(article: Article, citations: list[Citation]) -> list[str]:
     """The N-Triples lines :func:`add_article_citations` adds to a :class:`TripleSink`, as plain strings.
 
     Same triples (tests/test_rdf.py checks it line for line); order may differ, which is fine
-    because the build sorts every line before writing.  ``citations`` as the resolver returns
-    them: one per mention, in span order.
-    """
-    fixed, node, nodes = article_nt_parts(article, [c.mention for c in citations])
-    return fixed + article_target_lines(node, nodes, [c.target for c in citations])
-
-
-def article_nt_parts(article: Article, mentions: Sequence[Mention]) -> tuple[list[str], str, list[str]]:
-    """An article's N-Triples lines that do not depend on resolution, its node, and each mention's node.
-
-    Why split: everything but the ``refersTo`` and ``references`` lines is known once the text is
-    extracted, so the build's extraction workers write these lines and the main process, which
-    resolves one article after the other, only adds :func:`article_target_lines`.  ``mentions``
-    in span order (the order of the resolver's citations).  A mention's antecedent is linked when
-    another mention of the article starts there, as the resolver decides it.
+    because the build sorts every line before writing.
     """
     local = article_local(article.id)
     node = f"<{ID}article/{local}>"
@@ -338,32 +324,25 @@ def article_nt_parts(article: Article, mentions: Sequence[Mention]) -> tuple[lis
         out.append(f"{prov} {_T_TYPE} {_T_PROVINCE_C} .\n")
         out.append(f"{prov} {_T_LABEL} {_lit(article.province)} .\n")
         out.append(f"{node} {_T_PROVINCE} {prov} .\n")
-    ends = {m.start: m.end for m in mentions}
+    ends = {c.mention.start: c.mention.end for c in citations}
     seen: dict[tuple[int, int], int] = {}
     mention = f"<{ID}mention/{local}_"
-    nodes = []
-    for m in mentions:
+    for c in citations:
+        m = c.mention
         span = (m.start, m.end)
         nth = seen[span] = seen.get(span, 0) + 1
         mn = f"{mention}{m.start}_{m.end}{f'_{nth}' if nth > 1 else ''}>"
-        nodes.append(mn)
         out += (f"{mn} {_T_TYPE} {_T_MENTION_C} .\n",
                 f"{mn} {_T_CONTEXT} {node} .\n",
                 f'{mn} {_T_BEGIN} "{m.start}"{_NNI} .\n',
                 f'{mn} {_T_END} "{m.end}"{_NNI} .\n',
                 f"{mn} {_T_ANCHOR} {_lit(m.surface)} .\n",
+                f"{mn} {_T_REFERS} <{_node_iri(c.target)}> .\n",
                 f"{mn} {_T_FORM} {_lit(m.form or 'full')} .\n")
-        ante = m.antecedent
-        if ante is not None and ante in ends and ante != m.start:
-            out.append(f"{mn} {_T_ANTE} {mention}{ante}_{ends[ante]}> .\n")
-    return out, node, nodes
-
-
-def article_target_lines(node: str, mention_nodes: Sequence[str], targets: Sequence[str]) -> list[str]:
-    """The lines :func:`article_nt_parts` leaves out: each mention's ``refersTo`` its resolved node, and
-    the article's ``references`` to each distinct one."""
-    out = [f"{mn} {_T_REFERS} <{_node_iri(t)}> .\n" for mn, t in zip(mention_nodes, targets, strict=True)]
-    out += [f"{node} {_T_REFS} <{_node_iri(t)}> .\n" for t in sorted(set(targets))]
+        if c.antecedent is not None and c.antecedent in ends and c.antecedent != m.start:
+            out.append(f"{mn} {_T_ANTE} {mention}{c.antecedent}_{ends[c.antecedent]}> .\n")
+    for target in sorted({c.target for c in citations}):
+        out.append(f"{node} {_T_REFS} <{_node_iri(target)}> .\n")
     return out
 
 
@@ -567,7 +546,7 @@ class SortedNTriplesWriter:
         self._raw = self._next_piece() if self.sort_cmd else None
 
     def _next_piece(self):
-        path = self._path = self.workdir / f"piece-{len(self.pieces):05d}.nt"
+        path = self.workdir / f"piece-{len(self.pieces):05d}.nt"
         self.pieces.append(path)
         self._size = 0
         return open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed in _close_piece
@@ -575,7 +554,7 @@ class SortedNTriplesWriter:
     def _close_piece(self) -> None:
         self._raw.close()
         if self.on_piece is not None and self._size:
-            self.on_piece(self._path)
+            self.on_piece(self.pieces[-1])
 
     def extend(self, lines: list[str]) -> None:
         if self._raw is not None:
@@ -588,21 +567,6 @@ class SortedNTriplesWriter:
         self.buffer.extend(lines)
         if len(self.buffer) >= self.chunk_lines:
             self._spill()
-
-    def add_file(self, path: Path) -> None:
-        """Take in a file of N-Triples lines written elsewhere (the extraction workers' lines), in any order.
-
-        With GNU sort the file joins the pieces it sorts (and goes to ``on_piece`` like them);
-        without, its lines go through the in-memory chunks like any others.
-        """
-        if self._raw is not None:
-            self.pieces.append(path)
-            if self.on_piece is not None:
-                self.on_piece(path)
-            return
-        with open(path, encoding="utf-8") as fh:
-            while lines := fh.readlines(1 << 22):
-                self.extend(lines)
 
     def _spill(self) -> None:
         if not self.buffer:

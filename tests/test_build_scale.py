@@ -103,8 +103,7 @@ def test_progress_line_with_rate_and_eta(tmp_path: Path, monkeypatch, jobs: str)
 
 
 def test_store_loaded_from_pieces_during_the_read_holds_every_triple(tmp_path: Path, monkeypatch) -> None:
-    """--jobs 2 loads the store from many N-Triples pieces while reading (the main process's and the
-    workers' files, handed over as each is finished); same graph as --jobs 1."""
+    """--jobs 2 loads the store from many N-Triples pieces while reading; same graph as --jobs 1."""
     import pyoxigraph as ox
 
     from graphbuild import rdf
@@ -124,41 +123,3 @@ def test_store_loaded_from_pieces_during_the_read_holds_every_triple(tmp_path: P
     # xsd:nonNegativeInteger comes back as xsd:integer), whichever way it was loaded.
     first = ox.Store.read_only(str(tmp_path / "one" / "store"))
     assert {q.triple for q in store} == {q.triple for q in first}
-
-
-def test_workers_finish_their_files_past_the_piece_size(tmp_path: Path, monkeypatch) -> None:
-    """A worker's task names the N-Triples file it finished; every line is in some file, none twice."""
-    from graphbuild import build as b
-    from graphbuild import rdf
-    from graphbuild.articles import read_articles
-
-    monkeypatch.setattr(rdf, "STORE_PIECE_BYTES", 3000)
-    monkeypatch.setattr(b, "_FILES", {})
-    articles = [a for a in read_articles([str(DATA)]) if isinstance(a, b.Article)][:12]
-    finished = []
-    expected: list[str] = []
-    for i in range(0, len(articles), 3):
-        chunk = articles[i:i + 3]
-        answers, done = b._prepare_chunk([b._SENT(a) for a in chunk], str(tmp_path))
-        assert len(answers) == len(chunk)
-        for a, answer in zip(chunk, answers, strict=True):
-            here = b.prepare(a, answer[0])
-            assert answer == (here.rows, here.heads, here.tails, here.node, here.nodes)
-            expected += here.lines
-        if done is not None:
-            finished.append(Path(done))
-    files = b.worker_files(tmp_path)
-    assert finished and set(finished) < set(files)  # the last one stays open until the build ends
-    written = [line for f in files for line in f.read_text(encoding="utf-8").splitlines(keepends=True)]
-    assert sorted(written) == sorted(expected)
-
-
-def test_articles_go_to_workers_as_their_first_fields() -> None:
-    """_SENT's tuple rebuilds the Article the worker extracts (id, text, source, title, date, url, province)."""
-    from graphbuild.build import _SENT
-    from graphbuild.model import Article
-
-    a = Article(id="x", text="t", source="s", title="T", date="2020-01-02", url="https://a.vn", province="Huế", line=3)
-    back = Article(*_SENT(a))
-    assert (back.id, back.text, back.source, back.title, back.date, back.url, back.province) == \
-        (a.id, a.text, a.source, a.title, a.date, a.url, a.province)

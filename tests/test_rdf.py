@@ -88,23 +88,6 @@ def test_sorted_writer_is_deterministic_and_deduplicates(tmp_path: Path, monkeyp
     assert "@prefix gb:" in (tmp_path / "g.ttl").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("python_sort", ["0", "1"], ids=["gnu-sort-if-present", "python-sort"])
-def test_sorted_writer_takes_in_files_written_elsewhere(tmp_path: Path, monkeypatch, python_sort: str):
-    """Lines from add_file() files are sorted and de-duplicated with the extend()ed ones, and handed on."""
-    monkeypatch.setenv("GRAPHBUILD_PYTHON_SORT", python_sort)
-    lines = [f"<urn:x:{i % 50}> <urn:p> \"{i}\" .\n" for i in range(200)]
-    extra = tmp_path / "extra.nt"
-    extra.write_text("".join(lines[150:] + lines[:10]), encoding="utf-8")
-    seen: list[Path] = []
-    w = rdf.SortedNTriplesWriter(tmp_path, chunk_lines=7, piece_bytes=500, on_piece=seen.append)
-    w.extend(lines[:150])
-    w.add_file(extra)
-    w.finish(tmp_path / "g.nt")
-    assert (tmp_path / "g.nt").read_text(encoding="utf-8").splitlines(keepends=True) == sorted(set(lines))
-    if w.sort_cmd:
-        assert extra in seen and len(seen) == len(set(seen))
-
-
 def test_open_graph_binds_prefixes(tmp_path: Path):
     g, _ = _graph()
     path = tmp_path / "g.nt"

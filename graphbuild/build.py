@@ -59,10 +59,14 @@ from graphbuild.resolve import SPILL_RECORDS, BodyRecord, DocRecord, Resolver
 OUTPUT_FILES = ("graph.nt", "graph.ttl", "graph.jsonld", "graph.graphml", "graph.gexf", "mentions.jsonl",
                 "report.json")
 MARKER = "report.json"  # an existing --out without it is not ours, and is never replaced
-CHUNK = 8  # articles per worker task: small, so workers start early and the window stays even
-WINDOW = 16  # chunks per worker waiting or running: enough to keep workers busy, bounded memory
-READ_BATCH = 32  # articles per message from the reader process
-READ_AHEAD = 8  # reader batches in flight: bounds memory when reading runs ahead of the build
+# Articles per worker task and per message from the reader process.  Large, because every message
+# costs the main process more than its pickle: the pool's task and result threads and the reader
+# queue's wake-ups take the GIL from the main loop.  100k articles, --jobs 2, A/B against 8 and 32
+# (bench/README.md §4): 8/32 110.6 s and 200 CPU s; 128/256 100.3 s and 182 CPU s; 256/512 no better.
+CHUNK = 128
+READ_BATCH = 256
+WINDOW = 4  # chunks per worker waiting or running: enough to keep workers busy, bounded memory
+READ_AHEAD = 4  # reader batches in flight: bounds memory when reading runs ahead of the build
 CACHE = Path("cache") / "extract.sqlite"  # inside --out
 # What extraction depends on: a change to any of these invalidates every cached extraction.
 EXTRACTOR_MODULES = ("extract.py", "grammar.py", "lexicon.py", "normalize.py", "ids.py", "model.py")

@@ -223,3 +223,20 @@ def test_build_conflicts_are_read_from_the_report(monkeypatch: pytest.MonkeyPatc
     want = [(c["document"], c["conflict"]) for c in report["conflicts"]]
     assert isinstance(result.conflicts, ReportConflicts) and len(result.conflicts) == len(want) > 0
     assert list(result.conflicts) == want and result.conflicts[-1] == want[-1] and result.conflicts == want
+
+
+@pytest.mark.parametrize("chunk,batch", [(3, 5), (1, 1), (None, None)], ids=["small", "one", "defaults"])
+def test_parallel_build_in_any_chunking_is_byte_identical(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                          generated: Path, chunk: int | None, batch: int | None) -> None:
+    """--jobs 2 consumes worker tasks and reader batches in input order, whatever their size: the
+    defaults are large (a corpus this small fits in a few tasks), so tiny sizes make many, out of step."""
+    from graphbuild import build as build_mod
+
+    paths = [str(p) for p in sorted(generated.glob("articles*.jsonl"))]
+    _build(monkeypatch, paths, tmp_path / "one", None)
+    if chunk is not None:
+        monkeypatch.setattr(build_mod, "CHUNK", chunk)
+        monkeypatch.setattr(build_mod, "READ_BATCH", batch)
+        monkeypatch.setattr(build_mod, "WINDOW", 2)
+    _build(monkeypatch, paths, tmp_path / "two", None, jobs=2)
+    _same_files(tmp_path / "one", tmp_path / "two")

@@ -251,8 +251,13 @@ def _worker_init(parent: int) -> None:
     Niced workers still use every cycle the main process leaves, with a bounded queue ahead.
     """
     die_with_parent(parent)
+    _renice(WORKER_NICE)
+
+
+def _renice(increment: int) -> None:
+    """Lower this process's priority by ``increment`` where the platform allows it (a no-op elsewhere)."""
     try:
-        os.nice(WORKER_NICE)
+        os.nice(increment)
     except (AttributeError, OSError):
         pass
 
@@ -273,10 +278,7 @@ def _child_main(parent: int, target: Callable[..., object], args: tuple) -> None
     and its last step, ``optimize()``, runs on one core (139 s at 1M articles); when Turtle, JSON-LD
     and the Gephi files took the CPU first, they were done by then and that core stood idle."""
     die_with_parent(parent)
-    try:
-        os.nice(WRITER_NICE)
-    except (AttributeError, OSError):
-        pass
+    _renice(WRITER_NICE)
     target(*args)
 
 

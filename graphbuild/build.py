@@ -59,6 +59,9 @@ from graphbuild.resolve import SPILL_RECORDS, BodyRecord, DocRecord, Resolver
 OUTPUT_FILES = ("graph.nt", "graph.ttl", "graph.jsonld", "graph.graphml", "graph.gexf", "mentions.jsonl",
                 "report.json")
 MARKER = "report.json"  # an existing --out without it is not ours, and is never replaced
+# The files a build may leave out (``--formats``), by name.  graph.nt, mentions.jsonl and
+# report.json are always written: the store, `query` and `cites` read them.
+FORMATS = {"ttl": "graph.ttl", "jsonld": "graph.jsonld", "graphml": "graph.graphml", "gexf": "graph.gexf"}
 # Articles per worker task and per message from the reader process.  Large, because every message
 # costs the main process more than its pickle: the pool's task and result threads and the reader
 # queue's wake-ups take the GIL from the main loop.  100k articles, --jobs 2, A/B against 8 and 32
@@ -700,8 +703,11 @@ def _swap_into_place(tmp: Path, out: Path) -> None:
 def build(paths: Iterable[str], out: str | os.PathLike[str], jobs: int = 1, strict: bool = False,
           on_article: Callable[[Article | Skipped], None] | None = None, graph_options: Options | None = None,
           store: bool = True, use_cache: bool = True, progress: list[int] | None = None,
-          on_stage: Callable[[str], None] | None = None) -> BuildResult:
+          on_stage: Callable[[str], None] | None = None, formats: Iterable[str] = tuple(FORMATS)) -> BuildResult:
     """Build the graph of ``paths`` into ``out`` (see OUTPUT_FILES and ``out/store``).
+
+    ``formats``: which of the optional files (FORMATS: ttl, jsonld, graphml, gexf) to write;
+    the others are not made at all, which saves their time and disk (JSON-LD is the largest file).
 
     With ``use_cache`` the extractions of the previous build in ``out`` are reused for unchanged
     texts; without it every article is extracted again.  Either way a fresh cache is written.
@@ -709,11 +715,14 @@ def build(paths: Iterable[str], out: str | os.PathLike[str], jobs: int = 1, stri
     told when the writing steps after reading begin.
     """
     out = Path(out)
+    wanted = frozenset(formats)
+    if unknown := sorted(wanted - FORMATS.keys()):
+        raise ValueError(f"unknown output format(s) {', '.join(unknown)}: choose from {', '.join(FORMATS)}")
     tmp, lock = _prepare_out(out)
     old_cache = out / CACHE if use_cache and (out / MARKER).exists() else None
     try:
         result = _build_into(paths, tmp, jobs, strict, on_article, graph_options or Options(), store, old_cache,
-                             progress, on_stage)
+                             progress, on_stage, wanted)
         if strict and result.skipped:
             raise OutputError(f"{len(result.skipped)} input(s) skipped and --strict is set: {result.skipped[0]}")
         result.out = out
@@ -732,14 +741,15 @@ def build(paths: Iterable[str], out: str | os.PathLike[str], jobs: int = 1, stri
 def _build_into(paths: Iterable[str], tmp: Path, jobs: int, strict: bool,
                 on_article: Callable[[Article | Skipped], None] | None, gopts: Options, store: bool,
                 old_cache: Path | None = None, progress: list[int] | None = None,
-                on_stage: Callable[[str], None] | None = None) -> BuildResult:
+                on_stage: Callable[[str], None] | None = None,
+                formats: frozenset[str] = frozenset(FORMATS)) -> BuildResult:
     work = tmp / ".work"
     work.mkdir()
     result = BuildResult(tmp)
     xcache = ExtractCache(old_cache, tmp / CACHE)
     try:
         done = _build_graph(paths, tmp, work, jobs, strict, on_article, gopts, store, xcache, result, progress,
-                            on_stage)
+                            on_stage, formats)
         if done:
             xcache.commit()
     finally:
@@ -750,12 +760,15 @@ def _build_into(paths: Iterable[str], tmp: Path, jobs: int, strict: bool,
 def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict: bool,
                  on_article: Callable[[Article | Skipped], None] | None, gopts: Options, store: bool,
                  xcache: ExtractCache, result: BuildResult, progress: list[int] | None = None,
-                 on_stage: Callable[[str], None] | None = None) -> bool:
+                 on_stage: Callable[[str], None] | None = None,
+                 formats: frozenset[str] = frozenset(FORMATS)) -> bool:
     """Read, extract (through the cache), resolve and write; False when --strict stopped at a skipped input."""
     bound = spill_records()
     resolver = Resolver(spill_dir=work / "docs", spill_records=bound)
+    # The article and document summaries are only for the Gephi files.
+    gephi = bool(formats & {"graphml", "gexf"})
     # A date-ranged Gephi file counts citations by the articles of the range only.
-    ranged = SpilledCounts(work / "cited", bound) if gopts.since or gopts.until else None
+    ranged = SpilledCounts(work / "cited", bound) if gephi and (gopts.since or gopts.until) else None
     ntw = rdf.SortedNTriplesWriter(work)
     # The store is loaded from the N-Triples pieces while articles are still being read: during
     # the read the main process is the bottleneck and the second core has time to spare.
@@ -768,7 +781,8 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
         digest = hashlib.sha1(b"graphbuild-0")
         summaries = work / "articles.jsonl"
         ph = Phases()
-        with open(summaries, "w", encoding="utf-8") as sfh, open(tmp / "mentions.jsonl", "w", encoding="utf-8") as mfh:
+        with (open(summaries if gephi else os.devnull, "w", encoding="utf-8") as sfh,
+              open(tmp / "mentions.jsonl", "w", encoding="utf-8") as mfh):
             for item, mentions in extracted(read_ahead(paths, jobs, progress), jobs, xcache, result):
                 ph.lap("read+extract (wait)", rss=False)
                 if on_article:
@@ -785,6 +799,9 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
                 ph.lap("mentions.jsonl", rss=False)
                 ntw.extend(rdf.article_nt_lines(item, citations))
                 ph.lap("article triples", rss=False)
+                digest.update(item.id.encode("utf-8") + b"\n")
+                if not gephi:
+                    continue
                 refs: dict[str, int] = {}
                 for c in citations:
                     refs[c.target] = refs.get(c.target, 0) + 1
@@ -792,7 +809,6 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
                     ranged.add(refs)
                 summary = ArticleSummary(rdf.article_local(item.id), item.title or item.id, item.date, item.province, refs)
                 sfh.write(summary.to_json() + "\n")
-                digest.update(item.id.encode("utf-8") + b"\n")
                 ph.lap("summaries", rss=False)
         if on_stage is not None:
             on_stage("read, extracted and resolved; writing graph.nt, graph.ttl, graph.jsonld, the store and the Gephi files")
@@ -802,7 +818,7 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
         # The Gephi files are written from document summaries.  With a second process, the Gephi
         # child reads the records again and writes the summaries itself, off this process's path
         # (the store is still loading then); alone, this one pass writes them too.
-        with _DocSummaries(doc_file, ranged) if not forked else nullcontext() as doc_summaries:
+        with _DocSummaries(doc_file, ranged) if gephi and not forked else nullcontext() as doc_summaries:
             tally = _write_documents(resolver.settled_documents(), ntw, keys_file, conflicts_file, doc_summaries)
         for b in bodies:
             rdf.add_body(sink, b)
@@ -818,15 +834,18 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
         # forked children while this one loads the store and writes the Gephi files.
         children = []
         try:
-            for writer, name in ((rdf.write_turtle, "graph.ttl"), (rdf.write_jsonld, "graph.jsonld")):
+            for writer, fmt in ((rdf.write_turtle, "ttl"), (rdf.write_jsonld, "jsonld")):
+                if fmt not in formats:
+                    continue
+                name = FORMATS[fmt]
                 if jobs > 1 and hasattr(os, "fork"):
                     children.append((_fork_call(writer, nt, tmp / name), name))
                 else:
                     writer(nt, tmp / name)
                     ph.lap(name)
-            if forked:
+            if forked and gephi:
                 children.append((_fork_call(_write_gephi_from_records, tmp, resolver, ranged, doc_file, bodies,
-                                            summaries, gopts), "graph.graphml/gexf"))
+                                            summaries, gopts, formats), "graph.graphml/gexf"))
             if loader is not None:
                 result.triples = loader.finish()
                 ph.cpu.update(loader.cpu)
@@ -836,8 +855,8 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
                 with open(nt, "rb") as fh:
                     result.triples = sum(1 for _ in fh)
             ph.lap("store")
-            if not forked:
-                _write_gephi(tmp, doc_file, bodies, summaries, gopts)
+            if gephi and not forked:
+                _write_gephi(tmp, doc_file, bodies, summaries, gopts, formats)
                 ph.lap("GraphML+GEXF")
             for proc, name in children:
                 _join(proc, name)
@@ -1021,18 +1040,26 @@ def _read_keys(keys_file: Path) -> Iterator[tuple[str, int, list[str]]]:
 
 
 def _write_gephi_from_records(tmp: Path, resolver: Resolver, ranged: SpilledCounts | None, doc_file: Path,
-                              bodies: list[BodyRecord], summaries: Path, gopts: Options) -> None:
+                              bodies: list[BodyRecord], summaries: Path, gopts: Options,
+                              formats: frozenset[str]) -> None:
     """The Gephi child's work: read the settled records again (from the runs), write their summaries, then the files."""
     with _DocSummaries(doc_file, ranged) as out:
         for d in resolver.settled_documents():
             out.add(d)
-    _write_gephi(tmp, doc_file, bodies, summaries, gopts)
+    _write_gephi(tmp, doc_file, bodies, summaries, gopts, formats)
 
 
-def _write_gephi(tmp: Path, doc_file: Path, bodies: list[BodyRecord], summaries: Path, gopts: Options) -> None:
-    """graph.graphml and graph.gexf, together, from the document and article summaries on disk."""
-    with (open(tmp / "graph.graphml", "w", encoding="utf-8") as gm,
-          open(tmp / "graph.gexf", "w", encoding="utf-8") as gx):
+def _write_gephi(tmp: Path, doc_file: Path, bodies: list[BodyRecord], summaries: Path, gopts: Options,
+                 formats: frozenset[str]) -> None:
+    """graph.graphml and graph.gexf, together, from the document and article summaries on disk.
+
+    Both come from one pass; a file not in ``formats`` goes to the null device (its lines are
+    still made: the pass is shared, and a Gephi file is a small part of a build)."""
+    def target(fmt: str) -> str | Path:
+        return tmp / FORMATS[fmt] if fmt in formats else os.devnull
+
+    with (open(target("graphml"), "w", encoding="utf-8") as gm,
+          open(target("gexf"), "w", encoding="utf-8") as gx):
         write_gephi(gm, gx, read_doc_summaries(doc_file), bodies, read_summaries(summaries), gopts,
                     doc_file.parent / "gephi")
 

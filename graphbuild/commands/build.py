@@ -18,6 +18,27 @@ PROGRESS_MIN_BYTES = 4_000_000  # below this (about 600 articles) a run is short
 SMALL_INPUT_BYTES = 4_000_000
 
 
+OPTIONAL_FORMATS = ("ttl", "jsonld", "graphml", "gexf")  # graphbuild.build.FORMATS, without importing it
+
+
+def _formats(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    """``--formats ttl,graphml`` (or repeated): the optional files to write; ``all`` for every one,
+    ``nt`` for none of them (graph.nt is always written)."""
+    if not values:
+        return OPTIONAL_FORMATS
+    chosen: list[str] = []
+    for value in values:
+        for name in (v.strip().lower() for v in value.split(",")):
+            if name == "all":
+                chosen.extend(OPTIONAL_FORMATS)
+            elif name in OPTIONAL_FORMATS:
+                chosen.append(name)
+            elif name != "nt":
+                raise click.BadParameter(f"unknown format {name!r}: choose from nt, "
+                                         f"{', '.join(OPTIONAL_FORMATS)} or all")
+    return tuple(f for f in OPTIONAL_FORMATS if f in chosen)
+
+
 def _default_jobs(inputs: tuple[str, ...]) -> int:
     """All cores, except for small inputs (stdin counts as large: its size is unknown)."""
     try:
@@ -44,16 +65,21 @@ def _default_jobs(inputs: tuple[str, ...]) -> int:
               help="GraphML/GEXF: everything, or documents and bodies only.")
 @click.option("--since", metavar="YYYY-MM-DD", default=None, help="GraphML/GEXF: articles published on or after.")
 @click.option("--until", metavar="YYYY-MM-DD", default=None, help="GraphML/GEXF: articles published on or before.")
+@click.option("--formats", "formats", multiple=True, callback=_formats, metavar="LIST",
+              help="Which of graph.ttl, graph.jsonld, graph.graphml, graph.gexf to write: a comma-separated list "
+                   "of ttl, jsonld, graphml, gexf, 'all', or 'nt' for none of them. graph.nt, mentions.jsonl and "
+                   "report.json are always written.  [default: all]")
 @click.option("--no-store", is_flag=True, help="Skip the Oxigraph store (out/store/).")
 @click.option("--no-cache", is_flag=True,
               help="Re-extract every article instead of reusing the previous build's out/cache/.")
 @engine_options
 def build(inputs: tuple[str, ...], out: str, jobs: int | None, quiet: bool, strict: bool, graph_scope: str,
-          since: str | None, until: str | None, no_store: bool, no_cache: bool) -> None:
+          since: str | None, until: str | None, formats: tuple[str, ...], no_store: bool, no_cache: bool) -> None:
     """Build the knowledge graph of INPUT files and folders ('-' = stdin) into --out.
 
     Writes graph.nt, graph.ttl, graph.jsonld (RDF), store/ (Oxigraph), graph.graphml and
-    graph.gexf (Gephi), and report.json (counts, skipped inputs, conflicts, unresolved keys).
+    graph.gexf (Gephi), mentions.jsonl and report.json (counts, skipped inputs, conflicts,
+    unresolved keys); --formats and --no-store leave out the ones not needed.
     On an --out built before, only new or changed articles are extracted again (the rest
     comes from out/cache/); the result is identical to a build from scratch.
     Exit status: 0 on success, 1 when some inputs were skipped (the rest is built), 2 on
@@ -86,7 +112,7 @@ def build(inputs: tuple[str, ...], out: str, jobs: int | None, quiet: bool, stri
     try:
         result = run_build(inputs, out, jobs=jobs, strict=strict, on_article=on_article,
                            graph_options=Options(graph_scope, since, until), store=not no_store, use_cache=not no_cache,
-                           progress=position, on_stage=bar.stage if bar is not None else None)
+                           progress=position, on_stage=bar.stage if bar is not None else None, formats=formats)
     except OutputError as e:
         click.echo(f"graphbuild build: error: {e}", err=True)
         sys.exit(2)

@@ -288,7 +288,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-baseline", action="store_true", help="skip the rdflib baseline")
     ap.add_argument("--no-build", action="store_true",
                     help="run only the rdflib baseline (e.g. the slow 100k baseline in the background)")
-    ap.add_argument("--build-args", default="", help="extra arguments for graphbuild build, e.g. '--no-store'")
+    ap.add_argument("--build-args", action="append", default=None,
+                    help="extra arguments for graphbuild build, e.g. '--no-store'; repeat it to run several "
+                         "configurations beside one baseline, e.g. --build-args '' --build-args '--formats ttl --no-store'")
     ap.add_argument("--timeout", type=float, default=None, help="kill a child after this many seconds")
     ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     ap.add_argument("--baseline", choices=("graph", "citations"), default="graph",
@@ -317,12 +319,14 @@ def main(argv: list[str] | None = None) -> int:
         in_mb = sum(f.stat().st_size for f in files) / 1e6
         print(f"\n  {n:,} articles, {len(files)} JSONL files, {in_mb:,.1f} MB input, seed {a.seed}")
         res: dict = {"articles": n, "input_mb": round(in_mb, 2), "seed": a.seed}
-        for jobs in (int(j) for j in str(a.jobs).split(",") if j.strip()):
+        configs = [(jobs, extra) for extra in (a.build_args or [""])
+                   for jobs in (int(j) for j in str(a.jobs).split(",") if j.strip())]
+        for jobs, extra in configs:
             if help_text is None or a.no_build:
                 break
             out = common.WORK / f"out-build-n{n}"
             # --no-cache: every run extracts every article, whatever an earlier run left in --out
-            cmd = build_cmd(help_text, files, out, jobs, [*shlex.split(a.build_args), "--no-cache"])
+            cmd = build_cmd(help_text, files, out, jobs, [*shlex.split(extra), "--no-cache"])
             m = measure(cmd, a.timeout)
             if m["rc"] == 1:  # documented: some inputs skipped, the rest built
                 print("  graphbuild build exited 1 (some inputs skipped):\n    "
@@ -331,12 +335,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  graphbuild build FAILED (exit {m['rc']}): {' '.join(cmd[2:])}")
                 print("    " + "\n    ".join(m["stderr"].strip().splitlines()[-15:]))
             else:
-                print(row(f"graphbuild build --jobs {jobs}", m, in_mb, n, dir_mb(out)), flush=True)
+                print(row(f"graphbuild build --jobs {jobs}", m, in_mb, n, dir_mb(out))
+                      + (f"  [{extra}]" if extra.strip() else ""), flush=True)
                 for line in m["stderr"].splitlines():
                     if "phase" in line or "build: cpu " in line:
                         print("      " + line.replace("graphbuild build: ", ""))
             res.setdefault("builds", []).append({k: v for k, v in m.items() if k not in ("stdout", "stderr")} | {
-                "jobs": jobs, "out_mb": round(dir_mb(out), 2), "cmd": " ".join(cmd[2:])})
+                "jobs": jobs, "args": extra, "out_mb": round(dir_mb(out), 2), "cmd": " ".join(cmd[2:])})
         if not a.no_baseline:
             out = common.WORK / f"out-baseline-n{n}"
             cmd = [sys.executable, str(Path(__file__).resolve()), "--baseline-worker", a.baseline, str(out),
@@ -355,7 +360,8 @@ def main(argv: list[str] | None = None) -> int:
         base = res.get("baseline")
         for b in res.get("builds", []):
             if base and b["rc"] in (0, 1):
-                print(f"  ratio    build --jobs {b['jobs']} / baseline: wall {b['wall_s'] / base['wall_s']:.2f}x, "
+                label = f" {b['args'].strip()}" if b.get("args", "").strip() else ""
+                print(f"  ratio    build --jobs {b['jobs']}{label} / baseline: wall {b['wall_s'] / base['wall_s']:.2f}x, "
                       f"peak tree RSS {b['peak_tree_rss_mb'] / base['peak_tree_rss_mb']:.2f}x "
                       f"(speed-up {base['wall_s'] / b['wall_s']:.2f}x)")
         results.append(res)

@@ -811,7 +811,9 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
                 sfh.write(summary.to_json() + "\n")
                 ph.lap("summaries", rss=False)
         if on_stage is not None:
-            on_stage("read, extracted and resolved; writing graph.nt, graph.ttl, graph.jsonld, the store and the Gephi files")
+            files = ["graph.nt", *(FORMATS[f] for f in FORMATS if f in formats), *(["the store"] if store else [])]
+            listed = files[0] if len(files) == 1 else ", ".join(files[:-1]) + " and " + files[-1]
+            on_stage(f"read, extracted and resolved; writing {listed}")
         bodies = resolver.body_records()
         forked = jobs > 1 and hasattr(os, "fork")
         doc_file, keys_file, conflicts_file = work / "documents.jsonl", work / "citation-keys.jsonl", work / "conflicts.jsonl"

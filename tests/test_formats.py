@@ -121,8 +121,8 @@ def test_rebuild_with_fewer_formats_drops_the_others_and_reuses_the_cache(tmp_pa
 
 
 def test_formats_table_covers_every_optional_file() -> None:
-    """The CLI's list and the library's must agree, or one of them would reject a valid name."""
-    from graphbuild.commands.build import OPTIONAL_FORMATS
+    """The CLI's default and 'all' must be the library's whole table, or a valid name would be rejected."""
+    from graphbuild.commands.build import _formats
 
-    assert tuple(FORMATS) == OPTIONAL_FORMATS
+    assert _formats(None, None, ()) == tuple(FORMATS) == _formats(None, None, ("all",))
     assert {n for _, files in CASES for n in files} == set(FORMATS.values())

@@ -18,25 +18,26 @@ PROGRESS_MIN_BYTES = 4_000_000  # below this (about 600 articles) a run is short
 SMALL_INPUT_BYTES = 4_000_000
 
 
-OPTIONAL_FORMATS = ("ttl", "jsonld", "graphml", "gexf")  # graphbuild.build.FORMATS, without importing it
-
-
 def _formats(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
     """``--formats ttl,graphml`` (or repeated): the optional files to write; ``all`` for every one,
-    ``nt`` for none of them (graph.nt is always written)."""
+    ``nt`` for none of them (graph.nt is always written).  Click runs this only for `build`, so the
+    import of graphbuild.build here costs the other commands nothing."""
+    from graphbuild.build import FORMATS
+
+    optional = tuple(FORMATS)
     if not values:
-        return OPTIONAL_FORMATS
+        return optional
     chosen: list[str] = []
     for value in values:
         for name in (v.strip().lower() for v in value.split(",")):
             if name == "all":
-                chosen.extend(OPTIONAL_FORMATS)
-            elif name in OPTIONAL_FORMATS:
+                chosen.extend(optional)
+            elif name in optional:
                 chosen.append(name)
             elif name != "nt":
                 raise click.BadParameter(f"unknown format {name!r}: choose from nt, "
-                                         f"{', '.join(OPTIONAL_FORMATS)} or all")
-    return tuple(f for f in OPTIONAL_FORMATS if f in chosen)
+                                         f"{', '.join(optional)} or all")
+    return tuple(f for f in optional if f in chosen)
 
 
 def _default_jobs(inputs: tuple[str, ...]) -> int:

@@ -16,6 +16,7 @@ SPARQLWrapper scripts), so it needs no framework, only the protocol done right:
 from __future__ import annotations
 
 import os
+import re
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -109,6 +110,25 @@ class Endpoint(ThreadingHTTPServer):
         host, port = self.server_address[:2]
         return f"http://{host}:{port}/sparql"
 
+    def host_allowed(self, header: str | None) -> bool:
+        """Whether a request's ``Host`` names this server (a guard against DNS rebinding).
+
+        A server bound to a wildcard address answers any name; one bound to an address answers
+        that address and, on loopback, ``localhost``, each with its port or none.  A request with
+        no ``Host`` (HTTP/1.0, never a browser) is answered.
+        """
+        bound, port = str(self.server_address[0]), int(self.server_address[1])
+        if header is None or bound in ("0.0.0.0", "::", ""):
+            return True
+        name = header.strip().lower()
+        m = re.fullmatch(r"(\[[0-9a-f:.]+\]|[^:\[\]]+)(?::(\d+))?", name)
+        if m is None or (m.group(2) is not None and int(m.group(2)) != port):
+            return False
+        names = {bound.lower(), f"[{bound.lower()}]"}
+        if bound.startswith("127.") or bound == "::1":
+            names |= {"localhost", "127.0.0.1", "[::1]"}
+        return m.group(1) in names
+
 
 class Handler(BaseHTTPRequestHandler):
     server: Endpoint
@@ -145,13 +165,27 @@ class Handler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------------ methods
 
+    def _refuse_foreign_host(self) -> bool:
+        """Answer 421 to a request whose Host is not this server's; True when refused."""
+        host = self.headers.get("Host")
+        if self.server.host_allowed(host):
+            return False
+        self.close_connection = True  # a POST body left unread must not be read as the next request
+        self._error(421, f"Host {host[:100]!r} is not this server ({self.server.url}); "
+                         "bind with --host 0.0.0.0 to answer other names")
+        return True
+
     def do_OPTIONS(self) -> None:  # noqa: N802 - http.server naming
+        if self._refuse_foreign_host():
+            return
         self.send_response(HTTPStatus.NO_CONTENT)
         self._cors()
         self.send_header("Content-Length", "0")
         self.end_headers()
 
     def do_GET(self) -> None:  # noqa: N802
+        if self._refuse_foreign_host():
+            return
         url = urlsplit(self.path)
         if url.path not in PATHS:
             self._error(404, f"not found; the endpoint is {self.server.url}")
@@ -169,6 +203,8 @@ class Handler(BaseHTTPRequestHandler):
     do_HEAD = do_GET
 
     def do_POST(self) -> None:  # noqa: N802
+        if self._refuse_foreign_host():
+            return
         url = urlsplit(self.path)
         if url.path not in PATHS:
             self._error(404, f"not found; the endpoint is {self.server.url}")

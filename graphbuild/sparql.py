@@ -58,27 +58,109 @@ class Result:
     triples: list[ox.Triple] = field(default_factory=list)
 
 
-# Strings, IRIs and comments are skipped so 'SERVICE' inside a literal or an IRI is not a keyword.
-_LEXEME = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*|[?$]\w+|[A-Za-z_][\w.-]*:[\w.:-]*|:[\w.:-]*|[A-Za-z_][\w-]*|.', re.S)
+# The terminals of the SPARQL 1.1 grammar (https://www.w3.org/TR/sparql11-query/#terminals), tried
+# in this order at each position.  The grammar's keywords are tokens of their own, so a keyword the
+# lexer sees is a keyword the query engine parses; strings, IRIs, comments and prefixed names (whose
+# backslash escapes may hold quotes and '#') are single tokens, never scanned inside.
+_ECHAR = r"""\\[tbnrf\\"']"""
+_PN_CHARS_U = r"[^\W\d]"  # letters of any script, and '_'
+_PN_CHARS = r"[\w\-\u00b7\u0300-\u036f\u203f-\u2040]"
+_PLX = r"""(?:%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"""
+_PN_PREFIX = rf"[^\W\d_](?:(?:{_PN_CHARS}|\.)*{_PN_CHARS})?"
+_PN_LOCAL = rf"(?:{_PN_CHARS_U}|[:0-9]|{_PLX})(?:(?:{_PN_CHARS}|[.:]|{_PLX})*(?:{_PN_CHARS}|:|{_PLX}))?"
+_STRING = (rf'''"""(?:(?:"|"")?(?:[^"\\]|{_ECHAR}))*"""'''
+           rf"""|'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}))*'''"""
+           rf'''|"(?:[^"\\\n\r]|{_ECHAR})*"'''
+           rf"""|'(?:[^'\\\n\r]|{_ECHAR})*'""")
+_TOKEN = re.compile("|".join([
+    r"(?P<ws>[ \t\r\n]+|#[^\r\n]*)",
+    rf"(?P<string>{_STRING})",
+    r"""(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)""",
+    rf"(?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)",
+    rf"(?P<blank>_:(?:{_PN_CHARS_U}|[0-9])(?:(?:{_PN_CHARS}|\.)*{_PN_CHARS})?)",
+    rf"(?P<var>[?$](?:{_PN_CHARS_U}|[0-9])[\w\u00b7\u0300-\u036f\u203f-\u2040]*)",
+    r"(?P<lang>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)",
+    r"(?P<number>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)",
+    r"(?P<word>[A-Za-z_]\w*)",
+    r"(?P<punct>\^\^|\|\||&&|!=|<=|>=|[{}()\[\].,;*/+\-=<>!|^?$@])",
+]))
+_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "ADD", "MOVE", "COPY", "WITH"}
 
 
+def _unescape_codepoints(text: str) -> str:
+    """Replace \\uXXXX and \\UXXXXXXXX before parsing (SPARQL 1.1 §19.2), as the query engine does."""
+    def one(m: re.Match[str]) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise SparqlError(f"query syntax error: {m.group(0)!r} is not a character", 400)
+        return chr(code)
+    return _UCHAR.sub(one, text)
+
+
 def keywords(text: str) -> list[str]:
-    """The bare words of a query in upper case, outside strings, IRIs and comments."""
-    return [t.upper() for t in _LEXEME.findall(text) if (t[0].isalpha() or t[0] == "_") and ":" not in t]
+    """The keywords of a query, upper-cased: the grammar's tokens, after its escapes are expanded.
+
+    Text that is not a sequence of SPARQL tokens is refused (400) rather than guessed at.
+    """
+    text = _unescape_codepoints(text)
+    words: list[str] = []
+    pos, end = 0, len(text)
+    while pos < end:
+        m = _TOKEN.match(text, pos)
+        if m is None:
+            line = text.count("\n", 0, pos) + 1
+            raise SparqlError(f"query syntax error at line {line}: unexpected {text[pos:pos + 20]!r}", 400)
+        if m.lastgroup == "word":
+            words.append(m.group().upper())
+        pos = m.end()
+    return words
+
+
+def _parsed_forms(text: str) -> set[str]:
+    """The kinds of node rdflib's SPARQL parser finds in a query: a second opinion beside the lexer.
+
+    Only for queries under 4,000 characters (rdflib's parser recurses deeply); a query it cannot
+    parse adds nothing, since the lexer has already decided.
+    """
+    if len(text) > 4000:
+        return set()
+    try:
+        from rdflib.plugins.sparql.parser import parseQuery
+        from rdflib.plugins.sparql.parserutils import CompValue
+
+        tree = parseQuery(text)
+    except Exception:  # noqa: BLE001 - whatever rdflib fails on, the lexer's answer stands
+        return set()
+    found: set[str] = set()
+    stack: list[Any] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            found.add(node.name)
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple)) or hasattr(node, "as_list"):
+            stack.extend(node)
+    return found
 
 
 def check_read_only(text: str) -> None:
-    """Refuse updates (403), LOAD and SERVICE (federation would make the endpoint fetch any URL)."""
-    words = set(keywords(text))
-    if "SERVICE" in words:
+    """Refuse updates (403), LOAD and SERVICE (federation would make the endpoint fetch any URL).
+
+    Decided from the query's tokens, never from a scan of its text: strings, IRIs, comments and
+    escaped prefixed names are read as the engine reads them, so SERVICE anywhere (in a subquery,
+    OPTIONAL, EXISTS, any case, spelled with \\u escapes) is refused before the engine sees the
+    query; rdflib's parse tree is a second opinion where it can parse the query.
+    """
+    words = keywords(text)
+    found = set(words)
+    if "SERVICE" in found or "ServiceGraphPattern" in _parsed_forms(text):
         raise SparqlError("SERVICE (federated query) is not allowed on this endpoint", 403)
-    if "LOAD" in words:
+    if "LOAD" in found:
         raise SparqlError("LOAD is not allowed: this endpoint is read-only", 403)
-    first = next((w for w in keywords(text) if w not in ("PREFIX", "BASE")), "")
-    if first in _UPDATE_WORDS:
+    # The engine is only ever asked to run a query, whose grammar has no update operations: an update
+    # word after a query is a syntax error it reports (400); a request that starts as an update is a 403.
+    if next((w for w in words if w not in ("PREFIX", "BASE")), "") in _UPDATE_WORDS:
         raise SparqlError("SPARQL Update is not allowed: this endpoint is read-only", 403)
 
 

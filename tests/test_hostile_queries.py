@@ -142,6 +142,8 @@ def test_serve_binds_to_loopback_by_default(served: Served) -> None:
     ("INSERT DATA { <a:b> <a:b> <a:b> }", 403),
     ("LOAD <http://127.0.0.1:9/x.ttl>", 403),
     ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", 403),
+    ("PREFIX gb: <http://x/> SELECT * WHERE { VALUES ?z { gb:x\\' } SERVICE <http://127.0.0.1:9/x> { ?a ?b ?c } #'\n}",
+     403),
     ("SELECT * WHERE { ?s ?p ?o }", 413),
     ("SELECT * WHERE { ?s ?p ?o } } ; DROP ALL", 400),
 ])
@@ -155,6 +157,21 @@ def test_endpoint_refusals_change_nothing(served: Served, graph: Path, query: st
     code, body = http(served.url, query="SELECT (COUNT(*) AS ?n) WHERE { <a:b> ?p ?o }",
                       headers={"Accept": "application/sparql-results+json"})
     assert code == 200 and json.loads(body)["results"]["bindings"][0]["n"]["value"] == "0"
+
+
+@pytest.mark.parametrize(("host", "answered"), [
+    ("evil.example", False), ("evil.example:{port}", False), ("127.0.0.1:1", False), ("localhost.evil:{port}", False),
+    ("127.0.0.1:{port}", True), ("localhost:{port}", True), ("LOCALHOST", True), ("127.0.0.1", True),
+])
+def test_endpoint_answers_only_its_own_host_names(served: Served, host: str, answered: bool) -> None:
+    """DNS rebinding: a page on another name that resolves to 127.0.0.1 gets 421, never an answer."""
+    host = host.replace("{port}", str(urllib.parse.urlparse(served.url).port))
+    code, body = http(served.url, query="ASK { ?s ?p ?o }", headers={"Host": host})
+    assert (code == 200) is answered, (host, code, body[:200])
+    if not answered:
+        assert code == 421 and b"is not this server" in body
+        form = urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"}).encode()
+        assert http(served.url, data=form, headers={"Host": host})[0] == 421
 
 
 def test_endpoint_bounds_query_time(served: Served) -> None:

@@ -39,7 +39,7 @@ from urllib.parse import quote
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 
-CLI = [sys.executable, "-m", "graphbuild.cli"]  # the working tree's CLI, whatever is on PATH
+CLI = [sys.executable, "-m", "graphbuild.cli.main"]  # the working tree's CLI, whatever is on PATH
 
 
 # --------------------------------------------------------------------------------------------------
@@ -55,7 +55,7 @@ def baseline_worker(out: Path, files: list[Path]) -> int:
     """
     from rdflib import Graph, Namespace, URIRef
 
-    from graphbuild.extract import extract
+    from graphbuild.extract.find import extract
 
     base = "https://graphbuild.example/"
     cites = Namespace(base + "ns#")["cites"]
@@ -98,7 +98,7 @@ def graph_baseline_worker(out: Path, files: list[Path]) -> int:
     """The issue's baseline: the *same graph* as the build, by a plain in-memory rdflib pipeline.
 
     Same reader, extractor and resolver as the build (so the triples are the build's, counted
-    below against graph.nt), then every triple ``Graph.add``-ed through graphbuild.rdf's rdflib
+    below against graph.nt), then every triple ``Graph.add``-ed through graphbuild.graph.rdf's rdflib
     builders, and one ``serialize(format="turtle")``.  No store, no GraphML: only what the
     plain pipeline would make.
     """
@@ -106,11 +106,11 @@ def graph_baseline_worker(out: Path, files: list[Path]) -> int:
 
     from rdflib import Graph
 
-    from graphbuild import rdf
-    from graphbuild.articles import read_articles
-    from graphbuild.extract import extract
-    from graphbuild.model import Article
-    from graphbuild.resolve import Resolver
+    from graphbuild.domain.model import Article
+    from graphbuild.extract.find import extract
+    from graphbuild.graph import rdf
+    from graphbuild.read.articles import read_articles
+    from graphbuild.resolve.resolver import Resolver
 
     g = Graph()
     for prefix, ns in rdf.PREFIXES.items():
@@ -311,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"graphbuild build benchmark  {dt.date.today()}  commit {commit}")
     print(f"  machine  {common.machine()}")
     if help_text is None:
-        print("  NOTE: `graphbuild build` does not exist yet (graphbuild.cli has no 'build' command);"
+        print("  NOTE: `graphbuild build` does not exist yet (graphbuild.cli.main has no 'build' command);"
               " running the rdflib baseline only.")
     for n in sizes:
         d = common.corpus(n, a.seed, shards=a.shards)

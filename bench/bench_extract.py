@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Single-core throughput of ``graphbuild.extract.extract`` against the floor of one bare regex scan.
+"""Single-core throughput of ``graphbuild.extract.find.extract`` against the floor of one bare regex scan.
 
 Why these two numbers side by side: absolute MB/s depends on the machine; the ratio to a bare
 ``re`` scan for the Party-number shape over the same strings does not (much).  The target is
@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     mb = nbytes / 1e6
     rss_loaded = common.peak_rss_mb()
 
-    from graphbuild.extract import extract  # imported late: the corpus RSS is measured without it
+    from graphbuild.extract.find import extract  # imported late: the corpus RSS is measured without it
 
     try:
         for src, t in texts[:20]:  # warm-up: lazy regex compilation, lexicon loading
@@ -201,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
               + (f"({', '.join(f'{c} {v}' for c, v in rec['trap_hits'].most_common())})" if rec["trap_hits"] else "")
               + f"; elsewhere {rec['unexplained']:,}")
     if n_mentions == 0:
-        print("  NOTE: the extractor found nothing - is graphbuild/extract.py still the placeholder?")
+        print("  NOTE: the extractor found nothing - is graphbuild/extract/find.py still the placeholder?")
 
     result = {
         "date": dt.date.today().isoformat(), "commit": commit, "machine": common.machine(),

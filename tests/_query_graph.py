@@ -17,7 +17,7 @@ _BUILT: dict[str, Path] = {}
 def sample_graph(tmp_path_factory) -> Path:
     """out/ of `graphbuild build data/` (absolute input paths, so sources resolve from any cwd)."""
     if "out" not in _BUILT:
-        from graphbuild.build import build
+        from graphbuild.pipeline.build import build
 
         out = tmp_path_factory.mktemp("query-graph", numbered=True) / "out"
         build([str(DATA)], out, jobs=1)

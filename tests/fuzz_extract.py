@@ -66,7 +66,7 @@ def edit_script(data: bytes, base: str) -> str:
 def check_text(text: str) -> None:
     from test_extract_properties import check_mentions
 
-    from graphbuild.extract import extract
+    from graphbuild.extract.find import extract
 
     t0 = time.perf_counter()
     mentions = extract(text, "fuzz")
@@ -102,10 +102,10 @@ def run_atheris(argv: list[str]) -> None:
     import atheris
 
     with atheris.instrument_imports(include=["graphbuild"]):
-        import graphbuild.extract  # noqa: F401
-        import graphbuild.grammar  # noqa: F401
-        import graphbuild.ids  # noqa: F401
-        import graphbuild.normalize  # noqa: F401
+        import graphbuild.domain.ids  # noqa: F401
+        import graphbuild.extract.find  # noqa: F401
+        import graphbuild.extract.grammar  # noqa: F401
+        import graphbuild.text.normalize  # noqa: F401
     target = Target()
     dirs = [a for a in argv[1:] if not a.startswith("-")]
     for d in dirs:

@@ -1,4 +1,4 @@
-"""graphbuild.articles: every input format and every bad input, on real files in tmp_path."""
+"""graphbuild.read.articles: every input format and every bad input, on real files in tmp_path."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from graphbuild.articles import ReadError, find_date, parse_date, read_articles, text_title
-from graphbuild.model import Article
+from graphbuild.domain.model import Article
+from graphbuild.read.articles import ReadError, find_date, parse_date, read_articles, text_title
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

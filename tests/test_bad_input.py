@@ -25,7 +25,7 @@ from _helpers import folder_digest as tree_digest
 from _helpers import to_cp1258
 from click.testing import CliRunner
 
-from graphbuild.cli import cli
+from graphbuild.cli.main import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -281,7 +281,7 @@ def test_strict_makes_any_skip_fatal_and_keeps_previous_output(tmp_path: Path, w
 
 def test_file_deleted_or_replaced_while_the_build_runs(tmp_path: Path) -> None:
     """The build reads lazily: a file removed (or turned into a folder) after the walk listed it."""
-    from graphbuild.build import build
+    from graphbuild.pipeline.build import build
 
     corpus = tmp_path / "c"
     corpus.mkdir()
@@ -318,7 +318,7 @@ def test_200_mb_single_file(tmp_path: Path) -> None:
     (corpus / "small.txt").write_text(article(941), encoding="utf-8")
     out = tmp_path / "out"
     try:
-        r = subprocess.run([sys.executable, "-m", "graphbuild.cli", "build", str(corpus), "--out", str(out),
+        r = subprocess.run([sys.executable, "-m", "graphbuild.cli.main", "build", str(corpus), "--out", str(out),
                             "-j", "1", "--no-store", "-q"], capture_output=True, text=True, timeout=LIMIT_200MB)
     except subprocess.TimeoutExpired:
         pytest.fail(f"building a 200 MB single file took over {LIMIT_200MB} s")
@@ -339,7 +339,7 @@ def test_lone_surrogate_escape_skips_only_its_record(tmp_path: Path, monkeypatch
     Only that record is skipped, named by file and line, read whole or streamed; a title with
     one keeps its article (the surrogate becomes U+FFFD); the good articles are all in the graph.
     """
-    from graphbuild import articles
+    from graphbuild.read import articles
 
     if streamed:
         monkeypatch.setattr(articles, "STREAM_MIN_BYTES", 1)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from graphbuild.cli import cli
+from graphbuild.cli.main import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -126,7 +126,7 @@ def test_skipped_input_exit_status_and_strict(tmp_path):
 
 def test_console_script_subprocess(tmp_path):
     exe = shutil.which("graphbuild")
-    cmd = [exe] if exe else [sys.executable, "-m", "graphbuild.cli"]
+    cmd = [exe] if exe else [sys.executable, "-m", "graphbuild.cli.main"]
     proc = subprocess.run([*cmd, "build", str(DATA), "--out", str(tmp_path / "out"), "-j", "1"],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
@@ -174,8 +174,8 @@ def test_mentions_jsonl_carries_the_extract_contract_and_the_resolved_node(tmp_p
     """mentions.jsonl: one line per mention with every extract key, the article and the document it resolved to."""
     import json as _json
 
-    from graphbuild.build import build as run_build
-    from graphbuild.model import CONTRACT_KEYS
+    from graphbuild.domain.model import CONTRACT_KEYS
+    from graphbuild.pipeline.build import build as run_build
 
     data = Path(__file__).resolve().parent.parent / "data"
     out = tmp_path / "out"
@@ -196,7 +196,7 @@ def test_stale_temp_folders_of_dead_builds_are_removed_live_ones_kept(tmp_path):
     import fcntl
     import os
 
-    from graphbuild import build as build_mod
+    from graphbuild.pipeline import build as build_mod
 
     out = tmp_path / "out"
     dead_pid = tmp_path / f".out.tmp-{2**22 + 12345}-abc"  # above any pid_max default: not alive
@@ -219,7 +219,7 @@ def test_stale_temp_folders_of_dead_builds_are_removed_live_ones_kept(tmp_path):
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux only")
 def test_output_swap_is_one_atomic_exchange(tmp_path):
     """Replacing a previous build exchanges the two folders in one step (never no --out at all)."""
-    from graphbuild import build as build_mod
+    from graphbuild.pipeline import build as build_mod
 
     a, b = tmp_path / "a", tmp_path / "b"
     a.mkdir()

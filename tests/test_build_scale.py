@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from graphbuild import articles as articles_mod
-from graphbuild.articles import read_articles
-from graphbuild.cli import cli
+from graphbuild.cli.main import cli
+from graphbuild.read import articles as articles_mod
+from graphbuild.read.articles import read_articles
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -106,8 +106,8 @@ def test_store_loaded_from_pieces_during_the_read_holds_every_triple(tmp_path: P
     """--jobs 2 loads the store from many N-Triples pieces while reading; same graph as --jobs 1."""
     import pyoxigraph as ox
 
-    from graphbuild import rdf
-    from graphbuild.build import build
+    from graphbuild.graph import rdf
+    from graphbuild.pipeline.build import build
 
     if rdf._gnu_sort() is None:
         pytest.skip("no GNU sort: the store is loaded from graph.nt after the sort")

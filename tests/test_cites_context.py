@@ -5,8 +5,8 @@ import os
 import shutil
 from pathlib import Path
 
-from graphbuild.build import build
-from graphbuild.query import cites
+from graphbuild.ask.query import cites
+from graphbuild.pipeline.build import build
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 

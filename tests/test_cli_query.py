@@ -13,7 +13,7 @@ import pytest
 from _query_graph import sample_graph
 from click.testing import CliRunner
 
-from graphbuild.cli import cli
+from graphbuild.cli.main import cli
 
 CONTRACT = ("document", "label", "article", "source", "title", "date", "surface", "sentence")
 

@@ -1,4 +1,4 @@
-"""Table-driven tests for :func:`graphbuild.extract.extract`.
+"""Table-driven tests for :func:`graphbuild.extract.find.extract`.
 
 Every ``tests/cases/*.json`` file holds one JSON list of cases::
 
@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pytest
 
-from graphbuild.extract import extract
-from graphbuild.model import CONTRACT_KEYS
+from graphbuild.domain.model import CONTRACT_KEYS
+from graphbuild.extract.find import extract
 
 CASES_DIR = Path(__file__).parent / "cases"
 CASE_KEYS = {"text", "expected", "note", "xfail"}

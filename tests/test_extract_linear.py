@@ -94,7 +94,7 @@ def sizes(name: str) -> tuple[int, ...]:
 
 def _child(name: str, conn: Connection) -> None:
     """Serve timing requests: receive a size, extract that much of the pattern once, send CPU seconds."""
-    from graphbuild.extract import extract
+    from graphbuild.extract.find import extract
 
     extract("Quy định số 205-QĐ/TW")  # warm-up: regex compilation and the lexicon
     make = PATTERNS[name]

@@ -6,7 +6,7 @@ Two sources of input:
     newlines inserted, and stretches deleted.
 
 For every mention: ``text[start:end] == surface``, spans lie inside the text and come in
-order, and the canonical ``id`` parses back (``graphbuild.ids.parse_id``) to the mention's
+order, and the canonical ``id`` parses back (``graphbuild.domain.ids.parse_id``) to the mention's
 own number, type code, issuer code, year, plenum, term or congress.
 """
 
@@ -17,10 +17,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graphbuild import ids
-from graphbuild.extract import extract
-from graphbuild.lexicon import lexicon
-from graphbuild.model import Mention
+from graphbuild.domain import ids
+from graphbuild.domain.model import Mention
+from graphbuild.extract.find import extract
+from graphbuild.text.lexicon import lexicon
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SAMPLES = [p.read_text(encoding="utf-8") for p in sorted(DATA.glob("*.txt"))]

@@ -12,8 +12,8 @@ import random
 
 import pytest
 
-from graphbuild import extract as ex
-from graphbuild.extract import extract
+from graphbuild.extract.find import extract
+from graphbuild.extract import find as ex
 
 
 def _found(text: str) -> list[tuple[str, str, str | None, str | None, int | None, str | None]]:
@@ -103,7 +103,7 @@ def test_mention_fields_in_the_order_extract_passes_them() -> None:
     field must be added there too."""
     from dataclasses import fields
 
-    from graphbuild.model import Mention
+    from graphbuild.domain.model import Mention
 
     assert [f.name for f in fields(Mention)] == [
         "source", "start", "end", "surface", "kind", "doc_type", "number", "type_code", "issuer_code",

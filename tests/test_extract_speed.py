@@ -13,10 +13,10 @@ import re
 
 import pytest
 
-from graphbuild import extract as ex
-from graphbuild import grammar as g
-from graphbuild.extract import extract
-from graphbuild.lexicon import lexicon
+from graphbuild.extract.find import extract
+from graphbuild.extract import find as ex
+from graphbuild.extract import grammar as g
+from graphbuild.text.lexicon import lexicon
 
 _NOISE = ["", " ", "  ", ",", ".", "-", "x", "X", "1", "\n", "ủy", " Đảng", " tỉnh", " khóa XII", "Ban"]
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from graphbuild.build import FORMATS, build
-from graphbuild.cli import cli as main
+from graphbuild.cli.main import cli as main
+from graphbuild.pipeline.build import FORMATS, build
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -122,7 +122,7 @@ def test_rebuild_with_fewer_formats_drops_the_others_and_reuses_the_cache(tmp_pa
 
 def test_formats_table_covers_every_optional_file() -> None:
     """The CLI's default and 'all' must be the library's whole table, or a valid name would be rejected."""
-    from graphbuild.commands.build import _formats
+    from graphbuild.cli.build_cmd import _formats
 
     assert _formats(None, None, ()) == tuple(FORMATS) == _formats(None, None, ("all",))
     assert {n for _, files in CASES for n in files} == set(FORMATS.values())

@@ -1,4 +1,4 @@
-"""graphbuild.gazetteer: the province data and detect_province."""
+"""graphbuild.domain.gazetteer: the province data and detect_province."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from graphbuild.gazetteer import detect_province, unit_at, units
+from graphbuild.domain.gazetteer import detect_province, unit_at, units
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -143,7 +143,7 @@ _ALPHABET = "HàNộiaA_1 -\nĐàNẵngCầnThơtỉnhNam Định,."
 def _plain_matches(text: str) -> list[tuple[int, str]]:
     import re
 
-    from graphbuild.gazetteer import _matcher
+    from graphbuild.domain.gazetteer import _matcher
 
     pattern = re.compile(r"(?<![\w])" + _matcher()[0].pattern)
     return [(m.start(), m.group()) for m in pattern.finditer(text)]
@@ -154,7 +154,7 @@ def _plain_matches(text: str) -> list[tuple[int, str]]:
     "xBà Rịa - Vũng Tàu", "Thừa Thiên Huế", "ở Cần Thơ và Đà Nẵng.", "TP.Hồ Chí Minh", "",
 ])
 def test_name_search_matches_the_lookbehind_pattern(text: str) -> None:
-    from graphbuild.gazetteer import _names_in
+    from graphbuild.domain.gazetteer import _names_in
 
     assert [(m.start(), m.group()) for m in _names_in(text)] == _plain_matches(text)
 
@@ -163,7 +163,7 @@ def test_name_search_matches_the_lookbehind_pattern_on_random_text() -> None:
     hypothesis = pytest.importorskip("hypothesis")
     from hypothesis import strategies as st
 
-    from graphbuild.gazetteer import _matcher, _names_in
+    from graphbuild.domain.gazetteer import _matcher, _names_in
 
     names = sorted(_matcher()[1])
 

@@ -7,9 +7,9 @@ import xml.etree.ElementTree as ET
 
 import networkx as nx
 
-from graphbuild.graphml import ArticleSummary, Options, write_gexf, write_graphml
-from graphbuild.model import Article, Mention
-from graphbuild.resolve import Resolver
+from graphbuild.domain.model import Article, Mention
+from graphbuild.resolve.resolver import Resolver
+from graphbuild.write.graphml import ArticleSummary, Options, write_gexf, write_graphml
 
 NS = {"g": "http://graphml.graphdrawing.org/xmlns"}
 

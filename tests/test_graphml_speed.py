@@ -16,9 +16,9 @@ from xml.sax.saxutils import escape, quoteattr
 import networkx as nx
 import pytest
 
-from graphbuild import graphml
-from graphbuild.graphml import ArticleSummary, DocSummary, Options, read_doc_summaries, write_gephi
-from graphbuild.resolve import BodyRecord
+from graphbuild.resolve.resolver import BodyRecord
+from graphbuild.write import graphml
+from graphbuild.write.graphml import ArticleSummary, DocSummary, Options, read_doc_summaries, write_gephi
 
 BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

@@ -42,7 +42,7 @@ HOSTILE = [
 @pytest.fixture(scope="module")
 def graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("hostile") / "out"
-    r = subprocess.run([sys.executable, "-m", "graphbuild.cli", "build", str(DATA), "--out", str(out), "-q", "-j", "1"],
+    r = subprocess.run([sys.executable, "-m", "graphbuild.cli.main", "build", str(DATA), "--out", str(out), "-q", "-j", "1"],
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     return out
@@ -51,7 +51,7 @@ def graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def cli(*args: str) -> tuple[int, str, str]:
     from click.testing import CliRunner
 
-    from graphbuild.cli import cli as main
+    from graphbuild.cli.main import cli as main
 
     r = CliRunner().invoke(main, list(args), catch_exceptions=True)
     if r.exception is not None and not isinstance(r.exception, SystemExit):
@@ -94,7 +94,7 @@ def test_sparql_command_refuses_writes_and_outside(graph: Path, query: str) -> N
 class Served:
     def __init__(self, graph: Path, *extra: str) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "graphbuild.cli", "serve", "--graph", str(graph), "--port", "0", "-q", *extra],
+            [sys.executable, "-m", "graphbuild.cli.main", "serve", "--graph", str(graph), "--port", "0", "-q", *extra],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
         line = self.proc.stderr.readline() if self.proc.stderr else ""
         m = re.search(r"(http://\S+)", line)

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from graphbuild import build as build_mod
-from graphbuild.build import CACHE, BuildResult, build
-from graphbuild.cli import cli
+from graphbuild.cli.main import cli
+from graphbuild.pipeline import build as build_mod
+from graphbuild.pipeline.build import CACHE, BuildResult, build
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 FILES = ("graph.nt", "graph.ttl", "graph.jsonld", "graph.graphml", "graph.gexf", "mentions.jsonl", "report.json")

@@ -38,7 +38,7 @@ def generate(out: Path, n: int) -> Path:
 
 
 def build_cmd(inputs: list[str], out: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "graphbuild.cli", "build", *inputs, "--out", str(out), "-q", *extra]
+    return [sys.executable, "-m", "graphbuild.cli.main", "build", *inputs, "--out", str(out), "-q", *extra]
 
 
 def run(cmd: list[str]) -> subprocess.CompletedProcess[str]:

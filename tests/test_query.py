@@ -1,4 +1,4 @@
-"""graphbuild.query on the sample graph: every way a reader writes a reference, ambiguity, none, refs, show, stats."""
+"""graphbuild.ask.query on the sample graph: every way a reader writes a reference, ambiguity, none, refs, show, stats."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pyoxigraph as ox
 import pytest
 from _query_graph import sample_graph
 
-from graphbuild import query, store
-from graphbuild.query import (
+from graphbuild.ask import query
+from graphbuild.ask.query import (
     Graph,
     citing_articles,
     find_documents,
@@ -17,6 +17,7 @@ from graphbuild.query import (
     parse_reference,
     sentence_around,
 )
+from graphbuild.write import store
 
 QD205 = "doc/qd-tw_2019_205"
 
@@ -32,7 +33,7 @@ def graph(graph_dir) -> Graph:
 
 
 def test_store_iris_agree_with_namespaces() -> None:
-    from graphbuild import namespaces as ns
+    from graphbuild.graph import namespaces as ns
 
     assert store.ID == ns.ID
     assert store.GB == str(ns.NS_GB._NS)
@@ -219,7 +220,7 @@ def test_fast_candidates_agree_with_full_index(graph_dir) -> None:
 ])
 def test_plain_numbers_skip_the_extractor_with_the_same_answer(x: str) -> None:
     """The fast path for plain full numbers must read them exactly as the extractor does."""
-    from graphbuild.extract import extract
+    from graphbuild.extract.find import extract
 
     fast = query._plain_full_number(x)
     (m,) = extract(x)

@@ -8,10 +8,10 @@ import pytest
 import rdflib
 from rdflib import BNode, Graph
 
-from graphbuild import rdf
-from graphbuild.model import Article, Mention
-from graphbuild.namespaces import ID, NS_DCT, NS_ELI, NS_GB, NS_NIF, PREFIXES, iri, local_name, slug
-from graphbuild.resolve import Resolver
+from graphbuild.domain.model import Article, Mention
+from graphbuild.graph import rdf
+from graphbuild.graph.namespaces import ID, NS_DCT, NS_ELI, NS_GB, NS_NIF, PREFIXES, iri, local_name, slug
+from graphbuild.resolve.resolver import Resolver
 
 
 def _graph() -> tuple[Graph, Article]:
@@ -111,7 +111,7 @@ def _odd_articles() -> list[Article]:
 
 def test_article_nt_lines_are_the_triples_of_add_article_citations():
     """The build's fast string path must write exactly what the rdflib builder adds."""
-    from graphbuild.extract import extract
+    from graphbuild.extract.find import extract
 
     r = Resolver()
     for a in _odd_articles():
@@ -127,8 +127,8 @@ def test_document_nt_lines_are_the_triples_of_add_document():
     """Every document of the sample articles and of 400 generated ones: same lines by both paths."""
     import sys
 
-    from graphbuild.articles import read_articles
-    from graphbuild.extract import extract
+    from graphbuild.extract.find import extract
+    from graphbuild.read.articles import read_articles
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
     import generate

@@ -13,8 +13,8 @@ import unicodedata
 
 import pytest
 
-from graphbuild.articles import _collapsed_utf8, _dedupe_key, _plain_spacing
-from graphbuild.gazetteer import _detect_nfc, _matcher, _names_in, detect_province
+from graphbuild.domain.gazetteer import _detect_nfc, _matcher, _names_in, detect_province
+from graphbuild.read.articles import _collapsed_utf8, _dedupe_key, _plain_spacing
 
 ALL_SPACES = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
 
@@ -91,7 +91,7 @@ def test_dedupe_key_on_random_text() -> None:
 
 
 def test_duplicate_decisions_follow_the_collapsed_nfc_form() -> None:
-    from graphbuild.articles import _Reader
+    from graphbuild.read.articles import _Reader
 
     reader = _Reader()
     texts = [VIET_NFC, VIET_NFD, " " + VIET_NFC + "\n", VIET_NFC.replace(" ", "\u3000"), VIET_NFC + ".",
@@ -143,8 +143,8 @@ _ODD_LINES = [
 
 @pytest.mark.parametrize("first", ["", "\ufeff", "\n", "  \n"])
 def test_streamed_lines_read_as_the_whole_file_does(tmp_path, monkeypatch, first: str) -> None:
-    import graphbuild.articles as articles_mod
-    from graphbuild.articles import read_articles
+    import graphbuild.read.articles as articles_mod
+    from graphbuild.read.articles import read_articles
 
     f = tmp_path / "odd.jsonl"
     f.write_bytes((first + "\n".join(_ODD_LINES) + "\n").encode("utf-8"))
@@ -157,8 +157,8 @@ def test_streamed_lines_read_as_the_whole_file_does(tmp_path, monkeypatch, first
 
 @pytest.mark.parametrize("content", ["", "\n \n\t\n", "\ufeff\n", "{\n", "[]\n"])
 def test_streamed_empty_and_tiny_files(tmp_path, monkeypatch, content: str) -> None:
-    import graphbuild.articles as articles_mod
-    from graphbuild.articles import read_articles
+    import graphbuild.read.articles as articles_mod
+    from graphbuild.read.articles import read_articles
 
     f = tmp_path / "tiny.jsonl"
     f.write_text(content, encoding="utf-8")
@@ -168,7 +168,7 @@ def test_streamed_empty_and_tiny_files(tmp_path, monkeypatch, content: str) -> N
 
 
 def test_record_keys_are_looked_up_lower_case() -> None:
-    from graphbuild.articles import (
+    from graphbuild.read.articles import (
         _DATE_KEYS_LOWER,
         _ID_KEYS,
         DATE_KEYS,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from graphbuild.ids import party_id, plenum_id, state_id
-from graphbuild.model import Article, Mention
-from graphbuild.resolve import Resolver, term_of
+from graphbuild.domain.ids import party_id, plenum_id, state_id
+from graphbuild.domain.model import Article, Mention
+from graphbuild.resolve.resolver import Resolver, term_of
 
 
 def party(start: int, number: str, code: str, issuer_code: str, date=None, issuer=None, form="full",
@@ -125,7 +125,7 @@ def test_plenum_names_link_to_their_resolutions():
 
 def test_real_extractor_on_article_text():
     """Through the real extractor (placeholder-safe: passes vacuously while it returns nothing)."""
-    from graphbuild.extract import extract
+    from graphbuild.extract.find import extract
 
     text = "Thực hiện Quy định số 205-QĐ/TW ngày 23/9/2019 của Bộ Chính trị về kiểm soát quyền lực."
     r = Resolver()
@@ -139,7 +139,7 @@ def test_real_extractor_on_article_text():
 
 def _rendered(r: Resolver) -> tuple[list[str], dict]:
     """What the graph shows of a resolver's records: every document's and body's triples, and the counts."""
-    from graphbuild import rdf
+    from graphbuild.graph import rdf
 
     r.finish()
     sink = rdf.TripleSink()

@@ -12,9 +12,9 @@ from collections import Counter
 
 import pytest
 
-from graphbuild.ids import parse_id, parsed_id, party_id, state_id
-from graphbuild.model import Article, Mention
-from graphbuild.resolve import GROUP_FIELDS, CatalogueEntry, DocRecord, Resolver, lexicon
+from graphbuild.domain.ids import parse_id, parsed_id, party_id, state_id
+from graphbuild.domain.model import Article, Mention
+from graphbuild.resolve.resolver import GROUP_FIELDS, CatalogueEntry, DocRecord, Resolver, lexicon
 
 
 def party(number: str, code: str, issuer_code: str, date: str | None = None, issuer: str | None = None,

@@ -13,7 +13,7 @@ from _query_graph import sample_graph
 from SPARQLWrapper import CSV, JSON, N3, POST, TSV, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
-from graphbuild.server import make_server, negotiate, serve_in_thread
+from graphbuild.ask.server import make_server, negotiate, serve_in_thread
 
 Q205 = "SELECT ?d WHERE { ?d <http://data.europa.eu/eli/ontology#number> '205-QĐ/TW' }"
 D205 = "https://w3id.org/graphbuild/id/doc/qd-tw_2019_205"

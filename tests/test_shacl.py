@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-from graphbuild.cli import cli
+from graphbuild.cli.main import cli
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 HEAD = """@prefix gb: <https://w3id.org/graphbuild/ns#> . @prefix eli: <http://data.europa.eu/eli/ontology#> .

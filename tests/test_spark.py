@@ -21,7 +21,7 @@ if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
 import pyoxigraph as ox  # noqa: E402
 from click.testing import CliRunner  # noqa: E402
 
-from graphbuild.cli import cli  # noqa: E402
+from graphbuild.cli.main import cli  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -29,7 +29,7 @@ DATA = ROOT / "data"
 
 @pytest.fixture(scope="module")
 def spark():
-    from graphbuild.spark_build import spark_session
+    from graphbuild.engines.spark import spark_session
 
     session = spark_session("local[2]", quiet=True, conf={
         "spark.ui.enabled": "false", "spark.sql.shuffle.partitions": "2", "spark.default.parallelism": "2"})
@@ -138,7 +138,7 @@ def test_common_crawl_wet_input(spark, tmp_path: Path) -> None:
     report = json.loads((tmp_path / "spark" / "report.json").read_text(encoding="utf-8"))
     assert report["articles"] == 1, "the English page is passed over"
     ID = "https://w3id.org/graphbuild/id/"
-    from graphbuild.articles import article_id
+    from graphbuild.read.articles import article_id
 
     article = ox.NamedNode(f"{ID}article/{article_id(url, None, text)}")
     refs = {t.object.value for t in graph if t.subject == article and t.predicate.value.endswith("/references")}

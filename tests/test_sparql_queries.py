@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from _query_graph import sample_graph
 
-from graphbuild.sparql import execute
-from graphbuild.store import open_store
+from graphbuild.ask.sparql import execute
+from graphbuild.write.store import open_store
 
 QUERIES = Path(__file__).resolve().parents[1] / "ontology" / "queries"
 D = "https://w3id.org/graphbuild/id/doc/"

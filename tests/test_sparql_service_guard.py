@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 import pytest
 
-from graphbuild.sparql import SparqlError, check_read_only, execute
+from graphbuild.ask.sparql import SparqlError, check_read_only, execute
 
 
 class _Counter(http.server.BaseHTTPRequestHandler):

@@ -20,8 +20,10 @@ from types import ModuleType
 
 import pytest
 
-from graphbuild import graphml, rdf
-from graphbuild.build import (
+from graphbuild.domain.ids import party_id
+from graphbuild.domain.model import Article, Mention
+from graphbuild.graph import rdf
+from graphbuild.pipeline.build import (
     OUTPUT_FILES,
     SPILL_ENV,
     BuildResult,
@@ -32,11 +34,10 @@ from graphbuild.build import (
     report_text,
     spill_records,
 )
-from graphbuild.docstore import SpilledCounts, merge_runs, read_run, write_run
-from graphbuild.graphml import Options
-from graphbuild.ids import party_id
-from graphbuild.model import Article, Mention
-from graphbuild.resolve import SPILL_RECORDS, Resolver
+from graphbuild.resolve.docstore import SpilledCounts, merge_runs, read_run, write_run
+from graphbuild.resolve.resolver import SPILL_RECORDS, Resolver
+from graphbuild.write import graphml
+from graphbuild.write.graphml import Options
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -118,8 +119,8 @@ def _resolved(spill_dir: Path | None, bound: int, articles: list[tuple[Article, 
 
 
 def _sample_articles() -> list[tuple[Article, list[Mention]]]:
-    from graphbuild.build import read_inputs
-    from graphbuild.extract import extract
+    from graphbuild.extract.find import extract
+    from graphbuild.pipeline.build import read_inputs
 
     return [(a, extract(a.text, a.source)) for a in read_inputs([str(DATA)]) if isinstance(a, Article)]
 
@@ -230,7 +231,7 @@ def test_parallel_build_in_any_chunking_is_byte_identical(monkeypatch: pytest.Mo
                                                           generated: Path, chunk: int | None, batch: int | None) -> None:
     """--jobs 2 consumes worker tasks and reader batches in input order, whatever their size: the
     defaults are large (a corpus this small fits in a few tasks), so tiny sizes make many, out of step."""
-    from graphbuild import build as build_mod
+    from graphbuild.pipeline import build as build_mod
 
     paths = [str(p) for p in sorted(generated.glob("articles*.jsonl"))]
     _build(monkeypatch, paths, tmp_path / "one", None)

@@ -1,4 +1,4 @@
-"""graphbuild.textio: every encoding and every way a file can be unreadable, on real files."""
+"""graphbuild.read.textio: every encoding and every way a file can be unreadable, on real files."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from _helpers import to_cp1258
 
-from graphbuild.textio import InputError, decode, detect_encoding, iter_files, read_text
+from graphbuild.read.textio import InputError, decode, detect_encoding, iter_files, read_text
 
 VI = "Cộng hòa xã hội chủ nghĩa Việt Nam. Tỉnh ủy Thái Nguyên quán triệt Quy định số 205-QĐ/TW của Bộ Chính trị."
 

@@ -1,0 +1,162 @@
+"""Queries of ``graphbuild serve`` run in worker processes, so a query over its time limit really stops.
+
+Why processes: Oxigraph cannot be interrupted inside one solution.  A query such as
+``SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }`` computes its single row for
+hours; in a thread, the client gets its 503 but the thread keeps a core busy for good, and a
+few such queries pin the machine.  A worker process can be killed.
+
+Each worker opens the graph read-only itself (several readers may share an Oxigraph store),
+answers one query at a time, and sends back the finished HTTP answer (status, body, content
+type), so nothing but bytes crosses the pipe.  A request thread borrows an idle worker; if the
+answer does not come within the time limit the worker is killed and replaced, and the client
+gets 503.  When every worker stays busy for the whole time limit the request is refused with
+503 too, which bounds the CPU a flood of heavy queries can take to the number of workers.
+
+Workers are started by a fork server (``multiprocessing`` "forkserver"): forking the server
+itself, which holds an open store and request threads, is not safe.  A worker exits when its
+pipe closes, so none outlives the server, however the server ends.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import threading
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+
+from graphbuild.ask.sparql import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
+
+START_TIMEOUT = 60.0  # seconds a new worker may take to open the store and report ready
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One finished HTTP answer to a query."""
+
+    status: int
+    body: bytes
+    content_type: str
+
+
+def _worker_main(conn: Connection, graph_dir: str, max_rows: int) -> None:
+    """Worker process body: open the graph, then answer (query, accept) pairs until the pipe closes."""
+    from graphbuild.ask.server import respond
+    from graphbuild.write.store import open_store
+
+    try:
+        store = open_store(graph_dir)
+    except Exception as e:  # noqa: BLE001 - reported to the parent, which refuses to start
+        conn.send(("error", f"{type(e).__name__}: {e}"))
+        return
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            text, accept = conn.recv()
+        except (EOFError, OSError):
+            return  # the server is gone
+        try:
+            reply = respond(store, text, accept, max_rows=max_rows, timeout=None)
+        except Exception as e:  # noqa: BLE001 - a bug must not kill the worker silently
+            reply = Reply(500, f"query failed: {type(e).__name__}: {e}\n".encode(), "text/plain; charset=utf-8")
+        try:
+            conn.send(reply)
+        except (BrokenPipeError, OSError):
+            return
+
+
+class _Worker:
+    """One worker process and the parent's end of its pipe."""
+
+    def __init__(self, ctx, graph_dir: str, max_rows: int) -> None:
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(child, graph_dir, max_rows), daemon=True)
+        self.proc.start()
+        child.close()
+        if not self.conn.poll(START_TIMEOUT):
+            self.kill()
+            raise RuntimeError(f"a query worker did not start within {START_TIMEOUT:g} s")
+        tag, value = self.conn.recv()
+        if tag != "ready":
+            self.kill()
+            raise RuntimeError(f"a query worker could not open the graph: {value}")
+
+    def kill(self) -> None:
+        self.conn.close()
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(5)
+
+
+class WorkerPool:
+    """A fixed number of query worker processes shared by the request threads."""
+
+    def __init__(self, graph_dir: str | os.PathLike[str], workers: int, max_rows: int = DEFAULT_MAX_ROWS,
+                 timeout: float | None = DEFAULT_TIMEOUT) -> None:
+        if workers < 1:
+            raise ValueError("workers must be at least 1")
+        self.graph_dir = os.fspath(graph_dir)
+        self.max_rows = max_rows
+        self.timeout = timeout
+        self._ctx = multiprocessing.get_context("forkserver")
+        self._ctx.set_forkserver_preload(["graphbuild.ask.workers", "graphbuild.ask.server"])
+        self._idle: queue.Queue[_Worker | None] = queue.Queue()
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        try:
+            for _ in range(workers):
+                self._idle.put(self._start())
+        except BaseException:
+            self.close()
+            raise
+
+    def _start(self) -> _Worker:
+        w = _Worker(self._ctx, self.graph_dir, self.max_rows)
+        with self._lock:
+            self._all.add(w)
+        return w
+
+    def _retire(self, w: _Worker) -> None:
+        with self._lock:
+            self._all.discard(w)
+        w.kill()
+
+    def answer(self, text: str, accept: str | None) -> Reply:
+        """The answer to one query, or 503 when it (or the wait for a free worker) passes the time limit.
+
+        Every request takes one slot from the idle queue and puts exactly one back: the worker,
+        if it is still good, or None, an empty slot that the next request fills with a new worker.
+        """
+        try:
+            w = self._idle.get(timeout=self.timeout)
+        except queue.Empty:
+            return Reply(503, f"all query workers busy for {self.timeout:g} s; try again later\n".encode(),
+                         "text/plain; charset=utf-8")
+        keep: _Worker | None = None
+        try:
+            if w is None or not w.proc.is_alive():
+                if w is not None:
+                    self._retire(w)
+                w = None
+                w = self._start()
+            w.conn.send((text, accept))
+            if w.conn.poll(self.timeout):
+                reply = w.conn.recv()
+                keep = w
+                return reply
+            return Reply(503, f"query took longer than {self.timeout:g} s\n".encode(), "text/plain; charset=utf-8")
+        except (EOFError, OSError, RuntimeError) as e:
+            return Reply(500, f"query worker failed: {e}\n".encode(), "text/plain; charset=utf-8")
+        finally:
+            if keep is None and w is not None:
+                self._retire(w)  # timed out or broken: killed, never reused
+            self._idle.put(keep)
+
+    def close(self) -> None:
+        """Stop every worker (idempotent)."""
+        with self._lock:
+            workers = list(self._all)
+            self._all.clear()
+        for w in workers:
+            w.kill()

@@ -1,0 +1,5 @@
+"""``python -m graphbuild.cli``: the command line."""
+
+from graphbuild.cli.main import main
+
+main()

@@ -1,0 +1,58 @@
+"""`graphbuild cites X`: the articles citing a document, newest first, each mention in its sentence."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from graphbuild.ask.query import CONTRACT_KEYS
+from graphbuild.cli._ask import fail_graph, format_option, graph_option, note_match, write_records
+from graphbuild.write.store import GraphError
+
+CSV_COLUMNS = (*CONTRACT_KEYS, "url", "mentions")
+
+
+@click.command()
+@click.argument("reference")
+@graph_option
+@format_option
+@click.option("--no-context", is_flag=True, help="Do not re-read sources for sentences (faster; sentence = anchor).")
+def cites(reference: str, graph_dir: str, fmt: str, no_context: bool) -> None:
+    """Articles citing REFERENCE, as a reader writes it.
+
+    \b
+    Examples:  'Quy định 205-QĐ/TW'  205-QĐ/TW  205-QD/TW  'qd 205 tw'  'Quy định 205'
+               'Nghị quyết Trung ương 6 khóa XII'  'Nghị định 108/2014/NĐ-CP'
+               https://w3id.org/graphbuild/id/doc/qd-tw_2019_205   doc:qd-tw_2019_205
+
+    json/jsonl/csv objects carry: document, label, article, source, title, date, surface,
+    sentence (the reference marked »…«). Exit 1 when no document matches (nearest ones are
+    suggested on stderr), 2 when --graph is not a built graph.
+    """
+    from graphbuild.ask.query import Graph, citing_articles, find_documents
+
+    try:
+        g = Graph(graph_dir)
+        match = find_documents(g, reference)
+    except GraphError as e:
+        fail_graph("cites", e)
+        return
+    if not note_match("cites", reference, match, graph_dir):
+        sys.exit(1)
+    out = click.get_text_stream("stdout")
+    per_doc = [(d, citing_articles(g, d, context=not no_context)) for d in match.documents]
+    if fmt != "table":
+        write_records([c.to_dict() for _, rows in per_doc for c in rows], fmt, CSV_COLUMNS, out)
+        return
+    for i, (d, rows) in enumerate(per_doc):
+        if i:
+            out.write("\n")
+        out.write(f"{d.label}  [{d.id}]  — {len(rows)} article(s)\n")
+        if d.kind == "citekey":
+            out.write("  (ambiguous number: " + (", ".join(d.candidates) or "no candidate known") + ")\n")
+        for c in rows:
+            out.write(f"\n  {c.date or 'undated':10}  {c.title or c.article}\n")
+            out.write(f"              {c.source or c.article}" + (f"  ({c.mentions} mentions)" if c.mentions > 1 else "")
+                      + "\n")
+            out.write(f"              {c.sentence}\n")

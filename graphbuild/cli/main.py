@@ -1,0 +1,40 @@
+"""The `graphbuild` command: a click group; each sub-command lives in its own module of graphbuild/cli/."""
+
+from __future__ import annotations
+
+import click
+
+from graphbuild import __version__
+from graphbuild.cli import build_cmd as build_cmd
+from graphbuild.cli import cites as cites_cmd
+from graphbuild.cli import extract_cmd as extract_cmd
+from graphbuild.cli import refs as refs_cmd
+from graphbuild.cli import serve as serve_cmd
+from graphbuild.cli import show as show_cmd
+from graphbuild.cli import sparql_cmd as sparql_cmd
+from graphbuild.cli import stats as stats_cmd
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="graphbuild")
+def cli() -> None:
+    """Vietnamese articles -> a knowledge graph of the Party and state documents they cite."""
+
+
+cli.add_command(extract_cmd.extract)
+cli.add_command(build_cmd.build)
+cli.add_command(cites_cmd.cites)
+cli.add_command(stats_cmd.stats)
+cli.add_command(sparql_cmd.sparql)
+cli.add_command(show_cmd.show)
+cli.add_command(refs_cmd.refs)
+cli.add_command(serve_cmd.serve)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""`graphbuild serve`: a read-only SPARQL 1.1 Protocol endpoint on the built graph."""
+
+from __future__ import annotations
+
+import click
+
+from graphbuild.cli._ask import fail_graph, graph_option
+from graphbuild.write.store import GraphError
+
+
+@click.command()
+@graph_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (the default keeps the endpoint on this machine).")
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True, help="0 = any free port.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds a query may run (then 503).")
+@click.option("--max-rows", type=click.IntRange(min=1), default=100_000, show_default=True,
+              help="Largest result returned (then 413).")
+@click.option("--workers", type=click.IntRange(min=0), default=None,
+              help="Query worker processes; a query over --timeout is killed with its worker "
+                   "[default: all cores]. 0 runs queries in the request threads (a timed-out query then "
+                   "runs on in the background).")
+@click.option("--quiet", "-q", is_flag=True, help="No request log.")
+def serve(graph_dir: str, host: str, port: int, timeout: float, max_rows: int, workers: int | None,
+          quiet: bool) -> None:
+    """Serve the graph as a read-only SPARQL endpoint at http://HOST:PORT/sparql.
+
+    GET ?query= or POST (form or application/sparql-query); results as SPARQL JSON, XML, CSV
+    or TSV (N-Triples or Turtle for CONSTRUCT) by the Accept header. Updates, SERVICE and
+    LOAD are refused. Paste the URL into YASGUI (https://yasgui.org) or Gephi's SemanticWebImport.
+    """
+    import os
+    import signal
+
+    from graphbuild.ask.server import make_server
+
+    if workers is None:
+        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        server = make_server(graph_dir, host, port, timeout=timeout, max_rows=max_rows, quiet=quiet, workers=workers)
+    except GraphError as e:
+        fail_graph("serve", e)
+        return
+    except RuntimeError as e:  # a query worker could not start
+        click.echo(f"graphbuild serve: error: {e}", err=True)
+        raise SystemExit(2) from e
+    except OSError as e:
+        click.echo(f"graphbuild serve: error: cannot listen on {host}:{port}: {e.strerror}", err=True)
+        raise SystemExit(2) from e
+    click.echo(f"SPARQL endpoint: {server.url}  (read-only; Ctrl-C stops)", err=True)
+
+    def stop(_signum, _frame) -> None:  # SIGTERM (service managers, kill) stops like Ctrl-C: workers end too
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

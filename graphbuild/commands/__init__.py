@@ -1,1 +1,0 @@
-"""One module per `graphbuild` sub-command; each is a thin click layer over library functions."""

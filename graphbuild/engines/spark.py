@@ -1,0 +1,467 @@
+"""`graphbuild build --engine spark`: the same read -> extract -> resolve -> triples, as a PySpark job.
+
+Why a second engine: one machine builds ~10^6 articles; the Vietnamese part of a web crawl is
+10^7-10^8.  The steps are the one-machine build's own functions, so the graph is the same
+triple for triple (tests/test_spark.py checks it on the sample corpus):
+
+1. **plan** (driver): list the inputs in command-line order, each file with its index.  Text,
+   HTML, JSON, JSON Lines and CSV files are read by :mod:`graphbuild.read.articles` on the
+   executors (so they must see the same paths: local mode, NFS, a mounted bucket); Common
+   Crawl WET/WARC files (:mod:`graphbuild.read.webarchive`) and Parquet may also be ``hdfs://`` or
+   ``s3a://`` URIs, read through Spark.
+2. **read**: every article gets an order key (file index, record index); the same text met
+   twice is kept once, at its smallest key (the one-machine reader keeps the first).
+3. **extract and resolve** (mapPartitions): :func:`graphbuild.extract.find.extract`, then one
+   :class:`~graphbuild.resolve.resolver.Resolver` per partition, fed the order keys; each article's
+   triples come from :func:`graphbuild.graph.rdf.add_article_citations`.
+4. **merge**: per-document evidence combined by ``reduceByKey(DocRecord.merge)`` (commutative
+   and associative, see :mod:`graphbuild.resolve.resolver`), citation keys joined with the documents
+   of their base, then :func:`graphbuild.graph.rdf.add_document` / ``add_body`` / ``add_run``.
+
+Output (``--out``), each part file written by one task:
+
+* ``nt/part-*.nt`` — the graph as N-Triples, unsorted, a triple possibly in more than one part
+  (a province named by many articles); every bulk loader keeps one.
+* ``mentions/`` — Parquet, one row per mention: the ``mentions.jsonl`` columns of the local
+  build (``relations`` as a JSON string).
+* ``documents/`` — Parquet, one row per document and citation key: label, number, date,
+  issuer, term, province, citation count, candidates, conflicts.
+* ``report.json`` — counts, skipped inputs, conflicts, unresolved citation keys (as the local
+  build's).
+* with ``--spark-merge``: ``graph.nt`` (sorted, de-duplicated; byte-identical to the local
+  build's) and ``store/`` (Oxigraph, unless ``--no-store``), for runs whose graph fits one disk.
+
+A local ``--out`` is replaced atomically like the local build's; an ``hdfs://``/``s3a://`` one
+is written in place (the report then goes to ``report/part-00000``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+from pyspark import StorageLevel
+from pyspark.sql import SparkSession
+from pyspark.sql import types as T
+
+from graphbuild.domain.model import Article
+
+MARKER = "report.json"
+IGNORED_NAMES = ("_SUCCESS",)  # Spark's and Hadoop's bookkeeping files inside dataset folders
+PARQUET = (".parquet", ".parq")
+
+Key = tuple  # order key: (file index, record index) or (input index, file URI, record index)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input to read: a file (with the folder its id is relative to) or a remote URI/glob."""
+
+    index: int
+    name: str
+    root: str | None
+    kind: str  # articles | archive | parquet
+    remote: bool = False
+
+
+@dataclass
+class SparkResult:
+    out: str
+    articles: int = 0
+    documents: int = 0
+    citation_keys: int = 0
+    bodies: int = 0
+    citations: int = 0
+    ambiguous: int = 0
+    skipped: list[str] = field(default_factory=list)
+    conflicts: list[tuple[str, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"{self.articles} articles, {self.documents} documents, {self.bodies} bodies, "
+                f"{self.citations} citations, {self.ambiguous} ambiguous references (spark)")
+
+
+# --------------------------------------------------------------------------- session
+
+
+def spark_session(master: str | None = None, jobs: int | None = None, quiet: bool = True,
+                  conf: dict[str, str] | None = None) -> SparkSession:
+    """The active session, else a new one: ``master``, else spark-submit's, else ``local[jobs or *]``.
+
+    Python workers must import this very ``graphbuild`` (not another installed copy), so its
+    folder goes on their PYTHONPATH; on a cluster install graphbuild on every node (README).
+    """
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    from pyspark import SparkConf
+
+    here = str(Path(__file__).resolve().parents[2])  # the folder that holds graphbuild/
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    if here not in paths:
+        os.environ["PYTHONPATH"] = os.pathsep.join([here, *paths])
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = SparkSession.builder.appName("graphbuild build").config("spark.ui.showConsoleProgress", "false")
+    if master:
+        builder = builder.master(master)
+    elif not SparkConf().contains("spark.master"):  # not under spark-submit
+        builder = builder.master(f"local[{jobs or '*'}]")
+    for key, value in (conf or {}).items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR" if quiet else "WARN")
+    return spark
+
+
+# --------------------------------------------------------------------------- plan and read
+
+
+def _kind(name: str) -> str:
+    from graphbuild.read.webarchive import is_web_archive
+
+    low = name.lower()
+    if low.endswith(PARQUET):
+        return "parquet"
+    return "archive" if is_web_archive(low) else "articles"
+
+
+def plan(inputs: Iterable[str]) -> list[Source]:
+    """Every input file in the order the local build reads them (remote URIs stay one source each)."""
+    from graphbuild.read.textio import iter_files_with_root
+
+    out: list[Source] = []
+    for arg in inputs:
+        if "://" in arg and not arg.startswith("file://"):
+            out.append(Source(len(out), arg, None, _kind(arg), remote=True))
+            continue
+        for name, path, root in iter_files_with_root([arg.removeprefix("file://")]):
+            if path is None:
+                raise click.UsageError("--engine spark cannot read stdin ('-'); give files or folders")
+            if path.name in IGNORED_NAMES or path.name.endswith(".crc"):
+                continue
+            out.append(Source(len(out), name, str(root) if root else None, _kind(name)))
+    return out
+
+
+def _read_source(src: Source) -> Iterator[tuple[Key, Any]]:
+    """Executor side: (key, Article | ReadError) of one local file, in record order."""
+    from graphbuild.read import articles
+
+    if src.kind == "archive":
+        from graphbuild.read.webarchive import read_archive
+
+        try:
+            with open(src.name, "rb") as fh:
+                items = list(read_archive(fh, src.name))
+        except OSError as e:
+            items = [articles.ReadError(src.name, None, f"cannot read ({e.strerror or e}); skipped")]
+    else:
+        path = Path(src.name)
+        root = Path(src.root) if src.root else None
+        items = articles.read_source(src.name, path, root)
+    for n, item in enumerate(items):
+        yield (src.index, n), item
+
+
+def _read_remote_archives(spark: SparkSession, src: Source):
+    from graphbuild.read.webarchive import read_archive
+
+    def records(kv: tuple[str, bytes]) -> Iterator[tuple[Key, Any]]:
+        uri, data = kv
+        for n, item in enumerate(read_archive(data, uri)):
+            yield (src.index, uri, n), item
+
+    return spark.sparkContext.binaryFiles(src.name).flatMap(records)
+
+
+def _read_parquet(spark: SparkSession, src: Source):
+    """Rows of a Parquet file/folder as article records (same columns as JSON Lines: text, title, date, url)."""
+    from graphbuild.read import articles
+
+    name = src.name
+
+    def records(row_n: tuple[Any, int]) -> Iterator[tuple[Key, Any]]:
+        row, n = row_n
+        rec = {k: v for k, v in row.asDict().items() if v is not None}
+        for item in articles.read_record(rec, name, n + 1):
+            yield (src.index, n), item
+
+    return spark.read.parquet(src.name).rdd.zipWithIndex().flatMap(records)
+
+
+def read(spark: SparkSession, sources: list[Source]):
+    """(key, Article | ReadError) of every source: local files spread over the cluster, the rest through Spark."""
+    sc = spark.sparkContext
+    local = [s for s in sources if not s.remote and s.kind != "parquet"]
+    parts = [sc.parallelize(local, max(1, min(len(local), sc.defaultParallelism * 4))).flatMap(_read_source)] \
+        if local else []
+    for s in sources:
+        if s.kind == "parquet":
+            parts.append(_read_parquet(spark, s))
+        elif s.remote and s.kind == "archive":
+            parts.append(_read_remote_archives(spark, s))
+        elif s.remote:
+            raise click.UsageError(f"{s.name}: remote inputs must be WET/WARC or Parquet; copy other files locally")
+    return sc.union(parts) if parts else sc.emptyRDD()
+
+
+def _first(a: tuple[Key, Article], b: tuple[Key, Article]) -> tuple[Key, Article]:
+    return a if a[0] <= b[0] else b
+
+
+def unique_articles(items, partitions: int):
+    """The articles, each text once at its smallest key (what the local reader's de-duplication keeps)."""
+    from graphbuild.read.articles import dedupe_key
+
+    return (items.filter(lambda kv: isinstance(kv[1], Article))
+            .map(lambda kv: (dedupe_key(kv[1].text), kv))
+            .reduceByKey(_first, partitions)
+            .values())
+
+
+# --------------------------------------------------------------------------- extract and resolve
+
+
+def _mention_row(article: Article, c) -> dict[str, Any]:
+    """One row of mentions/: the local build's mentions.jsonl object, relations as JSON."""
+    from graphbuild.graph.namespaces import ID
+
+    row = c.mention.to_dict()
+    row["relations"] = json.dumps(row["relations"], ensure_ascii=False)
+    row["article"] = article.id
+    row["document"] = c.target
+    row["document_iri"] = ID + c.target
+    s0, s1 = row.get("sentence_start"), row.get("sentence_end")
+    row["sentence"] = article.text[s0:s1] if s0 is not None and s1 is not None else None
+    return row
+
+
+def extract_and_resolve(items: Iterable[tuple[Key, Article]]) -> Iterator[tuple[str, Any]]:
+    """mapPartitions body: tagged outputs of one partition's articles, then its resolver's records."""
+    from graphbuild.extract.find import extract
+    from graphbuild.graph import rdf
+    from graphbuild.resolve.resolver import Resolver
+
+    resolver = Resolver()
+    sink = rdf.TripleSink()
+    for key, art in items:
+        mentions = extract(art.text, "")
+        for m in mentions:
+            m.source = art.source
+        citations = resolver.resolve_article(art, mentions, key=key)
+        rdf.add_article_citations(sink, art, citations)
+        for line in sink.drain():
+            yield "nt", line
+        for c in citations:
+            yield "mention", _mention_row(art, c)
+        yield "id", (key, art.id)
+    for local, rec in resolver.docs.items():
+        yield "doc", (local, rec)
+    for local, body in resolver.bodies.items():
+        yield "body", (local, body)
+    yield "stats", resolver.stats
+
+
+def _merge(a, b):
+    return a.merge(b)
+
+
+def _with_candidates(kv):
+    _base, (rec, cands) = kv
+    if cands:
+        rec.add("candidates", cands)
+    return rec
+
+
+def settle_documents(docs, partitions: int):
+    """Merged document records with citation keys' corpus-wide candidates (Resolver.finish, as a join)."""
+    merged = docs.reduceByKey(_merge, partitions)
+    bases = merged.flatMap(lambda kv: [(b, kv[0]) for b in kv[1].bases]).groupByKey().mapValues(set)
+    keys = merged.filter(lambda kv: kv[1].is_citekey).map(lambda kv: (kv[0].split("/", 1)[1], kv[1]))
+    settled_keys = keys.leftOuterJoin(bases).map(_with_candidates)
+    return merged.filter(lambda kv: not kv[1].is_citekey).values().union(settled_keys)
+
+
+def _doc_lines(rec) -> list[str]:
+    from graphbuild.graph import rdf
+
+    sink = rdf.TripleSink()
+    rdf.add_document(sink, rec)
+    return sink.drain()
+
+
+def _body_lines(body) -> list[str]:
+    from graphbuild.graph import rdf
+
+    sink = rdf.TripleSink()
+    rdf.add_body(sink, body)
+    return sink.drain()
+
+
+def _doc_row(d) -> dict[str, Any]:
+    from graphbuild.graph.namespaces import ID
+
+    return {"document": d.local, "document_iri": ID + d.local, "kind": d.kind, "label": d.label, "number": d.number,
+            "doc_type": d.doc_type, "date": d.date, "year": d.year, "term": d.term, "issuer": d.issuer,
+            "numbering_body": d.numbering_body, "province": d.province, "type_code": d.type_code,
+            "issuer_code": d.issuer_code, "subject": d.subject, "catalogued": d.catalogued, "citations": d.citations,
+            "cite_keys": sorted(d.cite_keys), "candidates": sorted(d.candidates), "parts": list(d.parts),
+            "conflicts": d.all_conflicts()}
+
+
+_S, _L, _B = T.StringType(), T.LongType(), T.BooleanType()
+MENTION_SCHEMA = T.StructType([T.StructField(n, t) for n, t in (
+    ("article", _S), ("source", _S), ("start", _L), ("end", _L), ("surface", _S), ("kind", _S), ("doc_type", _S),
+    ("number", _S), ("type_code", _S), ("issuer_code", _S), ("year", _L), ("date", _S), ("issuer", _S),
+    ("plenum", _L), ("congress", _S), ("term", _S), ("subject", _S), ("id", _S), ("form", _S), ("antecedent", _L),
+    ("sentence_start", _L), ("sentence_end", _L), ("relations", _S), ("document", _S), ("document_iri", _S),
+    ("sentence", _S))])
+DOCUMENT_SCHEMA = T.StructType([T.StructField(n, t) for n, t in (
+    ("document", _S), ("document_iri", _S), ("kind", _S), ("label", _S), ("number", _S), ("doc_type", _S),
+    ("date", _S), ("year", _L), ("term", _S), ("issuer", _S), ("numbering_body", _S), ("province", _S),
+    ("type_code", _S), ("issuer_code", _S), ("subject", _S), ("catalogued", _B), ("citations", _L),
+    ("cite_keys", T.ArrayType(_S)), ("candidates", T.ArrayType(_S)), ("parts", T.ArrayType(_S)),
+    ("conflicts", T.ArrayType(_S)))])
+
+
+def _to_row(names: list[str]):
+    def row(d: dict[str, Any]) -> tuple:
+        return tuple(d.get(n) for n in names)
+    return row
+
+
+# --------------------------------------------------------------------------- the job
+
+
+def build_spark(spark: SparkSession, inputs: Iterable[str], out: str, strict: bool = False, merge: bool = False,
+                store: bool = True) -> SparkResult:
+    """Run the job; write ``out`` (see the module docstring).  Raises click exceptions for usage errors."""
+    from graphbuild.graph import rdf
+    from graphbuild.resolve.resolver import Stats
+
+    sc = spark.sparkContext
+    remote_out = "://" in out and not out.startswith("file://")
+    target = out if remote_out else str(Path(out.removeprefix("file://")).resolve())
+    if not remote_out:
+        _check_out(Path(target))
+    sources = plan(inputs)
+    partitions = max(2, sc.defaultParallelism)
+    items = read(spark, sources).persist(StorageLevel.MEMORY_AND_DISK)
+    result = SparkResult(out)
+    result.skipped = sorted(str(e) for e in items.filter(lambda kv: not isinstance(kv[1], Article)).values().collect())
+    if strict and result.skipped:
+        items.unpersist()
+        raise click.ClickException(f"{len(result.skipped)} input(s) skipped and --strict is set: {result.skipped[0]}")
+    tagged = (unique_articles(items, partitions).mapPartitions(extract_and_resolve)
+              .persist(StorageLevel.MEMORY_AND_DISK))
+
+    def part(tag: str):
+        return tagged.filter(lambda kv: kv[0] == tag).values()
+
+    docs = settle_documents(part("doc"), partitions).persist(StorageLevel.MEMORY_AND_DISK)
+    bodies = part("body").reduceByKey(lambda a, b: a, partitions).values()
+    stats = part("stats").fold(Stats(), lambda a, b: Stats().merge(a).merge(b))
+    digest = hashlib.sha1(b"graphbuild-0")
+    for article_id in part("id").sortByKey().values().toLocalIterator():
+        digest.update(article_id.encode("utf-8") + b"\n")
+    counts = docs.map(lambda d: (int(d.is_citekey), 1)).reduceByKey(lambda a, b: a + b).collectAsMap()
+    result.articles, result.citations, result.ambiguous = stats.articles, stats.citations, stats.ambiguous
+    result.documents, result.citation_keys = counts.get(0, 0), counts.get(1, 0)
+    sink = rdf.TripleSink()
+    rdf.add_run(sink, digest.hexdigest()[:16], stats.articles, result.documents)
+    lines = sc.union([part("nt"), docs.flatMap(_doc_lines), bodies.flatMap(_body_lines), sc.parallelize(sink.drain(), 1)])
+
+    tmp = target if remote_out else str(rdf.temp_dir_beside(Path(target)))
+    uri = tmp if remote_out else Path(tmp).as_uri()
+    try:
+        lines.map(lambda s: s.rstrip("\n")).saveAsTextFile(f"{uri}/nt")
+        m_names = [f.name for f in MENTION_SCHEMA.fields]
+        spark.createDataFrame(part("mention").map(_to_row(m_names)), MENTION_SCHEMA).write.parquet(f"{uri}/mentions")
+        d_names = [f.name for f in DOCUMENT_SCHEMA.fields]
+        spark.createDataFrame(docs.map(_doc_row).map(_to_row(d_names)), DOCUMENT_SCHEMA).write.parquet(f"{uri}/documents")
+        result.bodies = bodies.count()
+        conflicts = docs.flatMap(lambda d: [(d.local, c) for c in d.all_conflicts()]).collect()
+        result.conflicts = sorted(conflicts)
+        unresolved = sorted(docs.filter(lambda d: d.is_citekey)
+                            .map(lambda d: (d.local, d.citations, sorted(d.candidates))).collect())
+        report = _report(result, unresolved)
+        if remote_out:
+            sc.parallelize([report], 1).saveAsTextFile(f"{uri}/report")
+        else:
+            _finish_local(Path(tmp), report, merge, store, lines)
+            _swap_into_place(Path(tmp), Path(target))
+    except BaseException:
+        if not remote_out:
+            shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        for rdd in (items, tagged, docs):
+            rdd.unpersist()
+    return result
+
+
+def _report(r: SparkResult, unresolved: list[tuple[str, int, list[str]]]) -> str:
+    """report.json, with the local build's keys (no triple count: parts may repeat a triple)."""
+    from graphbuild.pipeline.build import report_text
+
+    return report_text(r, unresolved, engine="spark")
+
+
+def _finish_local(tmp: Path, report: str, merge: bool, store: bool, lines) -> None:
+    """Name the parts ``*.nt``, write report.json, and with ``merge`` the sorted graph.nt and store/."""
+    from graphbuild.graph import rdf
+
+    for p in (tmp / "nt").glob("part-*"):
+        p.rename(p.with_name(p.name + ".nt"))
+    for p in tmp.rglob("*"):
+        if p.name.endswith(".crc") or p.name == "_SUCCESS":
+            p.unlink()
+    (tmp / MARKER).write_text(report, encoding="utf-8")
+    if merge:
+        work = tmp / ".work"
+        work.mkdir()
+        writer = rdf.SortedNTriplesWriter(work)
+        for nt in sorted((tmp / "nt").glob("part-*.nt")):
+            with open(nt, encoding="utf-8") as fh:
+                writer.extend(fh)
+        writer.finish(tmp / "graph.nt")
+        shutil.rmtree(work)
+        if store:
+            rdf.load_store(tmp / "graph.nt", tmp / "store")
+
+
+def _check_out(out: Path) -> None:
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
+        raise click.ClickException(f"{out}: exists and is not a graphbuild output (no {MARKER}); choose another --out")
+
+
+def _swap_into_place(tmp: Path, out: Path) -> None:
+    """Rename the old output aside, the new one in, then drop the old: never a half-written --out."""
+    old = out.with_name(f".{out.name}.old-{os.getpid()}") if out.exists() else None
+    if old is not None:
+        os.replace(out, old)
+    os.replace(tmp, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def run_from_cli(*, inputs: tuple[str, ...], out: str, master: str | None, merge: bool, jobs: int | None = None,
+                 quiet: bool = False, strict: bool = False, no_store: bool = False, **_local_only: Any) -> None:
+    """``graphbuild build --engine spark``: options of the local build that do not apply are ignored."""
+    spark = spark_session(master, jobs, quiet)
+    try:
+        result = build_spark(spark, inputs, out, strict=strict, merge=merge, store=not no_store)
+    except click.ClickException as e:
+        click.echo(f"graphbuild build: error: {e.format_message()}", err=True)
+        sys.exit(2)
+    from graphbuild.cli.build_cmd import tell_outcome
+
+    tell_outcome(result, out, quiet, list_skipped=20)  # Spark's skipped inputs are listed here, not as they come

@@ -1,0 +1,3 @@
+"""The run: read -> extract -> resolve -> graph -> write in processes, with cache, progress and report.
+Imports every step above; never the CLI.
+"""

@@ -1,0 +1,371 @@
+"""Bytes in, text out: decode one source file whatever encoding a Vietnamese newsroom used.
+
+Why this exists: corpora arrive as UTF-8 (with or without a BOM), UTF-16 exported from
+Word or Excel, Windows-1258 from old Windows tools, and the pre-Unicode Vietnamese font
+encodings TCVN3 (ABC) and VNI.  The extractor reports character offsets into the decoded
+text, so UTF-8 and UTF-16 text is returned exactly as decoded (no Unicode normalisation, no
+newline translation); only the legacy encodings, which produce new text anyway, are
+converted to NFC.
+
+Every failure is an :class:`InputError` that names the source, says what is wrong and what
+to do about it, so a command-line front end can print it and carry on with the next file.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = [
+    "InputError", "decode", "detect_encoding", "read_bytes", "read_text", "iter_files", "iter_files_with_root",
+    "looks_vietnamese",
+]
+
+_DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+class InputError(Exception):
+    """A source that cannot be read as text.
+
+    ``str(e)`` is ``"NAME[:LINE]: what is wrong; what to do"`` so it can be printed as is.
+    """
+
+    def __init__(self, source: str, message: str, line: int | None = None) -> None:
+        self.source = source
+        self.line = line
+        self.message = message
+        where = source if line is None else f"{source}:{line}"
+        super().__init__(f"{where}: {message}")
+
+
+# --- Vietnamese plausibility -------------------------------------------------------------
+
+# Tone marks (a syllable carries at most one) and the vowel-shape marks (circumflex, breve, horn).
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+_SHAPES = {"\u0302", "\u0306", "\u031b"}
+_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?"
+    r"[aăâeêioôơuưy]{1,3}"
+    r"(?:ch|ng|nh|[cmnpt])?"
+)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _syllable_ok(word: str) -> bool:
+    """True if ``word`` (NFC) is spelled like one Vietnamese syllable."""
+    tones = 0
+    skeleton = []
+    for ch in unicodedata.normalize("NFD", word.lower()):
+        if ch in _TONES:
+            tones += 1
+        elif ch in _SHAPES:
+            if not skeleton:
+                return False
+            skeleton[-1] = unicodedata.normalize("NFC", skeleton[-1] + ch)
+        elif ch == "\u0111":  # đ does not decompose
+            skeleton.append(ch)
+        elif "a" <= ch <= "z":
+            skeleton.append(ch)
+        else:
+            return False
+    return tones <= 1 and _SYLLABLE.fullmatch("".join(skeleton)) is not None
+
+
+def _vietnamese_score(text: str) -> tuple[int, int]:
+    """(good, bad): words with non-ASCII letters that are / are not Vietnamese syllables.
+
+    Stray non-letter symbols from the Latin-1 block (what a wrong 8-bit guess produces:
+    ``¸``, ``µ``, ``Ö``...) count as bad too.
+    """
+    good = bad = 0
+    for m in _WORD.finditer(text):
+        w = m.group()
+        if w.isascii():
+            continue
+        if _syllable_ok(w):
+            good += 1
+        else:
+            bad += 1
+    for ch in text:
+        if "\u00a1" <= ch <= "\u00bf" and ch not in "«»°·§":
+            bad += 1
+    return good, bad
+
+
+def looks_vietnamese(text: str) -> bool:
+    """True if the non-ASCII words of ``text`` are overwhelmingly Vietnamese syllables."""
+    good, bad = _vietnamese_score(text)
+    return good >= 1 and good >= 4 * bad
+
+
+# --- legacy 8-bit encodings ------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _legacy_tables() -> tuple[dict[int, str], dict[str, str], re.Pattern[str]]:
+    """The TCVN3 byte table and the VNI sequence table from data/legacy_vn.json."""
+    with open(_DATA / "legacy_vn.json", encoding="utf-8") as fh:
+        raw = json.load(fh)
+    tcvn3 = {int(k, 16): v for k, v in raw["tcvn3"].items()}
+    vni: dict[str, str] = raw["vni"]
+    # Longest keys first so "ôù" (ớ) wins over "ô" (ơ).
+    keys = sorted(vni, key=lambda k: (-len(k), k))
+    pattern = re.compile("|".join(re.escape(k) for k in keys))
+    return tcvn3, vni, pattern
+
+
+def _decode_tcvn3(data: bytes) -> str:
+    """TCVN3 (ABC) bytes to NFC text; bytes outside the table read as Windows-1252."""
+    tcvn3, _, _ = _legacy_tables()
+    out = []
+    for b in data:
+        ch = tcvn3.get(b)
+        if ch is None:
+            ch = bytes([b]).decode("cp1252", errors="replace")
+        out.append(ch)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def _decode_vni(data: bytes) -> str:
+    """VNI Windows bytes to NFC text (base letter + mark byte → one precomposed letter)."""
+    _, vni, pattern = _legacy_tables()
+    text = data.decode("latin-1")
+    return unicodedata.normalize("NFC", pattern.sub(lambda m: vni[m.group()], text))
+
+
+def _decode_cp1258(data: bytes) -> str:
+    """Windows-1258 puts tones as combining marks; NFC makes them ordinary letters."""
+    return unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))
+
+
+_GUESS_SAMPLE = 65536
+_LEGACY = (("windows-1258", _decode_cp1258), ("TCVN3", _decode_tcvn3), ("VNI", _decode_vni))
+
+
+def _guess_legacy(data: bytes) -> tuple[str, str] | None:
+    """(encoding name, text) of the legacy encoding under which ``data`` reads best, or None.
+
+    Each candidate decoding is scored by how many of its non-ASCII words are real Vietnamese
+    syllables; a wrong guess yields symbols and impossible letter combinations.
+    """
+    sample = data[:_GUESS_SAMPLE]  # scoring is per character: judge a sample, decode the whole once
+    best: tuple[int, str] | None = None
+    for enc, fn in _LEGACY:
+        good, bad = _vietnamese_score(fn(sample))
+        if good < 1 or good < 4 * bad:
+            continue
+        score = good - 3 * bad
+        if best is None or score > best[0]:
+            best = (score, enc)
+    if best is None:
+        return None
+    enc = best[1]
+    return enc, dict(_LEGACY)[enc](data)
+
+
+# --- UTF-16 without a BOM ------------------------------------------------------------------
+
+
+def _utf16_guess(data: bytes) -> str | None:
+    """'utf-16-le' / 'utf-16-be' if the NUL bytes sit on one side of each 2-byte unit.
+
+    Vietnamese letters live in U+00xx, U+01xx and U+1Exx, so in UTF-16 the high byte of most
+    units is 0x00 (ASCII), 0x01 or 0x1E: NULs pile up on one parity and almost never on the
+    other, which binary data does not do.
+    """
+    sample = data[:65536]
+    sample = sample[: len(sample) - len(sample) % 2]
+    n = len(sample) // 2
+    if n < 2:
+        return None
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    if odd >= 0.3 * n and even <= 0.02 * n:
+        return "utf-16-le"
+    if even >= 0.3 * n and odd <= 0.02 * n:
+        return "utf-16-be"
+    return None
+
+
+def _mostly_text(text: str) -> bool:
+    """True if ``text`` has (almost) no control or unassigned characters."""
+    sample = text[:20000]
+    if not sample:
+        return True
+    bad = sum(
+        1 for ch in sample
+        if ch not in "\t\n\r\f\v" and unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs")
+    )
+    return bad <= 0.01 * len(sample)
+
+
+# --- public API ---------------------------------------------------------------------------
+
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def decode(data: bytes, name: str) -> str:
+    """Decode the bytes of source ``name`` to text, or raise :class:`InputError`.
+
+    Order of tests: empty → ``""``; a BOM decides (and is stripped); NUL bytes mean UTF-16
+    without BOM or a binary file; valid UTF-8 is returned untouched (not even normalised,
+    because extractor offsets index this very string); otherwise Windows-1258, TCVN3 and VNI
+    are tried and the one that reads as Vietnamese wins, converted to NFC.
+    """
+    if not data:
+        return ""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(enc)
+            except UnicodeDecodeError as e:
+                raise InputError(
+                    name,
+                    f"starts with a {enc.upper()} byte-order mark but is not valid {enc.upper()} "
+                    f"(byte {e.start + len(bom)}); re-save the file as UTF-8",
+                ) from e
+    if b"\x00" in data:
+        enc = _utf16_guess(data)
+        if enc is not None:
+            try:
+                text = data[: len(data) - len(data) % 2].decode(enc)
+            except UnicodeDecodeError:
+                text = None
+            if text is not None and _mostly_text(text):
+                return text
+        raise InputError(name, "binary file, not text (contains NUL bytes); skipped — give a text, HTML, "
+                               "JSON Lines or CSV file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        bad_at = e.start
+    guess = _guess_legacy(data)
+    if guess is not None:
+        return guess[1]
+    raise InputError(
+        name,
+        f"not UTF-8 (invalid byte 0x{data[bad_at]:02X} at offset {bad_at}) and not recognisable as "
+        "Windows-1258, TCVN3 (ABC) or VNI Vietnamese text; re-encode the file as UTF-8",
+    )
+
+
+def detect_encoding(data: bytes) -> str:
+    """The name of the encoding :func:`decode` would use (for messages and tests)."""
+    if not data:
+        return "empty"
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return enc + "-bom"
+    if b"\x00" in data:
+        return _utf16_guess(data) or "binary"
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    guess = _guess_legacy(data)
+    return guess[0] if guess else "unknown"
+
+
+def read_bytes(path: str | os.PathLike[str] | None, name: str | None = None) -> bytes:
+    """The raw bytes of one source (``None`` or ``"-"`` = stdin); OS errors become InputError.
+
+    Separate from :func:`read_text` so readers that decode differently (HTML with a declared
+    charset) still get the same error messages.
+    """
+    is_stdin = path is None or str(path) == "-"
+    label = name if name is not None else ("-" if is_stdin else str(path))
+    try:
+        if is_stdin:
+            return sys.stdin.buffer.read()
+        with open(path, "rb") as fh:  # type: ignore[arg-type]
+            return fh.read()
+    except FileNotFoundError as e:
+        broken = not is_stdin and os.path.islink(path)  # type: ignore[arg-type]
+        what = "broken symbolic link" if broken else "no such file"
+        raise InputError(label, f"{what}; check the path") from e
+    except IsADirectoryError as e:
+        raise InputError(label, "is a directory; pass it as a folder argument to read the files in it") from e
+    except PermissionError as e:
+        raise InputError(label, "permission denied; make the file readable (chmod +r) or skip it") from e
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise InputError(label, "symbolic link loop; fix or remove the link") from e
+        raise InputError(label, f"cannot read: {e.strerror or e}; check the file") from e
+
+
+def read_text(path: str | os.PathLike[str] | None, name: str | None = None) -> str:
+    """Read and :func:`decode` one file (``None`` or ``"-"`` = stdin).
+
+    ``name`` is how the source is called in error messages (defaults to the path as given).
+    OS errors become InputError so callers have a single exception type to catch.
+    """
+    is_stdin = path is None or str(path) == "-"
+    label = name if name is not None else ("-" if is_stdin else str(path))
+    return decode(read_bytes(path, label), label)
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    """Files below ``root``, sorted, hidden entries skipped, each real folder visited once.
+
+    Symbolic links to folders are followed (corpora are often assembled from links) but a
+    folder already visited — by its resolved identity — is pruned, so link loops terminate.
+    """
+    seen: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        try:
+            st = os.stat(dirpath)
+            key = (st.st_dev, st.st_ino)
+        except OSError:
+            dirnames[:] = []
+            continue
+        if key in seen:
+            dirnames[:] = []
+            continue
+        seen.add(key)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for f in sorted(filenames):
+            if not f.startswith("."):
+                yield Path(dirpath) / f
+
+
+def iter_files(paths: Iterable[str]) -> Iterator[tuple[str, Path | None]]:
+    """(name as given, path) for every source: files, files below folders, '-' = stdin.
+
+    Missing paths are yielded too (``read_text`` then reports them), so a typo in one
+    argument is an error message, not a silent gap.  Order is deterministic: arguments in
+    the order given, each folder's files sorted.
+    """
+    for name, path, _root in iter_files_with_root(paths):
+        yield name, path
+
+
+def iter_files_with_root(paths: Iterable[str]) -> Iterator[tuple[str, Path | None, Path | None]]:
+    """Like :func:`iter_files` but also yields the input root folder, for stable relative ids.
+
+    The root of a file named directly is its parent folder, so ``data/a.txt`` given alone or
+    found under ``data/`` has the same relative path ``a.txt``.
+    """
+    for p in paths:
+        if p == "-":
+            yield "-", None, None
+            continue
+        path = Path(p)
+        if path.is_dir():
+            for f in _walk(path):
+                yield str(f), f, path
+        else:
+            yield p, path, path.parent

@@ -1,0 +1,3 @@
+"""Step 3, resolve: mentions of the whole corpus to documents and bodies, with the catalogue.
+Imports text and domain.
+"""

@@ -1,0 +1,210 @@
+"""The lexicon: type words and codes, issuers and bodies, numerals — loaded from data files.
+
+Everything the grammar knows about Vietnamese document numbering lives in
+``graphbuild/data/*.json``; this module only loads it and builds the lookup tables
+(folded spellings -> canonical spelling) that the grammar and the extractor use.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+def load_json(name: str) -> Any:
+    """A data file shipped in graphbuild/data/ (package data)."""
+    return json.loads((_DATA_DIR / name).read_text(encoding="utf-8"))
+
+
+def strip_marks(s: str) -> str:
+    """Vietnamese without diacritics: 'Nghị định' -> 'Nghi dinh', 'Đ' -> 'D'."""
+    s = unicodedata.normalize("NFD", s.replace("Đ", "D").replace("đ", "d").replace("Ð", "D").replace("ð", "d"))
+    return unicodedata.normalize("NFC", "".join(c for c in s if not unicodedata.combining(c)))
+
+
+def fold(s: str) -> str:
+    """The key codes are compared under: upper case, no diacritics, no spaces or dots."""
+    return strip_marks(s).upper().replace(" ", "").replace(".", "")
+
+
+def fold_keep_d(s: str) -> str:
+    """Upper case with Đ kept apart from D (HĐ hợp đồng is not HD hướng dẫn)."""
+    s = unicodedata.normalize("NFC", s).replace("Ð", "Đ").replace("ð", "đ")
+    return s.upper().replace(" ", "").replace(".", "")
+
+
+@dataclass(frozen=True)
+class TypeCode:
+    code: str
+    party: str | None = None  # type word implied in a Party number (None: ambiguous or not used)
+    state: str | None = None
+    in_party: bool = False
+    in_state: bool = False
+    copy: bool = False
+    alone: bool = False  # a state number may carry it with no issuer ('121/NgĐ')
+    compact: bool = False  # may be written fused before a state number and year ('TT36/2017')
+
+
+@dataclass(frozen=True)
+class Body:
+    id: str
+    name: str
+    short: str | None
+    aliases: tuple[str, ...]
+    codes: tuple[str, ...]
+    parent: str | None
+    level: str
+    system: str
+    scoped: bool = False
+
+
+@dataclass
+class Lexicon:
+    """Lookup tables built once from the data files."""
+
+    type_words: dict[str, str] = field(default_factory=dict)  # any spelling (lower, folded) -> canonical word
+    word_codes: dict[str, dict[str, str]] = field(default_factory=dict)  # word -> {"party": code, "state": code}
+    codes: dict[str, TypeCode] = field(default_factory=dict)  # canonical code -> TypeCode
+    code_exact: dict[str, str] = field(default_factory=dict)  # fold_keep_d(spelling) -> canonical code
+    code_ascii: dict[str, str] = field(default_factory=dict)  # fold(spelling) -> canonical code
+    bodies: dict[str, Body] = field(default_factory=dict)
+    issuer_exact: dict[str, str] = field(default_factory=dict)  # fold_keep_d(code) -> canonical issuer code
+    issuer_ascii: dict[str, str] = field(default_factory=dict)
+    issuer_body: dict[str, str] = field(default_factory=dict)  # canonical issuer code -> body id
+    body_names: dict[str, str] = field(default_factory=dict)  # spelling -> body id
+    ordinals: dict[str, int] = field(default_factory=dict)
+    quantity_words: tuple[str, ...] = ()
+    max_central_term: int = 14
+    # Memo of token -> canonical code lookups (tokens repeat endlessly across a corpus).
+    _type_cache: dict[str, str | None] = field(default_factory=dict, repr=False)
+    _issuer_cache: dict[str, str | None] = field(default_factory=dict, repr=False)
+
+    def type_code(self, token: str) -> str | None:
+        """Canonical type code for a token as written ('QĐI' -> 'QĐi', 'nd' -> 'NĐ'), or None."""
+        try:
+            return self._type_cache[token]
+        except KeyError:
+            pass
+        found = self._type_code(token)
+        self._type_cache[token] = found
+        return found
+
+    def _type_code(self, token: str) -> str | None:
+        exact = self.code_exact.get(fold_keep_d(token))
+        if exact:
+            return exact
+        return self.code_ascii.get(fold(token))
+
+    def issuer_code(self, token: str) -> str | None:
+        """Canonical issuer code for a known issuer token ('TTG' -> 'TTg', 'ducA' -> 'ĐUCA'), else None."""
+        try:
+            return self._issuer_cache[token]
+        except KeyError:
+            pass
+        found = self._issuer_code(token)
+        self._issuer_cache[token] = found
+        return found
+
+    def _issuer_code(self, token: str) -> str | None:
+        t = fold_keep_d(token)
+        hit = self.issuer_exact.get(t) or self.issuer_ascii.get(fold(token))
+        if hit:
+            return hit
+        for family in ("UBTVQH", "QH"):  # National Assembly codes carry the legislature number
+            f = fold(token)
+            if f.startswith(family) and f[len(family):].isdigit():
+                return family + f[len(family):]
+        return None
+
+
+def _word_keys(word: str) -> set[str]:
+    return {word.lower(), strip_marks(word).lower()}
+
+
+@cache
+def lexicon() -> Lexicon:
+    """The lexicon, loaded once per process."""
+    lex = Lexicon()
+    types = load_json("doc_types.json")
+    for entry in types["words"]:
+        for spelling in (entry["word"], *entry["aliases"]):
+            for key in _word_keys(spelling):
+                lex.type_words.setdefault(key, entry["word"])
+    for entry in types["codes"]:
+        code = entry["code"]
+        tc = TypeCode(code=code, party=entry.get("party"), state=entry.get("state"),
+                      in_party="party" in entry, in_state="state" in entry, copy=bool(entry.get("copy")),
+                      alone=bool(entry.get("alone")), compact=bool(entry.get("compact")))
+        lex.codes[code] = tc
+        lex.code_exact.setdefault(fold_keep_d(code), code)
+        lex.code_ascii.setdefault(fold(code), code)
+        for system in ("party", "state"):
+            word = entry.get(system)
+            if word:
+                lex.word_codes.setdefault(word, {}).setdefault(system, code)
+    # A word whose Party code is ambiguous (Quy định: QĐ or QĐi) is written QĐ in most central numbers.
+    lex.word_codes.setdefault("Quyết định", {})["party"] = "QĐ"
+    lex.word_codes["Quy định"]["party"] = "QĐ"
+    for b in load_json("bodies.json")["bodies"]:
+        body = Body(id=b["id"], name=b["name"], short=b.get("short"), aliases=tuple(b.get("aliases", ())),
+                    codes=tuple(b.get("codes", ())), parent=b.get("parent"), level=b.get("level", ""),
+                    system=b.get("system", ""), scoped=bool(b.get("scoped")))
+        lex.bodies[body.id] = body
+        for code in body.codes:
+            canonical = "TW" if code == "TƯ" else ("TU" if code == "TƯ" else code)
+            lex.issuer_exact.setdefault(fold_keep_d(code), canonical)
+            lex.issuer_ascii.setdefault(fold(code), canonical)
+            lex.issuer_body.setdefault(canonical, body.id)
+        for spelling in (body.name, *body.aliases, *((body.short,) if body.short else ())):
+            lex.body_names.setdefault(spelling, body.id)
+    lex.issuer_exact[fold_keep_d("TƯ")] = "TW"  # TƯ: central unless the context is provincial
+    nums = load_json("numerals.json")
+    lex.ordinals = dict(nums["ordinals"])
+    lex.quantity_words = tuple(nums["quantity_words"])
+    lex.max_central_term = int(nums["max_central_term"])
+    return lex
+
+
+@cache
+def issuer_system(code: str) -> str | None:
+    """'party', 'state' or 'union' (mass organisations) for an issuer code; None when unknown.
+
+    Unknown Party bodies follow the naming of known ones: a code ending in TW/TU/HU/QU
+    (Ban X Trung ương, ... Tỉnh ủy, Huyện ủy, Quận ủy) or starting with ĐU (Đảng ủy).
+    """
+    lex = lexicon()
+    first = code.split("-")[0]
+    body = lex.bodies.get(lex.issuer_body.get(first, ""), None)
+    if body is not None:
+        return body.system
+    f = fold_keep_d(first)
+    if f.startswith("TWĐ"):
+        return "union"
+    if f.endswith(("TW", "TU", "HU", "QU", "TƯ")) or f.startswith("ĐU"):
+        return "party"
+    return None
+
+
+def is_party_issuer(code: str) -> bool:
+    """Whether an issuer code is a Party body's."""
+    return issuer_system(code) == "party"
+
+
+ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10,
+         "XI": 11, "XII": 12, "XIII": 13, "XIV": 14, "XV": 15, "XVI": 16, "XVII": 17, "XVIII": 18,
+         "XIX": 19, "XX": 20, "XXI": 21, "XXII": 22, "XXIII": 23, "XXIV": 24, "XXV": 25}
+ARABIC_TO_ROMAN = {v: k for k, v in ROMAN.items()}
+
+
+def term_number(token: str) -> int | None:
+    """'XII' or '12' -> 12; None for anything else."""
+    t = token.strip().upper()
+    if t.isdigit():
+        return int(t)
+    return ROMAN.get(t)

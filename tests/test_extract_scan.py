@@ -13,7 +13,7 @@ import random
 import pytest
 
 from graphbuild.extract.find import extract
-from graphbuild.extract import find as ex
+from graphbuild.text.sentences import sentence_spans
 
 
 def _found(text: str) -> list[tuple[str, str, str | None, str | None, int | None, str | None]]:
@@ -82,7 +82,7 @@ def test_sentence_spans_match_plain_searches(seed: int) -> None:
         spans.append((s, rnd.randint(s, min(len(text), s + 10))))
     if seed % 2:
         spans.sort()  # in text order, as the extractor calls it; unsorted calls must be right too
-    got = ex._sentence_spans(text, spans)
+    got = sentence_spans(text, spans)
     assert got == [_naive_sentence(text, s, e) for s, e in spans]
 
 

@@ -13,9 +13,9 @@ import re
 
 import pytest
 
-from graphbuild.extract.find import extract
 from graphbuild.extract import find as ex
 from graphbuild.extract import grammar as g
+from graphbuild.extract.find import extract
 from graphbuild.text.lexicon import lexicon
 
 _NOISE = ["", " ", "  ", ",", ".", "-", "x", "X", "1", "\n", "ủy", " Đảng", " tỉnh", " khóa XII", "Ban"]

@@ -15,8 +15,8 @@ from graphbuild.ask.query import (
     find_documents,
     parse_loose,
     parse_reference,
-    sentence_around,
 )
+from graphbuild.text.sentences import sentence_around
 from graphbuild.write import store
 
 QD205 = "doc/qd-tw_2019_205"

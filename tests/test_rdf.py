@@ -10,8 +10,9 @@ from rdflib import BNode, Graph
 
 from graphbuild.domain.model import Article, Mention
 from graphbuild.graph import rdf
-from graphbuild.graph.namespaces import ID, NS_DCT, NS_ELI, NS_GB, NS_NIF, PREFIXES, iri, local_name, slug
+from graphbuild.graph.namespaces import ID, NS_DCT, NS_ELI, NS_GB, NS_NIF, PREFIXES, iri, local_name
 from graphbuild.resolve.resolver import Resolver
+from graphbuild.text.fold import slug
 
 
 def _graph() -> tuple[Graph, Article]:

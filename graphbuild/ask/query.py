@@ -23,7 +23,6 @@ import difflib
 import json
 import os
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -32,6 +31,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from graphbuild.text.fold import fold_code, fold_words, strip_marks
+from graphbuild.text.sentences import sentence_around
 from graphbuild.write.store import DCT, ELI, GB, ID, PREFIXES, RDFS, open_store
 
 # --------------------------------------------------------------------------- records
@@ -122,22 +123,6 @@ CONTRACT_KEYS = ("document", "label", "article", "source", "title", "date", "sur
 # --------------------------------------------------------------------------- folding
 
 
-def fold(s: str) -> str:
-    """Upper case, no diacritics, Đ→D, no spaces or dots: how codes and numbers are compared."""
-    s = s.replace("Đ", "D").replace("đ", "d").replace("Ð", "D").replace("ð", "d")
-    s = unicodedata.normalize("NFD", s)
-    s = "".join(c for c in s if not unicodedata.combining(c))
-    return re.sub(r"[\s.]+", "", s.upper())
-
-
-def fold_text(s: str) -> str:
-    """Lower case, no diacritics, single spaces: how labels and free text are compared."""
-    s = s.replace("Đ", "D").replace("đ", "d").replace("Ð", "D")
-    s = unicodedata.normalize("NFD", s)
-    s = "".join(c for c in s if not unicodedata.combining(c))
-    return " ".join(re.findall(r"\w+", s.lower()))
-
-
 def _int(s: str | None) -> int | None:
     m = re.match(r"\s*0*(\d+)", s or "")
     return int(m.group(1)) if m else None
@@ -185,7 +170,7 @@ def parse_loose(text: str) -> Query | None:
     Tokens in any order, no separators, no diacritics: a number (a 4-digit 19xx/20xx next to
     another number is the year), type words or codes, issuer codes.  None when there is no number.
     """
-    from graphbuild.text.lexicon import lexicon, strip_marks
+    from graphbuild.text.lexicon import lexicon
 
     lex = lexicon()
     plain = strip_marks(text)
@@ -609,30 +594,11 @@ _SOURCE_LINE = re.compile(r"(.+):(\d+)")
 _ROW_ARTICLE = re.compile(r'"article":\s*"([^"\\]*)"')
 
 
-def sentence_around(text: str, start: int, end: int, width: int = 240) -> str:
-    """The sentence holding text[start:end] with the reference marked »…«, trimmed to ``width`` each side.
-
-    Sentence ends: a line break, '. ', '; ', as the extractor cuts them.
-    """
-    lo = max(text.rfind("\n", 0, start) + 1, text.rfind(". ", 0, start) + 2, text.rfind("; ", 0, start) + 2, 0)
-    his = [i for i in (text.find("\n", end), text.find(". ", end)) if i != -1]
-    hi = min(his) + 1 if his else len(text)
-    if text[hi - 1:hi] == "\n":
-        hi -= 1
-    lo, hi = max(lo, start - width), min(hi, end + width)
-    before, after = text[lo:start], text[end:hi]
-    if lo > 0 and text[lo - 1] not in "\n. ;":
-        before = "…" + before.lstrip()
-    if hi < len(text) and text[hi - 1] not in ".\n":
-        after = after.rstrip() + "…"
-    return " ".join(f"{before}»{text[start:end]}«{after}".split())
-
-
 # --------------------------------------------------------------------------- matching
 
 
 def _same(a: str | None, b: str | None) -> bool:
-    return a is not None and b is not None and fold(a) == fold(b)
+    return a is not None and b is not None and fold_code(a) == fold_code(b)
 
 
 def _matches(d: Document, q: Query) -> bool:
@@ -667,11 +633,11 @@ def find_documents(graph: Graph | str | os.PathLike[str] | None, x: str) -> Matc
         found = [d for d in g.candidates(q) if _matches(d, q)]
     docs = g.documents if not found else {}
     if not found and q.iri is None:
-        fx, tx = fold(x), fold_text(x)
+        fx, tx = fold_code(x), fold_words(x)
         for d in docs.values():
-            if (any(fold(k) == fx or fold(k.split(":", 1)[-1]) == fx for k in d.cite_keys)
-                    or (d.number and fold(d.number) == fx) or fold(d.id) == fx or fold(d.id.split("/")[-1]) == fx
-                    or (len(tx) >= 6 and tx in fold_text(d.label))):
+            if (any(fold_code(k) == fx or fold_code(k.split(":", 1)[-1]) == fx for k in d.cite_keys)
+                    or (d.number and fold_code(d.number) == fx) or fold_code(d.id) == fx or fold_code(d.id.split("/")[-1]) == fx
+                    or (len(tx) >= 6 and tx in fold_words(d.label))):
                 found.append(d)
     found.sort(key=_newest_first)
     return Match(q, found, [] if found else suggest(docs.values(), q, x))
@@ -693,7 +659,7 @@ def suggest(docs: Any, q: Query, x: str, limit: int = 5) -> list[Document]:
         if score > scored.get(d.iri, (0.0, d))[0]:
             scored[d.iri] = (score, d)
 
-    fx = fold(x)
+    fx = fold_code(x)
     for d in docs:
         if q.number is not None and d.num == q.number:
             add(d, 3.0 + (_same(d.type_code, q.type_code) + _same(d.issuer_code, q.issuer_code)) * 0.3)
@@ -704,7 +670,7 @@ def suggest(docs: Any, q: Query, x: str, limit: int = 5) -> list[Document]:
                 add(d, 2.0 + (20 - gap) / 40)
         if q.plenum and d.plenum:
             add(d, 2.5 if d.plenum == q.plenum else 1.5 if _same(d.term, q.term) else 0.0)
-        candidates = [fold(d.number or ""), fold(d.label), *(fold(k.split(":", 1)[-1]) for k in d.cite_keys)]
+        candidates = [fold_code(d.number or ""), fold_code(d.label), *(fold_code(k.split(":", 1)[-1]) for k in d.cite_keys)]
         ratio = max(difflib.SequenceMatcher(None, fx, c).ratio() for c in candidates if c) if any(candidates) else 0
         if ratio >= 0.6:
             add(d, ratio)

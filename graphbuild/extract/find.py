@@ -30,15 +30,10 @@ from functools import cache, lru_cache
 from graphbuild.domain import ids
 from graphbuild.domain.model import Mention
 from graphbuild.extract import grammar as g
-from graphbuild.text.lexicon import (
-    ARABIC_TO_ROMAN,
-    fold_keep_d,
-    issuer_system,
-    lexicon,
-    strip_marks,
-    term_number,
-)
+from graphbuild.text.fold import fold_code_keep_d, strip_marks
+from graphbuild.text.lexicon import ARABIC_TO_ROMAN, issuer_system, lexicon, term_number
 from graphbuild.text.normalize import fold_for_matching, to_original
+from graphbuild.text.sentences import sentence_spans
 
 
 @dataclass(slots=True)
@@ -88,7 +83,7 @@ def _split_symbol(codes: str) -> tuple[list[str], list[str]]:
 
 def _canonical_issuer(token: str) -> str:
     lex = lexicon()
-    return lex.issuer_code(token) or fold_keep_d(token)
+    return lex.issuer_code(token) or fold_code_keep_d(token)
 
 
 def _known_code(token: str) -> bool:
@@ -1066,60 +1061,6 @@ def _drop_overlaps(refs: list[_Ref]) -> list[_Ref]:
     return kept
 
 
-def _sentence_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The sentence around each (start, end) of ``spans`` (in text order): from the last break before
-    the start ('\\n', '. ', '; ') to the next break after the end ('\\n', '. ').
-
-    One pass: each backward search covers only the text since the previous mention, and a
-    forward search is reused while it still lies ahead.  A plain ``rfind``/``find`` per mention
-    rescanned whole lines (quadratic on a long line dense with references), and listing every
-    break up front cost more than the searches of a typical article, most of whose sentences
-    hold no reference.
-    """
-    n = len(text)
-    out = []
-    rfind, find = text.rfind, text.find
-    seen = 0  # breaks ending at or before ``seen`` are known: the last of each kind is kept
-    nl = dot = semi = -1
-    nl_from, nl_at, dot_from, dot_at = n + 1, -1, n + 1, -1  # find(sub, *_from) == *_at
-    for start, end in spans:
-        if start >= seen:  # only breaks ending after ``seen`` can be new
-            back = seen - 1 if seen else 0
-            i = rfind("\n", seen, start)
-            if i > nl:
-                nl = i
-            i = rfind(". ", back, start)
-            if i > dot:
-                dot = i
-            i = rfind("; ", back, start)
-            if i > semi:
-                semi = i
-        else:  # out of order: search from the beginning
-            nl, dot, semi = rfind("\n", 0, start), rfind(". ", 0, start), rfind("; ", 0, start)
-        seen = start
-        lo = nl
-        if dot >= lo:
-            lo = dot + 1
-        if semi >= lo:
-            lo = semi + 1
-        if lo >= 0 and (text[lo:lo + 1] == "\n" or text[lo:lo + 1] == " "):
-            lo += 1
-        elif lo < 0:
-            lo = 0
-        if not (nl_from <= end and (nl_at == -1 or nl_at >= end)):
-            nl_from, nl_at = end, find("\n", end)
-        if not (dot_from <= end and (dot_at == -1 or dot_at >= end)):
-            dot_from, dot_at = end, find(". ", end)
-        if nl_at == -1:
-            hi = n if dot_at == -1 else dot_at + 1
-        else:
-            hi = (nl_at if dot_at == -1 or nl_at < dot_at else dot_at) + 1
-        if text[hi - 1:hi] == "\n":
-            hi -= 1
-        out.append((lo, hi if hi < n else n))
-    return out
-
-
 def extract(text: str, source: str = "<text>") -> list[Mention]:
     """Every reference to a Party or state document in ``text``, in text order.
 
@@ -1150,12 +1091,12 @@ def extract(text: str, source: str = "<text>") -> list[Mention]:
         if ref.doc_type is None:
             ref.doc_type = _implied_doc_type(ref)
         if ref.raw_issuer and ref.body_id in (
-                "tinh-uy", "ban-thuong-vu-tinh-uy", "ban-chap-hanh-dang-bo-tinh") and fold_keep_d(ref.raw_issuer) == "TƯ":
+                "tinh-uy", "ban-thuong-vu-tinh-uy", "ban-chap-hanh-dang-bo-tinh") and fold_code_keep_d(ref.raw_issuer) == "TƯ":
             ref.issuer_code = "TU"  # 'TƯ' written for a provincial committee
         _assign_id(ref)
     _link_short_forms(refs)
     spans = [(r.start, r.end) for r in refs] if offsets is None else [to_original(offsets, r.start, r.end) for r in refs]
-    sentences = _sentence_spans(text, spans)
+    sentences = sentence_spans(text, spans)
     return [_to_mention(text, offsets, source, r, span, sentence)
             for r, span, sentence in zip(refs, spans, sentences, strict=True)]
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from graphbuild.text.lexicon import lexicon, strip_marks
+from graphbuild.text.fold import strip_marks
+from graphbuild.text.lexicon import lexicon
 
 # Blanks inside a reference: spaces, and at most one line break (PDF extraction breaks lines).
 S = r"[ ]*(?:\n[ ]*)?"

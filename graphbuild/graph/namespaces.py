@@ -17,10 +17,6 @@ IRI scheme (all flat local names under ``BASE + "id/"``; see README "IRI scheme"
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from functools import lru_cache
-
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
 
@@ -109,18 +105,6 @@ PREFIXES: dict[str, str] = {
     "type": ID + "type/",
     "plenum": ID + "plenum/",
 }
-
-
-@lru_cache(maxsize=1 << 16)
-def slug(text: str) -> str:
-    """ASCII lower-case slug (Đ -> d, spaces -> -): IRIs stay readable and need no escaping.
-
-    Cached: a build slugs the same few thousand symbols, issuers and provinces ~20 times per article.
-    """
-    text = text.replace("Đ", "D").replace("đ", "d").replace("Ð", "D")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
 def iri(kind: str, local: str) -> URIRef:

@@ -39,9 +39,9 @@ from graphbuild.graph.namespaces import (
     NS_XSD,
     PREFIXES,
     iri,
-    slug,
 )
 from graphbuild.resolve.resolver import BodyRecord, Citation, DocRecord
+from graphbuild.text.fold import slug
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 

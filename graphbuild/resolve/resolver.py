@@ -52,8 +52,8 @@ from pathlib import Path
 
 from graphbuild.domain.ids import CHARTER_ID, parsed_id
 from graphbuild.domain.model import Article, Mention
-from graphbuild.graph.namespaces import slug
 from graphbuild.resolve.docstore import merge_runs, read_run, write_run
+from graphbuild.text.fold import fold_name, slug
 from graphbuild.text.lexicon import Body, load_json
 from graphbuild.text.lexicon import lexicon as core_lexicon
 
@@ -68,16 +68,6 @@ SPILL_RECORDS = 20_000
 RUN_FANIN = 128
 # Entries of each memo of pure answers (see Lexicon.body_for_code, Resolver._series) before it is emptied.
 MEMO_SIZE = 1 << 16
-ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
-
-
-def roman_to_int(term: str) -> int:
-    """XIII -> 13; used to order terms."""
-    total = 0
-    for a, b in zip(term, term[1:] + " ", strict=True):
-        v = ROMAN.get(a, 0)
-        total += -v if ROMAN.get(b, 0) > v else v
-    return total
 
 
 _load = load_json  # the data files are read through the core lexicon's loader
@@ -106,11 +96,6 @@ class CatalogueEntry:
     @property
     def term(self) -> str | None:
         return term_of(self.date)
-
-
-def _fold(text: str) -> str:
-    """Case- and space-insensitive key for body names."""
-    return re.sub(r"\s+", " ", text.replace("Ð", "Đ").replace("uỷ", "ủy").replace("Uỷ", "Ủy")).strip().casefold()
 
 
 @dataclass
@@ -150,8 +135,8 @@ class Lexicon:
             return memo[name]
         except KeyError:
             pass
-        key = _fold(re.sub(r"\s*\([^)]*\)\s*$", "", name))
-        found = self.by_name.get(key) or self.by_name.get(_fold(name))
+        key = fold_name(re.sub(r"\s*\([^)]*\)\s*$", "", name))
+        found = self.by_name.get(key) or self.by_name.get(fold_name(name))
         if len(memo) >= MEMO_SIZE:
             memo.clear()
         memo[name] = found
@@ -203,7 +188,7 @@ def lexicon() -> Lexicon:
     for b in bodies.values():
         for n in (b.name, b.short, *b.aliases):
             if n:
-                by_name.setdefault(_fold(n), b.id)
+                by_name.setdefault(fold_name(n), b.id)
         for c in b.codes:
             by_code.setdefault(c, b.id)
     cat = _load("catalogue.json")

@@ -8,11 +8,12 @@ Everything the grammar knows about Vietnamese document numbering lives in
 from __future__ import annotations
 
 import json
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from graphbuild.text.fold import fold_code, fold_code_keep_d, strip_marks
 
 _DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -20,23 +21,6 @@ _DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 def load_json(name: str) -> Any:
     """A data file shipped in graphbuild/data/ (package data)."""
     return json.loads((_DATA_DIR / name).read_text(encoding="utf-8"))
-
-
-def strip_marks(s: str) -> str:
-    """Vietnamese without diacritics: 'Nghị định' -> 'Nghi dinh', 'Đ' -> 'D'."""
-    s = unicodedata.normalize("NFD", s.replace("Đ", "D").replace("đ", "d").replace("Ð", "D").replace("ð", "d"))
-    return unicodedata.normalize("NFC", "".join(c for c in s if not unicodedata.combining(c)))
-
-
-def fold(s: str) -> str:
-    """The key codes are compared under: upper case, no diacritics, no spaces or dots."""
-    return strip_marks(s).upper().replace(" ", "").replace(".", "")
-
-
-def fold_keep_d(s: str) -> str:
-    """Upper case with Đ kept apart from D (HĐ hợp đồng is not HD hướng dẫn)."""
-    s = unicodedata.normalize("NFC", s).replace("Ð", "Đ").replace("ð", "đ")
-    return s.upper().replace(" ", "").replace(".", "")
 
 
 @dataclass(frozen=True)
@@ -71,10 +55,10 @@ class Lexicon:
     type_words: dict[str, str] = field(default_factory=dict)  # any spelling (lower, folded) -> canonical word
     word_codes: dict[str, dict[str, str]] = field(default_factory=dict)  # word -> {"party": code, "state": code}
     codes: dict[str, TypeCode] = field(default_factory=dict)  # canonical code -> TypeCode
-    code_exact: dict[str, str] = field(default_factory=dict)  # fold_keep_d(spelling) -> canonical code
-    code_ascii: dict[str, str] = field(default_factory=dict)  # fold(spelling) -> canonical code
+    code_exact: dict[str, str] = field(default_factory=dict)  # fold_code_keep_d(spelling) -> canonical code
+    code_ascii: dict[str, str] = field(default_factory=dict)  # fold_code(spelling) -> canonical code
     bodies: dict[str, Body] = field(default_factory=dict)
-    issuer_exact: dict[str, str] = field(default_factory=dict)  # fold_keep_d(code) -> canonical issuer code
+    issuer_exact: dict[str, str] = field(default_factory=dict)  # fold_code_keep_d(code) -> canonical issuer code
     issuer_ascii: dict[str, str] = field(default_factory=dict)
     issuer_body: dict[str, str] = field(default_factory=dict)  # canonical issuer code -> body id
     body_names: dict[str, str] = field(default_factory=dict)  # spelling -> body id
@@ -96,10 +80,10 @@ class Lexicon:
         return found
 
     def _type_code(self, token: str) -> str | None:
-        exact = self.code_exact.get(fold_keep_d(token))
+        exact = self.code_exact.get(fold_code_keep_d(token))
         if exact:
             return exact
-        return self.code_ascii.get(fold(token))
+        return self.code_ascii.get(fold_code(token))
 
     def issuer_code(self, token: str) -> str | None:
         """Canonical issuer code for a known issuer token ('TTG' -> 'TTg', 'ducA' -> 'ĐUCA'), else None."""
@@ -112,12 +96,12 @@ class Lexicon:
         return found
 
     def _issuer_code(self, token: str) -> str | None:
-        t = fold_keep_d(token)
-        hit = self.issuer_exact.get(t) or self.issuer_ascii.get(fold(token))
+        t = fold_code_keep_d(token)
+        hit = self.issuer_exact.get(t) or self.issuer_ascii.get(fold_code(token))
         if hit:
             return hit
         for family in ("UBTVQH", "QH"):  # National Assembly codes carry the legislature number
-            f = fold(token)
+            f = fold_code(token)
             if f.startswith(family) and f[len(family):].isdigit():
                 return family + f[len(family):]
         return None
@@ -142,8 +126,8 @@ def lexicon() -> Lexicon:
                       in_party="party" in entry, in_state="state" in entry, copy=bool(entry.get("copy")),
                       alone=bool(entry.get("alone")), compact=bool(entry.get("compact")))
         lex.codes[code] = tc
-        lex.code_exact.setdefault(fold_keep_d(code), code)
-        lex.code_ascii.setdefault(fold(code), code)
+        lex.code_exact.setdefault(fold_code_keep_d(code), code)
+        lex.code_ascii.setdefault(fold_code(code), code)
         for system in ("party", "state"):
             word = entry.get(system)
             if word:
@@ -158,12 +142,12 @@ def lexicon() -> Lexicon:
         lex.bodies[body.id] = body
         for code in body.codes:
             canonical = "TW" if code == "TƯ" else ("TU" if code == "TƯ" else code)
-            lex.issuer_exact.setdefault(fold_keep_d(code), canonical)
-            lex.issuer_ascii.setdefault(fold(code), canonical)
+            lex.issuer_exact.setdefault(fold_code_keep_d(code), canonical)
+            lex.issuer_ascii.setdefault(fold_code(code), canonical)
             lex.issuer_body.setdefault(canonical, body.id)
         for spelling in (body.name, *body.aliases, *((body.short,) if body.short else ())):
             lex.body_names.setdefault(spelling, body.id)
-    lex.issuer_exact[fold_keep_d("TƯ")] = "TW"  # TƯ: central unless the context is provincial
+    lex.issuer_exact[fold_code_keep_d("TƯ")] = "TW"  # TƯ: central unless the context is provincial
     nums = load_json("numerals.json")
     lex.ordinals = dict(nums["ordinals"])
     lex.quantity_words = tuple(nums["quantity_words"])
@@ -183,7 +167,7 @@ def issuer_system(code: str) -> str | None:
     body = lex.bodies.get(lex.issuer_body.get(first, ""), None)
     if body is not None:
         return body.system
-    f = fold_keep_d(first)
+    f = fold_code_keep_d(first)
     if f.startswith("TWĐ"):
         return "union"
     if f.endswith(("TW", "TU", "HU", "QU", "TƯ")) or f.startswith("ĐU"):

@@ -12,7 +12,7 @@ runs.  The process is pinned to one CPU.  Peak RSS includes the corpus held in m
 separately as "RSS after load") so the extractor's own footprint is the difference.
 
 After timing, an untimed pass over the first ``--recall-sample`` articles scores the mentions
-against the generator's ground truth (truth.jsonl): recall per kind/form/variant, and mentions
+against the generator's ground truth (OUT.truth.jsonl beside the corpus): recall per kind/form/variant, and mentions
 that land on a known trap (dates, ratios, prices ...).
 
     python bench/bench_extract.py [--mb 50] [--seed 1] [--repeat 3] [--recall-sample 2000]
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
     ap.add_argument("--repeat", type=int, default=3, help="runs per measurement; best is kept (default 3)")
     ap.add_argument("--recall-sample", type=int, default=2000,
-                    help="articles scored against truth.jsonl after timing (0 = skip)")
+                    help="articles scored against the corpus's truth after timing (0 = skip)")
     ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     a = ap.parse_args(argv)
 

@@ -32,7 +32,7 @@ import generate  # noqa: E402
 
 def _manifest_ok(d: Path, **want: object) -> bool:
     """True when ``d`` holds a finished corpus generated with these parameters by this generator."""
-    m = d / "manifest.json"
+    m = generate.manifest_path(d)
     if not m.is_file():
         return False
     try:
@@ -53,8 +53,7 @@ def corpus(n: int, seed: int, shards: int = 1, fmt: str = "jsonl", quiet: bool =
         return d
     if not quiet:
         print(f"generating {n:,} articles (seed {seed}) into {d.relative_to(ROOT)} ...", flush=True)
-    if (d / "manifest.json").exists():
-        (d / "manifest.json").unlink()
+    generate.manifest_path(d).unlink(missing_ok=True)
     s = generate.write_corpus(d, n, seed, fmt, shards)
     if not quiet:
         print(f"  {s.file_bytes / 1e6:,.1f} MB, {s.refs:,} references, {s.seconds:.1f} s")
@@ -77,7 +76,7 @@ def iter_jsonl(d: Path) -> Iterator[dict]:
 
 
 def iter_truth(d: Path) -> Iterator[dict]:
-    with open(d / "truth.jsonl", encoding="utf-8") as fh:
+    with open(generate.truth_path(d), encoding="utf-8") as fh:
         for line in fh:
             yield json.loads(line)
 

@@ -5,7 +5,7 @@ Why it exists: the sample corpus in ``data/`` is five articles (~50 KB).  Throug
 scaling of the extractor and of ``graphbuild build`` can only be measured on corpora of tens of
 megabytes to many gigabytes, and recall can only be checked when we know exactly which references
 were put into the text.  This module writes such corpora (any size, streaming, flat memory) plus a
-ground-truth sidecar ``truth.jsonl``.
+ground-truth sidecar ``OUT.truth.jsonl`` beside the corpus folder ``OUT``.
 
 Determinism: article ``i`` of seed ``S`` is generated from its own ``random.Random(f"{S}:{i}")``
 (string seeds are hashed with SHA-512, so PYTHONHASHSEED does not matter).  The same article comes
@@ -891,9 +891,20 @@ class Summary:
     files: list[str] = field(default_factory=list)
 
 
+def truth_path(out: Path) -> Path:
+    """The ground truth of the corpus in ``out``: beside the folder, so a build of ``out`` reads articles only."""
+    return out.with_name(out.name + ".truth.jsonl")
+
+
+def manifest_path(out: Path) -> Path:
+    """What the corpus in ``out`` was generated with (beside the folder, like the truth)."""
+    return out.with_name(out.name + ".manifest.json")
+
+
 def write_corpus(out: Path, n: int, seed: int = 1, fmt: str = "jsonl", shards: int = 1,
                  progress: bool = False) -> Summary:
-    """Write ``n`` articles to ``out`` (JSONL shards or one .txt per article) and ``out/truth.jsonl``.
+    """Write ``n`` articles to ``out`` (JSONL shards or one .txt per article), the ground truth to
+    ``truth_path(out)`` and the parameters to ``manifest_path(out)``, beside the folder.
 
     Streaming: each article is written and dropped before the next one is made, so memory stays
     flat at any ``n``.  Shard ``k`` holds a contiguous block of articles (``i * shards // n``), so
@@ -905,7 +916,7 @@ def write_corpus(out: Path, n: int, seed: int = 1, fmt: str = "jsonl", shards: i
     out.mkdir(parents=True, exist_ok=True)
     summ = Summary()
     t0 = time.perf_counter()
-    truth = open(out / "truth.jsonl", "w", encoding="utf-8")  # noqa: SIM115 - closed in finally
+    truth = open(truth_path(out), "w", encoding="utf-8")  # noqa: SIM115 - closed in finally
     cur_shard = -1
     fh = None
     try:
@@ -954,7 +965,7 @@ def write_corpus(out: Path, n: int, seed: int = 1, fmt: str = "jsonl", shards: i
             fh.close()
         truth.close()
     summ.seconds = time.perf_counter() - t0
-    (out / "manifest.json").write_text(json.dumps({
+    manifest_path(out).write_text(json.dumps({
         "generator_version": GENERATOR_VERSION, "articles": n, "seed": seed, "format": fmt, "shards": shards,
         "text_bytes": summ.text_bytes, "file_bytes": summ.file_bytes, "refs": summ.refs, "traps": summ.traps,
         "words": summ.words, "files": summ.files if fmt == "jsonl" else None,

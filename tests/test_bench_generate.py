@@ -56,9 +56,11 @@ def test_sharding_does_not_change_articles(gen: ModuleType, tmp_path: Path) -> N
 
 
 def test_jsonl_valid_and_truth_matches(gen: ModuleType, tmp_path: Path) -> None:
-    s = gen.write_corpus(tmp_path, 15, seed=11)
+    out = tmp_path / "corpus"
+    s = gen.write_corpus(out, 15, seed=11)
+    assert [p.name for p in out.iterdir()] == ["articles.jsonl"], "only articles inside the corpus folder"
     texts = {}
-    for line in (tmp_path / "articles.jsonl").read_text(encoding="utf-8").splitlines():
+    for line in (out / "articles.jsonl").read_text(encoding="utf-8").splitlines():
         obj = json.loads(line)
         assert list(obj) == ["id", "url", "title", "date", "text"]
         assert unicodedata.is_normalized("NFC", obj["text"])
@@ -66,7 +68,7 @@ def test_jsonl_valid_and_truth_matches(gen: ModuleType, tmp_path: Path) -> None:
         texts[obj["id"]] = obj["text"]
     assert len(texts) == 15
     nrefs = 0
-    for line in (tmp_path / "truth.jsonl").read_text(encoding="utf-8").splitlines():
+    for line in gen.truth_path(out).read_text(encoding="utf-8").splitlines():
         t = json.loads(line)
         text = texts[t["id"]]
         assert t["refs"], "every article carries at least one reference"
@@ -88,8 +90,8 @@ def test_txt_format_cli(tmp_path: Path) -> None:
     subprocess.run([sys.executable, str(SCRIPT), "--articles", "6", "--seed", "2", "--out", str(out),
                     "--format", "txt", "--shards", "2", "-q"], check=True)
     files = sorted(out.rglob("*.txt"))
-    assert len(files) == 6
-    for line in (out / "truth.jsonl").read_text(encoding="utf-8").splitlines():
+    assert len(files) == 6 and len(list(out.rglob("*"))) == 6 + 2  # the articles and two shard folders
+    for line in (out.with_name("txt.truth.jsonl")).read_text(encoding="utf-8").splitlines():
         t = json.loads(line)
         text = (out / t["file"]).read_text(encoding="utf-8")
         title, dateline = text.split("\n")[:2]

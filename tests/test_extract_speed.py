@@ -13,9 +13,10 @@ import re
 
 import pytest
 
-from graphbuild.extract import find as ex
 from graphbuild.extract import grammar as g
+from graphbuild.extract import named
 from graphbuild.extract.find import extract
+from graphbuild.extract.scan import scan
 from graphbuild.text.lexicon import lexicon
 
 _NOISE = ["", " ", "  ", ",", ".", "-", "x", "X", "1", "\n", "ủy", " Đảng", " tỉnh", " khóa XII", "Ban"]
@@ -94,9 +95,9 @@ def test_narrower_lead_q_finds_the_same_leads(seed: int, monkeypatch: pytest.Mon
     after = [" Trung ương 4", " Hội nghị lần thứ năm", " TW6", " Đại hội XIII", " số 5", " Bộ Chính trị"]
     texts = ["".join(rng.choice(_NOISE) + _mangle(rng, rng.choice(leads)) + rng.choice(after)
                      for _ in range(rng.randrange(1, 5))) for _ in range(800)]
-    fast = [ex._leads(t, ex._scan(t)[1], ex._scan(t)[3]) for t in texts]
+    fast = [named.leads(t, scan(t)[1], scan(t)[3]) for t in texts]
     monkeypatch.setattr(g, "LEAD_Q", _PLAIN_LEAD_Q)
-    plain = [ex._leads(t, ex._scan(t)[1], ex._scan(t)[3]) for t in texts]
+    plain = [named.leads(t, scan(t)[1], scan(t)[3]) for t in texts]
     assert fast == plain
     assert any(fast)
 

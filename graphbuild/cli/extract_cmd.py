@@ -5,31 +5,17 @@ from __future__ import annotations
 import html as html_lib
 import json
 import sys
-from collections.abc import Iterable, Iterator
-from pathlib import Path
+from typing import TextIO
 
 import click
 
-from graphbuild.domain.model import CONTRACT_KEYS, Mention
-from graphbuild.extract.find import extract as find_mentions
-from graphbuild.read import textio
-from graphbuild.read.textio import InputError
+from graphbuild.domain.model import Mention
 
-TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+TABLE_COLUMNS = ("source", "start", "kind", "id", "date", "issuer", "surface")
 
 
-def iter_sources(paths: Iterable[str]) -> Iterator[tuple[str, Path | None]]:
-    """(name as given, path) for every file named or found below a folder; '-' is stdin."""
-    return textio.iter_files(paths)
-
-
-def read_text(name: str, path: Path | None) -> str:
-    """Decode one source (UTF-8, UTF-16, Windows-1258, TCVN3, VNI), or raise InputError saying why not."""
-    return textio.read_text(path, name)
-
-
-def render(mentions: list[Mention], fmt: str, out) -> None:
-    """Write mentions in one of the output formats."""
+def render(mentions: list[Mention], fmt: str, out: TextIO, *, header: bool = True) -> None:
+    """Write mentions in one of the output formats (``header``: the table's column names first)."""
     if fmt == "jsonl":
         for m in mentions:
             out.write(json.dumps(m.to_dict(), ensure_ascii=False) + "\n")
@@ -37,14 +23,14 @@ def render(mentions: list[Mention], fmt: str, out) -> None:
         json.dump([m.to_dict() for m in mentions], out, ensure_ascii=False, indent=1)
         out.write("\n")
     elif fmt == "table":
-        cols = ("source", "start", "kind", "id", "date", "issuer", "surface")
-        out.write("\t".join(cols) + "\n")
+        if header:
+            out.write("\t".join(TABLE_COLUMNS) + "\n")
         for m in mentions:
             d = m.to_dict()
-            out.write("\t".join("" if d[c] is None else str(d[c]) for c in cols) + "\n")
+            out.write("\t".join("" if d[c] is None else str(d[c]) for c in TABLE_COLUMNS) + "\n")
 
 
-def render_html(texts: list[tuple[str, str, list[Mention]]], out) -> None:
+def render_html(texts: list[tuple[str, str, list[Mention]]], out: TextIO) -> None:
     """One page: every text with each reference marked, its canonical id as a tooltip."""
     out.write("<!doctype html><meta charset='utf-8'><title>graphbuild extract</title>\n"
               "<style>mark{background:#fde68a}mark.state{background:#bfdbfe}mark.named{background:#bbf7d0}"
@@ -69,28 +55,47 @@ def render_html(texts: list[tuple[str, str, list[Mention]]], out) -> None:
 def extract(paths: tuple[str, ...], fmt: str) -> None:
     """Print every document reference in PATHS (files, folders, or - for stdin).
 
-    Each reference carries the keys: """ + ", ".join(CONTRACT_KEYS) + """.
-    A file that cannot be read is reported on stderr; the others are still processed
+    PATHS are read as `graphbuild build` reads them: each record of a JSON Lines, JSON, CSV or TSV
+    file is an article, so is the body text of an HTML page and (as the Spark engine reads them)
+    each page of a WET/WARC file; any other file is one plain-text article.  A text repeated in
+    one file is read once; one repeated in another file is read again (a build keeps the first).
+
+    Each reference carries the keys: source, start, end, surface, kind, doc_type, number,
+    type_code, issuer_code, year, date, issuer, plenum, congress, term, subject, id, form,
+    antecedent, sentence_start, sentence_end, relations.  As in the mentions.jsonl of a build,
+    source names the article (notes.txt, corpus.jsonl:3) and start and end index its text.
+
+    An input or record that cannot be read is reported on stderr; the others are still processed
     and the exit status is 1.
     """
+    # Imported here: every other command starts without compiling the grammar and the readers' patterns.
+    from graphbuild.extract import extract as find_mentions
+    from graphbuild.read.articles import ReadError
+    from graphbuild.read.inputs import read_file
+    from graphbuild.read.textio import iter_files_with_root
+
     failed = 0
     out = click.get_text_stream("stdout")
     all_mentions: list[Mention] = []
     pages: list[tuple[str, str, list[Mention]]] = []
-    for name, path in iter_sources(paths or ("-",)):
-        try:
-            text = read_text(name, path)
-        except InputError as e:
-            click.echo(f"graphbuild extract: error: {e}", err=True)
-            failed += 1
-            continue
-        mentions = find_mentions(text, name)
-        if fmt == "html":
-            pages.append((name, text, mentions))
-        elif fmt == "json":
-            all_mentions.extend(mentions)
-        else:
-            render(mentions, fmt, out)
+    for name, path, root in iter_files_with_root(paths or ("-",)):
+        written = errors = 0
+        for item in read_file(name, path, root):
+            if isinstance(item, ReadError):
+                click.echo(f"graphbuild extract: {item.severity}: {item}", err=True)
+                errors += item.severity == "error"
+                continue
+            mentions = find_mentions(item.text, item.source)
+            if fmt == "html":
+                pages.append((item.source, item.text, mentions))
+            elif fmt == "json":
+                all_mentions.extend(mentions)
+            else:
+                render(mentions, fmt, out, header=not written)
+                written += 1
+        if fmt == "table" and not written and not errors:
+            render([], fmt, out)  # an input with no article (an empty file) still has its table header
+        failed += errors
     if fmt == "json":
         render(all_mentions, fmt, out)
     elif fmt == "html":

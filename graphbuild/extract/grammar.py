@@ -32,7 +32,6 @@ _NUMBER_TAIL = (
     r"(?P<codes>" + CODE + r"(?:" + S + r"[-/]" + S + CODE + r"){0,4})"
     r"(?![\w])"
 )
-NUMBER_SYMBOL = re.compile(r"\d" + _NUMBER_TAIL)
 
 # What a symbol goes on with past a '.' inside it ('06/QC-TT.HĐND-UBND'): codes, the first right after the dot.
 DOTTED_TAIL = re.compile(r"\.(?P<codes>" + CODE + r"(?:" + S + r"[-/]" + S + CODE + r"){0,3})(?![\w])")
@@ -137,8 +136,8 @@ def candidates() -> re.Pattern[str]:
     Why one pattern: each whole-text scan costs about a third of the bare ``re`` scan the
     benchmark compares with, however little it finds.  The pattern opens with one character
     class (a digit or the capital initial of a type word) so the engine skips every other
-    position, then looks behind at that character to take the number branch (its groups are
-    those of :data:`NUMBER_SYMBOL`) or the word branch (group ``word``).  The word branch
+    position, then looks behind at that character to take the number branch (groups ``digits``,
+    ``sep0``, ``year``, ``sepy``, ``codes``) or the word branch (group ``word``).  The word branch
     matches the rest of any type word after any initial; the caller checks the pair (see
     :func:`type_word_capital` for an initial's own words).  A word must start a word; the
     caller checks that it ends one.  'Điều lệ' (:data:`CHARTER_WORD`) is among the words.  A
@@ -255,12 +254,6 @@ def issuer_after() -> re.Pattern[str]:
     """
     body = r"(?<![\w])(?:" + trie_regex_ignorecase(_body_spellings()) + r")(?![\w])"
     return re.compile(S + r",?" + S + r"(?:của|do|cua)[ ]+(?P<body>" + body + r")", re.I)
-
-
-@cache
-def issuer_before() -> re.Pattern[str]:
-    """`Bộ Chính trị đã ban hành` right before a reference's type word."""
-    return re.compile(r"(?P<body>" + body_pattern().pattern + r")[ ]+" + ENACT.pattern, re.I)
 
 
 SUBJECT_AFTER = re.compile(

@@ -114,8 +114,21 @@ def _word_keys(word: str) -> set[str]:
 @cache
 def lexicon() -> Lexicon:
     """The lexicon, loaded once per process."""
+    return build_lexicon(load_json("doc_types.json"), load_json("bodies.json"), load_json("numerals.json"))
+
+
+def build_lexicon(types: dict[str, Any], bodies: dict[str, Any], numerals: dict[str, Any]) -> Lexicon:
+    """The lookup tables of the data files' contents (``doc_types.json``, ``bodies.json``, ``numerals.json``)."""
     lex = Lexicon()
-    types = load_json("doc_types.json")
+    _add_types(lex, types)
+    _add_bodies(lex, bodies)
+    lex.ordinals = dict(numerals["ordinals"])
+    lex.quantity_words = tuple(numerals["quantity_words"])
+    lex.max_central_term = int(numerals["max_central_term"])
+    return lex
+
+
+def _add_types(lex: Lexicon, types: dict[str, Any]) -> None:
     for entry in types["words"]:
         for spelling in (entry["word"], *entry["aliases"]):
             for key in _word_keys(spelling):
@@ -135,24 +148,31 @@ def lexicon() -> Lexicon:
     # A word whose Party code is ambiguous (Quy định: QĐ or QĐi) is written QĐ in most central numbers.
     lex.word_codes.setdefault("Quyết định", {})["party"] = "QĐ"
     lex.word_codes["Quy định"]["party"] = "QĐ"
-    for b in load_json("bodies.json")["bodies"]:
+
+
+def _add_bodies(lex: Lexicon, bodies: dict[str, Any]) -> None:
+    for b in bodies["bodies"]:
         body = Body(id=b["id"], name=b["name"], short=b.get("short"), aliases=tuple(b.get("aliases", ())),
                     codes=tuple(b.get("codes", ())), parent=b.get("parent"), level=b.get("level", ""),
                     system=b.get("system", ""), scoped=bool(b.get("scoped")))
         lex.bodies[body.id] = body
         for code in body.codes:
-            canonical = "TW" if code == "TƯ" else ("TU" if code == "TƯ" else code)
+            canonical = _listed_issuer_code(code, body)
             lex.issuer_exact.setdefault(fold_code_keep_d(code), canonical)
             lex.issuer_ascii.setdefault(fold_code(code), canonical)
             lex.issuer_body.setdefault(canonical, body.id)
         for spelling in (body.name, *body.aliases, *((body.short,) if body.short else ())):
             lex.body_names.setdefault(spelling, body.id)
     lex.issuer_exact[fold_code_keep_d("TƯ")] = "TW"  # TƯ: central unless the context is provincial
-    nums = load_json("numerals.json")
-    lex.ordinals = dict(nums["ordinals"])
-    lex.quantity_words = tuple(nums["quantity_words"])
-    lex.max_central_term = int(nums["max_central_term"])
-    return lex
+
+
+def _listed_issuer_code(code: str, body: Body) -> str:
+    """The canonical issuer code of a code listed for ``body``: 'TƯ' (Trung ương) is the central
+    committee's TW, but listed for a provincial committee it is that committee's TU; any other code
+    is its own canonical form."""
+    if code != "TƯ":
+        return code
+    return "TW" if body.level == "central" else "TU"
 
 
 @cache
@@ -173,11 +193,6 @@ def issuer_system(code: str) -> str | None:
     if f.endswith(("TW", "TU", "HU", "QU", "TƯ")) or f.startswith("ĐU"):
         return "party"
     return None
-
-
-def is_party_issuer(code: str) -> bool:
-    """Whether an issuer code is a Party body's."""
-    return issuer_system(code) == "party"
 
 
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10,

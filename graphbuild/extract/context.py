@@ -1,0 +1,157 @@
+"""What the text says around a reference: its date, its issuing body, the term of a central
+number and its subject, after it ('... ngày 23/9/2019 của Bộ Chính trị về ...') or before it
+('Ngày 30-7-2021, Bộ Chính trị đã ban hành ...').
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+
+from graphbuild.extract import grammar as g
+from graphbuild.extract.named import terms_after
+from graphbuild.extract.ref import Ref
+from graphbuild.text.fold import strip_marks
+from graphbuild.text.lexicon import lexicon
+
+
+def _iso(m: re.Match[str]) -> str | None:
+    d, mo, y, d2, mo2, y2 = m.group("d", "m", "y", "d2", "m2", "y2")
+    return _iso_date(d or d2, mo or mo2, y or y2)
+
+
+@lru_cache(maxsize=4096)
+def _iso_date(d: str, mo: str, y: str) -> str | None:
+    """'22', '11', '2016' -> '2016-11-22'; None for an impossible day or month."""
+    day, month = int(d), int(mo)
+    if not (1 <= day <= 31 and 1 <= month <= 12):
+        return None
+    return f"{int(y):04d}-{month:02d}-{day:02d}"
+
+
+@cache
+def _body_index() -> dict[str, str]:
+    """Body spellings folded (no diacritics, lower case, single spaces) -> body id."""
+    index: dict[str, str] = {}
+    for spelling, bid in lexicon().body_names.items():
+        index.setdefault(" ".join(strip_marks(spelling).lower().split()), bid)
+    return index
+
+
+@lru_cache(maxsize=4096)
+def _body_name(text: str) -> tuple[str, str] | None:
+    """(canonical name as reported, body id) for a body named in ``text``."""
+    lex = lexicon()
+    key = " ".join(text.split())
+    body_id = _body_index().get(strip_marks(key).lower())
+    if body_id is None:
+        return None
+    body = lex.bodies[body_id]
+    short = body.short if body.short and strip_marks(body.short).lower() == strip_marks(key).lower() else None
+    return (f"{body.name} ({short})" if short else body.name), body_id
+
+
+# What can start each piece of context after a reference, once blanks, commas and '(' are skipped:
+# a cheap test that spares most references most of the patterns (each is still what decides).
+_DATE_STARTS = frozenset("đĐbBkKvVnN")  # được, đều, ban hành, ký, vào, ngày ('cùng ngày': see context_after)
+_ISSUER_STARTS = frozenset("cCdD")  # của, do
+_PLENUM_STARTS = frozenset("cCtThH")  # của, tại, Hội nghị
+_TERM_STARTS = frozenset("kKnN")  # khóa, nhiệm kỳ
+_SUBJECT_STARTS = frozenset("v“\"")  # về, a quoted title
+
+
+def _peek(folded: str, pos: int) -> str | None:
+    """The first character at or after ``pos`` that is not a blank, ',' or '('; None if unsure."""
+    head = folded[pos:pos + 12]
+    c = head.lstrip(" \n,(")[:1]
+    return c if c or len(head) < 12 else None
+
+
+_CUNG = re.compile(r"[ \n,(]*c[ùu]ng\b", re.I)  # 'cùng ngày' after a reference ('của' is far more common)
+
+
+def context_after(folded: str, ref: Ref) -> None:
+    """Date, issuing body, term (of a central number) and subject written right after a reference, in
+    that order; ``ref.ctx_end`` is where they end."""
+    pos = ref.end
+    c = _peek(folded, pos)
+    if c is None or c in _DATE_STARTS or (c in "cC" and _CUNG.match(folded, pos)):
+        m = g.DATE_AFTER.match(folded, pos)
+        if m and (iso := _iso(m)):
+            ref.date, pos = iso, m.end()
+            ref.date_shared = m.group("all", "all2") != (None, None)
+            c = _peek(folded, pos)
+    elif c.isdigit() and ref.form == "full" and (ref.type_code or ref.issuer_code):
+        m = g.DATE_FUSED.match(folded, pos)
+        if m and (iso := _iso_date(*m.group("d", "m", "y"))):
+            ref.date, pos = iso, m.end()
+            c = _peek(folded, pos)
+    if c is None or c in _ISSUER_STARTS:
+        m = g.issuer_after().match(folded, pos)
+        if m:
+            named = _body_name(m.group("body"))
+            if named:
+                ref.issuer, ref.body_id = named
+                pos = m.end()
+                if ref.date is None:
+                    m2 = g.DATE_AFTER.match(folded, pos)
+                    if m2 and (iso := _iso(m2)):
+                        ref.date, pos = iso, m2.end()
+                c = _peek(folded, pos)
+    central = ref.kind == "party" and ref.issuer_code == "TW"
+    if central and ref.issuer is None and (c is None or c in _PLENUM_STARTS):
+        m = g.plenum_as_issuer().match(folded, pos)
+        if m:
+            ref.issuer, ref.body_id = _body_name("Ban Chấp hành Trung ương Đảng") or (None, None)
+            pos = m.end()
+            c = _peek(folded, pos)
+    if central and (c is None or c in _TERM_STARTS):
+        terms, tpos = terms_after(folded, pos)
+        if len(terms) == 1:
+            ref.term, pos = terms[0], tpos  # 'của BCH Trung ương (khóa XII)': the term the number belongs to
+            c = _peek(folded, pos)
+    if c is None or c in _SUBJECT_STARTS:
+        m = g.SUBJECT_AFTER.match(folded, pos) or g.QUOTED_TITLE.match(folded, pos)
+        if m:
+            subject = m.group("subject").strip().strip("“”\"").strip()
+            ref.subject = subject.rstrip(" ,") or None
+            pos = m.end()
+    ref.ctx_end = pos
+
+
+_DATE_BEFORE = re.compile(
+    r"(?:ngày|ngay)[ ]*(?:" + g.DAY_MONTH_YEAR + r")[ ]*,?[ ]*[^.;!?\n]{0,90}?"
+    + g.ENACT.pattern.replace("[ ]*$", "") + r"[ ]*$",
+    re.I,
+)
+
+
+_VERB_ENDINGS = ("ban hành", "ra", "thông qua", "ký", "xây dựng", "phát hành", "có")
+
+
+def context_before(folded: str, ref: Ref, floor: int) -> None:
+    """`Ngày 30-7-2021, BCH Trung ương đã ban hành Quy định số 24-QĐ/TW`: date and body before."""
+    lo = max(floor, ref.start - 220)
+    # Most references follow no verb: look at the last few characters first (a verb ending is at
+    # most 9 long; the whole clause is looked at when blanks fill the tail).
+    tail = folded[max(lo, ref.start - 24):ref.start].rstrip(" ")
+    if (len(tail) >= 10 or ref.start - 24 <= lo) and not tail.lower().endswith(_VERB_ENDINGS):
+        return
+    clause = folded[lo:ref.start]
+    if not clause.rstrip(" ").lower().endswith(_VERB_ENDINGS):
+        return  # (checked before cutting at the sentence break too: the cut clause ends the same way)
+    cut = max((m.end() for m in g.SENTENCE_BREAK.finditer(clause)), default=0)
+    clause = clause[cut:]
+    if not clause.rstrip(" ").lower().endswith(_VERB_ENDINGS):
+        return
+    if ref.issuer is None:
+        verb = g.ENACT.search(clause)
+        if verb:  # the subject of 'X (đã) ban hành <reference>': the last body named before the verb
+            bodies = list(g.body_pattern().finditer(clause, 0, verb.start()))
+            named = _body_name(bodies[-1].group(0)) if bodies else None
+            if named:
+                ref.issuer, ref.body_id = named
+    if ref.date is None:
+        m = _DATE_BEFORE.search(clause)
+        if m and _iso(m):
+            ref.date = _iso(m)

@@ -55,7 +55,7 @@ class _Ref:
     term: str | None = None
     subject: str | None = None
     form: str = "full"
-    id: str = ""
+    key: ids.DocumentKey | None = None
     antecedent: _Ref | None = None
     ctx_end: int = 0  # end of the reference plus its date/issuer/subject
     raw_issuer: str = ""
@@ -965,12 +965,12 @@ def _title_head(folded: str, original: str, kept: list[_Ref], pos: int,
 # ---------------------------------------------------------------------------------------------
 # 6. short forms and ids
 
-# The id functions are pure and their arguments repeat endlessly across a corpus (the same numbers
-# and codes in article after article): memoised, they cost a dict lookup.
+# The key constructors are pure and their arguments repeat endlessly across a corpus (the same numbers
+# and codes in article after article): memoised, they cost a dict lookup (and mentions share keys).
 _canonical_number = lru_cache(maxsize=16384)(ids.canonical_number)
-_party_id = lru_cache(maxsize=16384)(ids.party_id)
-_state_id = lru_cache(maxsize=16384)(ids.state_id)
-_bare_id = lru_cache(maxsize=16384)(ids.bare_id)
+_party_key = lru_cache(maxsize=16384)(ids.DocumentKey.party)
+_state_key = lru_cache(maxsize=16384)(ids.DocumentKey.state)
+_bare_key = lru_cache(maxsize=16384)(ids.DocumentKey.bare)
 
 
 def _implied_doc_type(ref: _Ref) -> str | None:
@@ -984,22 +984,22 @@ def _implied_doc_type(ref: _Ref) -> str | None:
 def _assign_id(ref: _Ref) -> None:
     if ref.kind == "named":
         if ref.plenum is not None:
-            ref.id = ids.plenum_id(ref.plenum, ref.term)
+            ref.key = ids.DocumentKey.of_plenum(ref.plenum, ref.term)
         elif ref.doc_type == "Điều lệ":
-            ref.id = ids.CHARTER_ID
+            ref.key = ids.CHARTER
         else:
-            ref.id = ids.congress_id(ref.congress or "?")
+            ref.key = ids.DocumentKey.of_congress(ref.congress or "?")
     elif ref.form == "short" or (ref.form == "list" and ref.issuer_code is None and ref.type_code is None):
         if ref.kind == "state" and ref.year:
-            ref.id = _state_id(ref.number or "", ref.year, ref.type_code, None)
+            ref.key = _state_key(ref.number or "", ref.year, ref.type_code, None)
         else:
             codes = lexicon().word_codes.get(ref.doc_type or "", {})
             code = codes.get(ref.kind) or codes.get("party") or codes.get("state")
-            ref.id = _bare_id(code or ref.doc_type or "?", ref.number or "")
+            ref.key = _bare_key(code or ref.doc_type or "?", ref.number or "")
     elif ref.kind == "party":
-        ref.id = _party_id(ref.number or "", ref.type_code, ref.issuer_code)
+        ref.key = _party_key(ref.number or "", ref.type_code, ref.issuer_code)
     else:
-        ref.id = _state_id(ref.number or "", ref.year, ref.type_code, ref.issuer_code)
+        ref.key = _state_key(ref.number or "", ref.year, ref.type_code, ref.issuer_code)
 
 
 def _same_document(short: _Ref, full: _Ref) -> bool:
@@ -1035,7 +1035,7 @@ def _link_short_forms(refs: list[_Ref]) -> None:
                     continue
                 ref.antecedent = prev
                 ref.kind, ref.type_code, ref.issuer_code = prev.kind, prev.type_code, prev.issuer_code
-                ref.year, ref.id = prev.year, prev.id
+                ref.year, ref.key = prev.year, prev.key
                 ref.date = ref.date or prev.date
                 ref.issuer = ref.issuer or prev.issuer
                 break
@@ -1106,14 +1106,14 @@ def _to_mention(text: str, offsets: list[int] | None, source: str, r: _Ref, span
     start, end = span
     relations = []
     for verb, target in r.relations or ():
-        if not target.id:
+        if target.key is None:
             _assign_id(target)
         t0, t1 = to_original(offsets, target.start, target.end)
-        relations.append({"relation": verb, "target": target.id, "start": t0, "end": t1, "surface": text[t0:t1]})
+        relations.append({"relation": verb, "target": str(target.key), "start": t0, "end": t1, "surface": text[t0:t1]})
     # Positional, in Mention's field order (this runs once per mention; keywords cost a third more).
     return Mention(
         source, start, end, text[start:end], r.kind, r.doc_type, r.number, r.type_code, r.issuer_code,
-        r.year, r.date, r.issuer, r.plenum, r.congress, r.term, r.subject, r.id, r.form,
+        r.year, r.date, r.issuer, r.plenum, r.congress, r.term, r.subject, r.key, r.form,
         to_original(offsets, r.antecedent.start, r.antecedent.end)[0] if r.antecedent else None,
         sentence, relations,
     )

@@ -6,8 +6,8 @@ Two sources of input:
     newlines inserted, and stretches deleted.
 
 For every mention: ``text[start:end] == surface``, spans lie inside the text and come in
-order, and the canonical ``id`` parses back (``graphbuild.domain.ids.parse_id``) to the mention's
-own number, type code, issuer code, year, plenum, term or congress.
+order, and the canonical ``id`` parses back (``DocumentKey.parse``) to the mention's own key
+and to its own number, type code, issuer code, year, plenum, term or congress.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graphbuild.domain import ids
+from graphbuild.domain.ids import DocumentKey
 from graphbuild.domain.model import Mention
 from graphbuild.extract.find import extract
 from graphbuild.text.lexicon import lexicon
@@ -61,39 +62,40 @@ def check_mentions(text: str, mentions: list[Mention]) -> None:
             assert 0 <= s0 <= s1 <= len(text)
         for rel in m.relations:
             assert text[rel["start"]:rel["end"]] == rel["surface"]
-            ids.parse_id(rel["target"])
+            DocumentKey.parse(rel["target"])
         check_id(m)
 
 
 def check_id(m: Mention) -> None:
-    """``m.id`` parses back to the mention's own parts (numbers compared without leading zeros)."""
+    """``m.id`` parses back to the mention's own key and parts (numbers compared without leading zeros)."""
     assert m.id, f"mention without id: {m!r}"
-    parsed = ids.parse_id(m.id)
-    kind = parsed["kind"]
+    parsed = DocumentKey.parse(m.id)
+    assert parsed == m.key, (m.id, m.key)
+    kind = parsed.kind
     if kind == "named":
         assert m.kind == "named"
-        if "plenum" in parsed:
-            assert (parsed["plenum"], parsed["term"]) == (m.plenum, m.term), (m.id, m)
-        elif "congress" in parsed:
-            assert parsed["congress"] == (m.congress or "?"), (m.id, m)
+        if parsed.name == "plenum":
+            assert (parsed.plenum, parsed.term) == (m.plenum, m.term), (m.id, m)
+        elif parsed.name == "congress":
+            assert parsed.congress == (m.congress or "?"), (m.id, m)
         else:
             assert m.doc_type == "Điều lệ", (m.id, m)
         return
     assert m.number is not None, m
-    assert _fold_number(parsed["number"]) == _fold_number(m.number), (m.id, m.number)
+    assert _fold_number(parsed.number) == _fold_number(m.number), (m.id, m.number)
     if kind == "bare":
         assert m.type_code is None and m.issuer_code is None, (m.id, m)
-        assert parsed["type"] in _bare_codes(m), (m.id, m.doc_type)
+        assert parsed.symbol in _bare_codes(m), (m.id, m.doc_type)
     elif kind == "party":
         assert m.kind == "party", (m.id, m.kind)
-        assert parsed["type_code"] == m.type_code, (m.id, m.type_code)
-        assert parsed["issuer_code"] == m.issuer_code, (m.id, m.issuer_code)
+        assert parsed.type_code == m.type_code, (m.id, m.type_code)
+        assert parsed.issuer_code == m.issuer_code, (m.id, m.issuer_code)
     elif kind == "state":
         assert m.kind == "state", (m.id, m.kind)
-        assert parsed["year"] == m.year, (m.id, m.year)
+        assert parsed.year == m.year, (m.id, m.year)
         symbol = "-".join(p for p in (m.type_code, m.issuer_code) if p) or None
-        assert parsed["symbol"] == symbol, (m.id, m.type_code, m.issuer_code)
-    else:  # pragma: no cover - parse_id knows no other kind
+        assert parsed.symbol == symbol, (m.id, m.type_code, m.issuer_code)
+    else:  # pragma: no cover - DocumentKey.parse knows no other kind
         raise AssertionError(m.id)
 
 

@@ -107,5 +107,5 @@ def test_mention_fields_in_the_order_extract_passes_them() -> None:
 
     assert [f.name for f in fields(Mention)] == [
         "source", "start", "end", "surface", "kind", "doc_type", "number", "type_code", "issuer_code",
-        "year", "date", "issuer", "plenum", "congress", "term", "subject", "id", "form", "antecedent",
+        "year", "date", "issuer", "plenum", "congress", "term", "subject", "key", "form", "antecedent",
         "sentence", "relations"]

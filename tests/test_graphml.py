@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 
 import networkx as nx
 
+from graphbuild.domain.ids import DocumentKey
 from graphbuild.domain.model import Article, Mention
 from graphbuild.resolve.resolver import Resolver
 from graphbuild.write.graphml import ArticleSummary, Options, write_gexf, write_graphml
@@ -21,7 +22,7 @@ def _corpus():
                                                ("2021-12-02", "01", "2021-09-28"))):
         code = "QĐ" if number == "205" else "HD"
         m = Mention("s", 0, 10, f"{number}-{code}/TW", "party", number=number, type_code=code, issuer_code="TW",
-                    date=mdate, id=f"party:{number}-{code}/TW")
+                    date=mdate, key=DocumentKey.parse(f"party:{number}-{code}/TW"))
         a = Article(id=f"a{i}", text="", source=f"a{i}", title=f"Bài <{i}> & co", date=date)
         cs = r.resolve_article(a, [m, m])
         refs: dict[str, int] = {}

@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 import networkx as nx
 import pytest
 
-from graphbuild.resolve.resolver import BodyRecord
+from graphbuild.resolve.bodies import BodyRecord
 from graphbuild.write import graphml
 from graphbuild.write.graphml import ArticleSummary, DocSummary, Options, read_doc_summaries, write_gephi
 

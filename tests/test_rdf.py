@@ -8,6 +8,7 @@ import pytest
 import rdflib
 from rdflib import BNode, Graph
 
+from graphbuild.domain.ids import DocumentKey
 from graphbuild.domain.model import Article, Mention
 from graphbuild.graph import rdf
 from graphbuild.graph.namespaces import ID, NS_DCT, NS_ELI, NS_GB, NS_NIF, PREFIXES, iri, local_name
@@ -19,7 +20,7 @@ def _graph() -> tuple[Graph, Article]:
     r = Resolver()
     a = Article(id="a1", text="Quy định số 205-QĐ/TW", source="a1.txt", title="Tin", date="2021-12-01")
     m = Mention("a1.txt", 0, 21, "Quy định số 205-QĐ/TW", "party", doc_type="Quy định", number="205",
-                type_code="QĐ", issuer_code="TW", id="party:205-QĐ/TW")
+                type_code="QĐ", issuer_code="TW", key=DocumentKey.parse("party:205-QĐ/TW"))
     cs = r.resolve_article(a, [m])
     g = Graph()
     rdf.add_article_citations(g, a, cs)

@@ -1,6 +1,6 @@
 """The resolver's memos give the answers the unmemoised code gives, whatever was asked before.
 
-The resolver memoises pure answers (parsed ids, the bodies of codes and names, what a Party or
+The resolver memoises pure answers (parsed keys, the bodies of codes and names, what a Party or
 state number's codes say of its series, what a catalogue entry makes).  Each test here asks a warm
 resolver (one that has just answered a near neighbour, differing in one field) and a fresh one the
 same question: a memo keyed on too little would hand the neighbour's answer back.
@@ -9,24 +9,28 @@ same question: a memo keyed on too little would hand the neighbour's answer back
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import FrozenInstanceError
 
 import pytest
 
-from graphbuild.domain.ids import parse_id, parsed_id, party_id, state_id
+from graphbuild.domain.ids import DocumentKey
 from graphbuild.domain.model import Article, Mention
-from graphbuild.resolve.resolver import GROUP_FIELDS, CatalogueEntry, DocRecord, Resolver, lexicon
+from graphbuild.resolve.catalogue import CatalogueEntry, catalogue
+from graphbuild.resolve.records import GROUP_FIELDS, DocRecord
+from graphbuild.resolve.resolver import Resolver
 
 
 def party(number: str, code: str, issuer_code: str, date: str | None = None, issuer: str | None = None,
           start: int = 0) -> Mention:
     return Mention("t", start, start + 10, f"{number}-{code}/{issuer_code}", "party", number=number, type_code=code,
-                   issuer_code=issuer_code, date=date, issuer=issuer, id=party_id(number, code, issuer_code))
+                   issuer_code=issuer_code, date=date, issuer=issuer, key=DocumentKey.party(number, code, issuer_code))
 
 
 def state(number: str, year: int | None, code: str | None, issuer_code: str | None, doc_type: str | None = None,
           start: int = 0) -> Mention:
     return Mention("t", start, start + 10, f"{number}/{issuer_code}", "state", doc_type=doc_type, number=number,
-                   type_code=code, issuer_code=issuer_code, year=year, id=state_id(number, year, code, issuer_code))
+                   type_code=code, issuer_code=issuer_code, year=year,
+                   key=DocumentKey.state(number, year, code, issuer_code))
 
 
 def art(province: str | None = None, date: str | None = None, id: str = "a1") -> Article:
@@ -75,20 +79,21 @@ def test_neighbours_do_resolve_differently():
         assert resolved(Resolver(), *a) != resolved(Resolver(), *b), name
 
 
-def test_parse_id_gives_a_fresh_dict_and_parsed_id_the_shared_one():
-    p = parse_id("party:05-CT/TW")
-    p["number"] = "changed"
-    assert parse_id("party:05-CT/TW")["number"] == "05"
-    assert parsed_id("party:05-CT/TW") is parsed_id("party:05-CT/TW")
-    assert parsed_id("party:05-CT/TU")["issuer_code"] == "TU"
+def test_parse_shares_one_frozen_key_per_id():
+    p = DocumentKey.parse("party:05-CT/TW")
+    with pytest.raises(FrozenInstanceError):  # shared, so it cannot be changed
+        p.number = "changed"  # type: ignore[misc]
+    assert DocumentKey.parse("party:05-CT/TW").number == "05"
+    assert DocumentKey.parse("party:05-CT/TW") is p
+    assert DocumentKey.parse("party:05-CT/TU").issuer_code == "TU"
     with pytest.raises(ValueError):
-        parse_id("nonsense")
+        DocumentKey.parse("nonsense")
     with pytest.raises(ValueError):  # errors are not memoised as answers
-        parsed_id("nonsense")
+        DocumentKey.parse("nonsense")
 
 
-def test_lexicon_code_and_name_memos_follow_the_argument():
-    lex = lexicon()
+def test_catalogue_code_and_name_memos_follow_the_argument():
+    lex = catalogue()
     for _ in range(2):
         assert lex.body_for_code("TW") == "ban-chap-hanh-trung-uong"
         assert lex.body_for_code("QH14") == lex.body_for_code("QH") == "quoc-hoi"
@@ -101,8 +106,9 @@ def test_lexicon_code_and_name_memos_follow_the_argument():
 
 def test_catalogue_memo_tells_entries_of_one_id_apart():
     """Two catalogue entries of one id (a number reused in another term) are two documents."""
-    one = CatalogueEntry("party:99-NQ/TW", "Nghị quyết", "2012-01-05", "ban-chap-hanh-trung-uong", "a", None, "", "s1")
-    two = CatalogueEntry("party:99-NQ/TW", "Nghị quyết", "2018-01-05", "bo-chinh-tri", "b", None, "", "s2")
+    key = DocumentKey.parse("party:99-NQ/TW")
+    one = CatalogueEntry(key, "Nghị quyết", "2012-01-05", "ban-chap-hanh-trung-uong", "a", None, "", "s1")
+    two = CatalogueEntry(key, "Nghị quyết", "2018-01-05", "bo-chinh-tri", "b", None, "", "s2")
     r = Resolver()
     assert (r._catalogue_doc(one), r._catalogue_doc(two)) == ("doc/nq-tw_2012_99", "doc/nq-tw_2018_99")
     assert r._catalogue_doc(one) == "doc/nq-tw_2012_99"

@@ -20,7 +20,7 @@ from types import ModuleType
 
 import pytest
 
-from graphbuild.domain.ids import party_id
+from graphbuild.domain.ids import DocumentKey
 from graphbuild.domain.model import Article, Mention
 from graphbuild.graph import rdf
 from graphbuild.pipeline.build import (
@@ -35,7 +35,8 @@ from graphbuild.pipeline.build import (
     spill_records,
 )
 from graphbuild.resolve.docstore import SpilledCounts, merge_runs, read_run, write_run
-from graphbuild.resolve.resolver import SPILL_RECORDS, Resolver
+from graphbuild.resolve.resolver import Resolver
+from graphbuild.resolve.spill import SPILL_RECORDS
 from graphbuild.write import graphml
 from graphbuild.write.graphml import Options
 
@@ -131,8 +132,8 @@ def test_merge_yields_each_local_once_in_order_with_the_sequential_evidence(tmp_
     articles = _sample_articles()
     whole = _resolved(None, SPILL_RECORDS, articles)
     spilled = _resolved(tmp_path / "runs", 1, articles, fanin)
-    assert len(spilled.runs) == (len(articles) if fanin > len(articles) else bin(len(articles)).count("1"))
-    assert len(list((tmp_path / "runs").glob("*.run"))) == len(spilled.runs)
+    assert len(spilled.on_disk.runs) == (len(articles) if fanin > len(articles) else bin(len(articles)).count("1"))
+    assert len(list((tmp_path / "runs").glob("*.run"))) == len(spilled.on_disk.runs)
     merged = list(spilled.merged_records())
     locals_ = [d.local for d in merged]
     assert locals_ == sorted(set(locals_)) == sorted(whole.docs)
@@ -146,7 +147,7 @@ def test_merge_yields_each_local_once_in_order_with_the_sequential_evidence(tmp_
 
 def _ct(start: int, date: str | None) -> Mention:
     return Mention("t", start, start + 10, "45-CT/TU", "party", number="45", type_code="CT", issuer_code="TU",
-                   date=date, id=party_id("45", "CT", "TU"))
+                   date=date, key=DocumentKey.party("45", "CT", "TU"))
 
 
 def _art(i: int, date: str) -> Article:
@@ -168,7 +169,7 @@ def test_citation_key_candidates_from_other_runs(tmp_path: Path, fanin: int) -> 
     for article, mentions in articles:
         spilled.resolve_article(article, mentions)
         spilled.spill()
-    assert len(spilled.runs) == (len(articles) if fanin > len(articles) else bin(len(articles)).count("1"))
+    assert len(spilled.on_disk.runs) == (len(articles) if fanin > len(articles) else bin(len(articles)).count("1"))
     settled = {d.local: d for d in spilled.settled_documents()}
     key = "citekey/ct-tu_thai-nguyen_45"
     assert settled[key].candidates == whole.docs[key].candidates == {

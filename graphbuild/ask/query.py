@@ -31,6 +31,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from graphbuild.domain.ids import DocumentKey
 from graphbuild.text.fold import fold_code, fold_words, strip_marks
 from graphbuild.text.sentences import sentence_around
 from graphbuild.write.store import DCT, ELI, GB, ID, PREFIXES, RDFS, open_store
@@ -131,36 +132,34 @@ def _int(s: str | None) -> int | None:
 # --------------------------------------------------------------------------- parsing X
 
 
-def _from_id(q: Query, doc_id: str) -> Query:
-    """Fill ``q`` from an extractor id (party:205-QĐ/TW, state:108/2014/NĐ-CP, named:..., bare:...)."""
-    from graphbuild.domain import ids
+def _from_id(q: Query, key: DocumentKey) -> Query:
+    """Fill ``q`` from an extractor key (party:205-QĐ/TW, state:108/2014/NĐ-CP, named:..., bare:...)."""
     from graphbuild.text.lexicon import lexicon
 
-    parts = ids.parse_id(doc_id)
-    q.cite_key = doc_id
-    kind = parts["kind"]
+    q.cite_key = str(key)
+    kind = key.kind
     if kind == "party":
-        q.kind, q.number = "party", _int(parts["number"])
-        q.type_code, q.issuer_code = parts.get("type_code"), parts.get("issuer_code")
+        q.kind, q.number = "party", _int(key.number)
+        q.type_code, q.issuer_code = key.type_code, key.issuer_code
     elif kind == "state":
-        q.kind, q.number, q.year = "state", _int(parts["number"]), parts.get("year")
-        symbol = parts.get("symbol") or ""
+        q.kind, q.number, q.year = "state", _int(key.number), key.year
+        symbol = key.symbol or ""
         toks = [t for t in symbol.split("-") if t]
         if toks and lexicon().type_code(toks[0]) and len(toks) > 1:
             q.type_code, q.issuer_code = toks[0], "-".join(toks[1:])
         elif toks:
             q.issuer_code = "-".join(toks)
     elif kind == "bare":
-        q.number = _int(parts["number"])
-        code = parts["type"]
+        q.number = _int(key.number)
+        code = key.symbol or ""
         lex = lexicon()
         q.type_code = lex.type_code(code) or (lex.word_codes.get(code, {}).get("party")
                                               or lex.word_codes.get(code, {}).get("state"))
     elif kind == "named":
         q.kind = "named"
-        if doc_id == ids.CHARTER_ID:
+        if key.is_charter:
             q.charter = True
-        q.plenum, q.term, q.congress = parts.get("plenum"), parts.get("term"), parts.get("congress")
+        q.plenum, q.term, q.congress = key.plenum, key.term, key.congress
     return q
 
 
@@ -247,7 +246,7 @@ def parse_reference(text: str) -> Query:
         return Query(text, "iri", iri=ID + m.group(1))
     if re.fullmatch(r"(party|state|named|bare):\S.*", x):
         try:
-            return _from_id(Query(text, "extractor"), x)
+            return _from_id(Query(text, "extractor"), DocumentKey.parse(x))
         except (ValueError, KeyError):
             pass
     fast = _plain_full_number(x)
@@ -258,7 +257,7 @@ def parse_reference(text: str) -> Query:
     mentions = [m for m in extract(x) if m.id]
     if mentions:
         best = max(mentions, key=lambda m: (m.end - m.start, -m.start))
-        q = _from_id(Query(text, "extractor"), best.id)
+        q = _from_id(Query(text, "extractor"), best.key)
         if best.year and q.year is None and best.kind == "state":
             q.year = best.year
         if best.term and q.term is None:
@@ -443,7 +442,7 @@ class Graph:
             d.kind = "named"
             return
         for key in d.cite_keys:
-            q = _from_id(Query(key, "key"), key) if re.match(r"(party|state):", key) else None
+            q = _from_id(Query(key, "key"), DocumentKey.parse(key)) if re.match(r"(party|state):", key) else None
             if q is None:
                 continue
             if not d.kind:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from graphbuild.domain.ids import DocumentKey
+
 # The extract contract: these keys, in this order, on every JSON object.
 CONTRACT_KEYS = (
     "source", "start", "end", "surface", "kind", "doc_type", "number", "type_code",
@@ -23,8 +25,9 @@ class Mention:
 
     kind is ``party`` (N-TYPE/ISSUER), ``state`` (N/[YYYY/]TYPE-ISSUER) or ``named``
     (a reference by name with no number: a plenum resolution, a congress resolution,
-    the Party Charter).  ``id`` is the canonical document id (see :mod:`graphbuild.domain.ids`);
-    two mentions of the same document in one text carry the same id.
+    the Party Charter).  ``key`` is the document as the text cites it, made by the extractor
+    (see :mod:`graphbuild.domain.ids`); two mentions of the same document in one text carry the
+    same key.  ``id``, the contract's key, is its string form.
     """
 
     source: str
@@ -43,7 +46,7 @@ class Mention:
     congress: str | None = None
     term: str | None = None
     subject: str | None = None
-    id: str = ""
+    key: DocumentKey | None = None
     # Not part of the minimal contract, but useful downstream:
     form: str = "full"  # full | short (type word + number only) | list (shares a type word)
     antecedent: int | None = None  # start offset of the full mention a short one refers back to
@@ -51,6 +54,11 @@ class Mention:
     # Documents this one's title says it implements or is about ('Hướng dẫn ... thi hành Điều lệ Đảng'):
     # [{"relation": "implements" | "cites", "target": id, "start": .., "end": .., "surface": ..}]
     relations: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        """The canonical document id: the key's string form ("" for a mention without one)."""
+        return "" if self.key is None else str(self.key)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of the extract contract (contract keys first, then extras)."""
@@ -64,14 +72,6 @@ class Mention:
         out["relations"] = list(self.relations)
         return out
 
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Mention:
-        """The inverse of :meth:`to_dict`, so stored extract rows (mentions.jsonl, caches) load back exactly."""
-        s0, s1 = d.get("sentence_start"), d.get("sentence_end")
-        kwargs = {f: d[f] for f in _FIELDS if f in d and f not in ("sentence", "relations")}
-        return cls(**kwargs, sentence=(s0, s1) if s0 is not None and s1 is not None else None,
-                   relations=[dict(r) for r in d.get("relations") or ()])
-
     def to_row(self) -> list[Any]:
         """Every field but ``source``, in field order: the compact JSON-safe form for caches and worker pipes.
 
@@ -79,14 +79,16 @@ class Mention:
         read from another file gives the same mentions, so a cache keyed by text can serve it.
         """
         row: list[Any] = [getattr(self, f) for f in _ROW_FIELDS]
-        i = _ROW_FIELDS.index("sentence")
-        row[i] = list(self.sentence) if self.sentence is not None else None
+        row[_ROW_KEY] = self.id
+        row[_ROW_SENTENCE] = list(self.sentence) if self.sentence is not None else None
         return row
 
     @classmethod
     def from_row(cls, row: list[Any], source: str) -> Mention:
-        """The inverse of :meth:`to_row` (after a JSON round trip: lists back to the tuple ``sentence``)."""
+        """The inverse of :meth:`to_row` (after a JSON round trip: the id back to its key, lists back to the
+        tuple ``sentence``)."""
         m = cls(source, *row)
+        m.key = DocumentKey.parse(row[_ROW_KEY]) if row[_ROW_KEY] else None
         if m.sentence is not None:
             m.sentence = (m.sentence[0], m.sentence[1])
         return m
@@ -95,6 +97,7 @@ class Mention:
 _FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Mention))
 _ROW_FIELDS: tuple[str, ...] = _FIELDS[1:]  # source is first; to_row leaves it out
 assert _FIELDS[0] == "source"
+_ROW_KEY, _ROW_SENTENCE = _ROW_FIELDS.index("key"), _ROW_FIELDS.index("sentence")
 
 
 @dataclass

@@ -15,7 +15,7 @@ triple for triple (tests/test_spark.py checks it on the sample corpus):
    :class:`~graphbuild.resolve.resolver.Resolver` per partition, fed the order keys; each article's
    triples come from :func:`graphbuild.graph.rdf.add_article_citations`.
 4. **merge**: per-document evidence combined by ``reduceByKey(DocRecord.merge)`` (commutative
-   and associative, see :mod:`graphbuild.resolve.resolver`), citation keys joined with the documents
+   and associative, see :mod:`graphbuild.resolve.records`), citation keys joined with the documents
    of their base, then :func:`graphbuild.graph.rdf.add_document` / ``add_body`` / ``add_run``.
 
 Output (``--out``), each part file written by one task:
@@ -345,7 +345,7 @@ def build_spark(spark: SparkSession, inputs: Iterable[str], out: str, strict: bo
                 store: bool = True) -> SparkResult:
     """Run the job; write ``out`` (see the module docstring).  Raises click exceptions for usage errors."""
     from graphbuild.graph import rdf
-    from graphbuild.resolve.resolver import Stats
+    from graphbuild.resolve.records import Stats
 
     sc = spark.sparkContext
     remote_out = "://" in out and not out.startswith("file://")

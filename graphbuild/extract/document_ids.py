@@ -1,4 +1,4 @@
-"""The id of each reference: the document as cited, made from its parts (the formats are
+"""The key of each reference: the document as cited (a DocumentKey), made from its parts (the formats are
 :mod:`graphbuild.domain.ids`).  Every id the extractor makes is made here.
 """
 
@@ -10,31 +10,31 @@ from graphbuild.domain import ids
 from graphbuild.extract.ref import Ref
 from graphbuild.text.lexicon import lexicon
 
-# The id functions are pure and their arguments repeat endlessly across a corpus (the same numbers
+# The key constructors are pure and their arguments repeat endlessly across a corpus (the same numbers
 # and codes in article after article): memoised, they cost a dict lookup.
 canonical_number = lru_cache(maxsize=16384)(ids.canonical_number)
-_party_id = lru_cache(maxsize=16384)(ids.party_id)
-_state_id = lru_cache(maxsize=16384)(ids.state_id)
-_bare_id = lru_cache(maxsize=16384)(ids.bare_id)
+_party_key = lru_cache(maxsize=16384)(ids.DocumentKey.party)
+_state_key = lru_cache(maxsize=16384)(ids.DocumentKey.state)
+_bare_key = lru_cache(maxsize=16384)(ids.DocumentKey.bare)
 
 
 def assign_id(ref: Ref) -> None:
     """Give ``ref`` the id of the document as cited (:mod:`graphbuild.domain.ids`): the one place the extractor makes ids."""
     if ref.kind == "named":
         if ref.plenum is not None:
-            ref.id = ids.plenum_id(ref.plenum, ref.term)
+            ref.key = ids.DocumentKey.of_plenum(ref.plenum, ref.term)
         elif ref.doc_type == "Điều lệ":
-            ref.id = ids.CHARTER_ID
+            ref.key = ids.CHARTER
         else:
-            ref.id = ids.congress_id(ref.congress or "?")
+            ref.key = ids.DocumentKey.of_congress(ref.congress or "?")
     elif ref.form == "short" or (ref.form == "list" and ref.issuer_code is None and ref.type_code is None):
         if ref.kind == "state" and ref.year:
-            ref.id = _state_id(ref.number or "", ref.year, ref.type_code, None)
+            ref.key = _state_key(ref.number or "", ref.year, ref.type_code, None)
         else:
             codes = lexicon().word_codes.get(ref.doc_type or "", {})
             code = codes.get(ref.kind) or codes.get("party") or codes.get("state")
-            ref.id = _bare_id(code or ref.doc_type or "?", ref.number or "")
+            ref.key = _bare_key(code or ref.doc_type or "?", ref.number or "")
     elif ref.kind == "party":
-        ref.id = _party_id(ref.number or "", ref.type_code, ref.issuer_code)
+        ref.key = _party_key(ref.number or "", ref.type_code, ref.issuer_code)
     else:
-        ref.id = _state_id(ref.number or "", ref.year, ref.type_code, ref.issuer_code)
+        ref.key = _state_key(ref.number or "", ref.year, ref.type_code, ref.issuer_code)

@@ -23,14 +23,14 @@ def _to_mention(text: str, offsets: list[int] | None, source: str, r: Ref, span:
     start, end = span
     relations = []
     for verb, target in r.relations or ():
-        if not target.id:
+        if target.key is None:
             assign_id(target)
         t0, t1 = to_original(offsets, target.start, target.end)
-        relations.append({"relation": verb, "target": target.id, "start": t0, "end": t1, "surface": text[t0:t1]})
+        relations.append({"relation": verb, "target": str(target.key), "start": t0, "end": t1, "surface": text[t0:t1]})
     # Positional, in Mention's field order (this runs once per mention; keywords cost a third more).
     return Mention(
         source, start, end, text[start:end], r.kind, r.doc_type, r.number, r.type_code, r.issuer_code,
-        r.year, r.date, r.issuer, r.plenum, r.congress, r.term, r.subject, r.id, r.form,
+        r.year, r.date, r.issuer, r.plenum, r.congress, r.term, r.subject, r.key, r.form,
         to_original(offsets, r.antecedent.start, r.antecedent.end)[0] if r.antecedent else None,
         sentence, relations,
     )

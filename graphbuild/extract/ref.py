@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from graphbuild.domain import ids
 from graphbuild.text.lexicon import lexicon
 
 
@@ -26,7 +27,7 @@ class Ref:
     term: str | None = None
     subject: str | None = None
     form: str = "full"
-    id: str = ""
+    key: ids.DocumentKey | None = None
     antecedent: Ref | None = None
     ctx_end: int = 0  # end of the reference plus its date/issuer/subject
     raw_issuer: str = ""

@@ -41,7 +41,7 @@ def link_short_forms(refs: list[Ref]) -> None:
                     continue
                 ref.antecedent = prev
                 ref.kind, ref.type_code, ref.issuer_code = prev.kind, prev.type_code, prev.issuer_code
-                ref.year, ref.id = prev.year, prev.id
+                ref.year, ref.key = prev.year, prev.key
                 ref.date = ref.date or prev.date
                 ref.issuer = ref.issuer or prev.issuer
                 break

@@ -40,7 +40,8 @@ from graphbuild.graph.namespaces import (
     PREFIXES,
     iri,
 )
-from graphbuild.resolve.resolver import BodyRecord, Citation, DocRecord
+from graphbuild.resolve.bodies import BodyRecord
+from graphbuild.resolve.records import Citation, DocRecord
 from graphbuild.text.fold import slug
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]

@@ -45,8 +45,11 @@ from pathlib import Path
 from graphbuild.domain.model import Article, Mention
 from graphbuild.graph import rdf
 from graphbuild.graph.namespaces import ID
+from graphbuild.resolve.bodies import BodyRecord
 from graphbuild.resolve.docstore import SpilledCounts
-from graphbuild.resolve.resolver import SPILL_RECORDS, BodyRecord, DocRecord, Resolver
+from graphbuild.resolve.records import DocRecord
+from graphbuild.resolve.resolver import Resolver
+from graphbuild.resolve.spill import SPILL_RECORDS
 from graphbuild.write.graphml import (
     ArticleSummary,
     Options,

@@ -1,3 +1,3 @@
-"""Step 3, resolve: mentions of the whole corpus to documents and bodies, with the catalogue.
-Imports text and domain.
+"""Step 3, resolve: mentions of the whole corpus to documents and bodies, with the catalogue; records that merge in
+any order, spilled to sorted runs on disk past a bound.  Imports text and domain.
 """

@@ -31,8 +31,9 @@ from pathlib import Path
 from typing import IO
 from xml.sax.saxutils import escape, quoteattr
 
+from graphbuild.resolve.bodies import BodyRecord
 from graphbuild.resolve.docstore import SortedSpill
-from graphbuild.resolve.resolver import BodyRecord, DocRecord
+from graphbuild.resolve.records import DocRecord
 
 COLORS = {
     "article": "#f28e2b",

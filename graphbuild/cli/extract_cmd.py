@@ -11,9 +11,9 @@ from pathlib import Path
 import click
 
 from graphbuild.domain.model import CONTRACT_KEYS, Mention
+from graphbuild.domain.skipped import SkippedInput
 from graphbuild.extract.find import extract as find_mentions
 from graphbuild.read import textio
-from graphbuild.read.textio import InputError
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 
@@ -24,7 +24,7 @@ def iter_sources(paths: Iterable[str]) -> Iterator[tuple[str, Path | None]]:
 
 
 def read_text(name: str, path: Path | None) -> str:
-    """Decode one source (UTF-8, UTF-16, Windows-1258, TCVN3, VNI), or raise InputError saying why not."""
+    """Decode one source (UTF-8, UTF-16, Windows-1258, TCVN3, VNI), or raise SkippedInput saying why not."""
     return textio.read_text(path, name)
 
 
@@ -80,7 +80,7 @@ def extract(paths: tuple[str, ...], fmt: str) -> None:
     for name, path in iter_sources(paths or ("-",)):
         try:
             text = read_text(name, path)
-        except InputError as e:
+        except SkippedInput as e:
             click.echo(f"graphbuild extract: error: {e}", err=True)
             failed += 1
             continue

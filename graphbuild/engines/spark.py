@@ -53,6 +53,7 @@ from pyspark.sql import SparkSession
 from pyspark.sql import types as T
 
 from graphbuild.domain.model import Article
+from graphbuild.domain.skipped import SkippedInput
 
 MARKER = "report.json"
 IGNORED_NAMES = ("_SUCCESS",)  # Spark's and Hadoop's bookkeeping files inside dataset folders
@@ -152,7 +153,7 @@ def plan(inputs: Iterable[str]) -> list[Source]:
 
 
 def _read_source(src: Source) -> Iterator[tuple[Key, Any]]:
-    """Executor side: (key, Article | ReadError) of one local file, in record order."""
+    """Executor side: (key, Article | SkippedInput) of one local file, in record order."""
     from graphbuild.read import articles
 
     if src.kind == "archive":
@@ -162,7 +163,7 @@ def _read_source(src: Source) -> Iterator[tuple[Key, Any]]:
             with open(src.name, "rb") as fh:
                 items = list(read_archive(fh, src.name))
         except OSError as e:
-            items = [articles.ReadError(src.name, None, f"cannot read ({e.strerror or e}); skipped")]
+            items = [SkippedInput(src.name, None, f"cannot read ({e.strerror or e}); skipped")]
     else:
         path = Path(src.name)
         root = Path(src.root) if src.root else None
@@ -198,7 +199,7 @@ def _read_parquet(spark: SparkSession, src: Source):
 
 
 def read(spark: SparkSession, sources: list[Source]):
-    """(key, Article | ReadError) of every source: local files spread over the cluster, the rest through Spark."""
+    """(key, Article | SkippedInput) of every source: local files spread over the cluster, the rest through Spark."""
     sc = spark.sparkContext
     local = [s for s in sources if not s.remote and s.kind != "parquet"]
     parts = [sc.parallelize(local, max(1, min(len(local), sc.defaultParallelism * 4))).flatMap(_read_source)] \

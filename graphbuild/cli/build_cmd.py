@@ -9,7 +9,7 @@ import click
 
 from graphbuild.cli._engine import engine_options
 
-# graphbuild.pipeline.build (and rdflib behind it) is imported inside the command: every other
+# graphbuild.pipeline (and rdflib behind it) is imported inside the command: every other
 # `graphbuild` command loads this module at start-up and must not pay for it.
 
 PROGRESS_MIN_BYTES = 4_000_000  # below this (about 600 articles) a run is short: no progress line
@@ -21,8 +21,8 @@ SMALL_INPUT_BYTES = 4_000_000
 def _formats(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
     """``--formats ttl,graphml`` (or repeated): the optional files to write; ``all`` for every one,
     ``nt`` for none of them (graph.nt is always written).  Click runs this only for `build`, so the
-    import of graphbuild.pipeline.build here costs the other commands nothing."""
-    from graphbuild.pipeline.build import FORMATS
+    import of graphbuild.pipeline here costs the other commands nothing."""
+    from graphbuild.pipeline.results import FORMATS
 
     optional = tuple(FORMATS)
     if not values:
@@ -46,7 +46,7 @@ def _default_jobs(inputs: tuple[str, ...]) -> int:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:
         cores = os.cpu_count() or 1
-    from graphbuild.pipeline.build import input_bytes
+    from graphbuild.pipeline.reading import input_bytes
 
     if "-" not in inputs and input_bytes(inputs) < SMALL_INPUT_BYTES:
         return 1
@@ -86,9 +86,11 @@ def build(inputs: tuple[str, ...], out: str, jobs: int | None, quiet: bool, stri
     Exit status: 0 on success, 1 when some inputs were skipped (the rest is built), 2 on
     failure.
     """
-    from graphbuild.pipeline.build import OutputError, Skipped, input_bytes
+    from graphbuild.domain.skipped import SkippedInput
     from graphbuild.pipeline.build import build as run_build
     from graphbuild.pipeline.progress import Progress
+    from graphbuild.pipeline.reading import input_bytes
+    from graphbuild.pipeline.results import OutputError
     from graphbuild.write.graphml import Options
 
     jobs = jobs or _default_jobs(inputs)
@@ -100,7 +102,7 @@ def build(inputs: tuple[str, ...], out: str, jobs: int | None, quiet: bool, stri
     count = [0]
 
     def on_article(item) -> None:
-        if isinstance(item, Skipped):
+        if isinstance(item, SkippedInput):
             if bar is not None and bar.tty and bar.width:
                 err.write("\n")
                 bar.width = 0

@@ -1,2 +1,3 @@
-"""Other engines for the same pipeline (Spark). Imports the steps and pipeline; never the CLI.
+"""Other engines for the same pipeline (Spark). Imports the steps, pipeline and graphbuild.processes;
+never the CLI.
 """

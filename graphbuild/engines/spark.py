@@ -54,6 +54,7 @@ from pyspark.sql import types as T
 
 from graphbuild.domain.model import Article
 from graphbuild.domain.skipped import SkippedInput
+from graphbuild.processes import pythonpath
 
 MARKER = "report.json"
 IGNORED_NAMES = ("_SUCCESS",)  # Spark's and Hadoop's bookkeeping files inside dataset folders
@@ -105,10 +106,7 @@ def spark_session(master: str | None = None, jobs: int | None = None, quiet: boo
         return active
     from pyspark import SparkConf
 
-    here = str(Path(__file__).resolve().parents[2])  # the folder that holds graphbuild/
-    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
-    if here not in paths:
-        os.environ["PYTHONPATH"] = os.pathsep.join([here, *paths])
+    os.environ["PYTHONPATH"] = pythonpath(os.environ.get("PYTHONPATH"))
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder.appName("graphbuild build").config("spark.ui.showConsoleProgress", "false")
     if master:
@@ -233,15 +231,10 @@ def unique_articles(items, partitions: int):
 
 def _mention_row(article: Article, c) -> dict[str, Any]:
     """One row of mentions/: the local build's mentions.jsonl object, relations as JSON."""
-    from graphbuild.graph.namespaces import ID
+    from graphbuild.pipeline.rows import mention_row
 
-    row = c.mention.to_dict()
+    row = mention_row(article, c)
     row["relations"] = json.dumps(row["relations"], ensure_ascii=False)
-    row["article"] = article.id
-    row["document"] = c.target
-    row["document_iri"] = ID + c.target
-    s0, s1 = row.get("sentence_start"), row.get("sentence_end")
-    row["sentence"] = article.text[s0:s1] if s0 is not None and s1 is not None else None
     return row
 
 
@@ -411,7 +404,7 @@ def build_spark(spark: SparkSession, inputs: Iterable[str], out: str, strict: bo
 
 def _report(r: SparkResult, unresolved: list[tuple[str, int, list[str]]]) -> str:
     """report.json, with the local build's keys (no triple count: parts may repeat a triple)."""
-    from graphbuild.pipeline.build import report_text
+    from graphbuild.pipeline.report import report_text
 
     return report_text(r, unresolved, engine="spark")
 

@@ -18,6 +18,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Protocol
 
@@ -40,6 +41,7 @@ from graphbuild.graph.namespaces import (
     PREFIXES,
     iri,
 )
+from graphbuild.processes import die_with_parent
 from graphbuild.resolve.resolver import BodyRecord, Citation, DocRecord
 from graphbuild.text.fold import slug
 
@@ -499,20 +501,6 @@ def _gnu_sort() -> str | None:
     return path if "GNU" in version else None
 
 
-def _die_with_parent() -> None:
-    """In a child before exec (Linux): SIGKILL it when the build dies, so a killed build leaves no sort running."""
-    import signal
-    import sys
-
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            ctypes.CDLL(None).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
-
-
 class SortedNTriplesWriter:
     """Collects N-Triples lines and writes them sorted and de-duplicated at the end, in bounded memory.
 
@@ -590,7 +578,7 @@ class SortedNTriplesWriter:
             subprocess.run([self.sort_cmd, "-u", "-S", self.SORT_MEMORY, f"--parallel={max(1, min(cores, 8))}",
                             f"--batch-size={self.SORT_BATCH}",
                             "-T", str(self.workdir), "-o", str(out), *map(str, self.pieces)], check=True, env=env,
-                           preexec_fn=_die_with_parent)
+                           preexec_fn=partial(die_with_parent, os.getpid()))  # no sort outlives a killed build
             return
         self._spill()
         sort_lines(self.chunks, out)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-import sys
 
 import click
 
-from graphbuild.cli._engine import engine_options
+from graphbuild.cli._engine import engine_options, fail, tell_outcome
 
 # graphbuild.pipeline (and rdflib behind it) is imported inside the command: every other
 # `graphbuild` command loads this module at start-up and must not pay for it.
@@ -90,7 +89,7 @@ def build(inputs: tuple[str, ...], out: str, jobs: int | None, quiet: bool, stri
     from graphbuild.pipeline.build import build as run_build
     from graphbuild.pipeline.progress import Progress
     from graphbuild.pipeline.reading import input_bytes
-    from graphbuild.pipeline.results import OutputError
+    from graphbuild.pipeline.results import BuildError
     from graphbuild.write.graphml import Options
 
     jobs = jobs or _default_jobs(inputs)
@@ -116,20 +115,7 @@ def build(inputs: tuple[str, ...], out: str, jobs: int | None, quiet: bool, stri
         result = run_build(inputs, out, jobs=jobs, strict=strict, on_article=on_article,
                            graph_options=Options(graph_scope, since, until), store=not no_store, use_cache=not no_cache,
                            progress=position, on_stage=bar.stage if bar is not None else None, formats=formats)
-    except OutputError as e:
-        click.echo(f"graphbuild build: error: {e}", err=True)
-        sys.exit(2)
+    except BuildError as e:
+        fail(str(e))
     tell_outcome(result, out, quiet)
 
-
-def tell_outcome(result, out: str, quiet: bool, list_skipped: int = 0) -> None:
-    """The summary line, the conflict count and exit 1 when inputs were skipped: the same for every engine."""
-    if not quiet:
-        click.echo(f"{result.summary()} -> {out}", err=True)
-        if result.conflicts:
-            click.echo(f"graphbuild build: {len(result.conflicts)} conflict(s), see {os.path.join(out, 'report.json')}", err=True)
-    if result.skipped:
-        for s in result.skipped[:list_skipped]:
-            click.echo(f"graphbuild build: skipped {s}", err=True)
-        click.echo(f"graphbuild build: {len(result.skipped)} input(s) skipped", err=True)
-        sys.exit(1)

@@ -1,3 +1,2 @@
-"""Other engines for the same pipeline (Spark). Imports the steps, pipeline and graphbuild.processes;
-never the CLI.
+"""Other engines for the same pipeline (Spark). Imports the steps and pipeline; never the CLI.
 """

@@ -44,6 +44,7 @@ import shutil
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -54,9 +55,9 @@ from pyspark.sql import types as T
 from graphbuild.domain.model import Article
 from graphbuild.domain.skipped import SkippedInput
 from graphbuild.pipeline.outdir import MARKER, StagedOutput
+from graphbuild.pipeline.processes import die_with_parent, pythonpath
 from graphbuild.pipeline.report import report_text
 from graphbuild.pipeline.results import BuildError, strict_failure
-from graphbuild.processes import pythonpath
 
 IGNORED_NAMES = ("_SUCCESS",)  # Spark's and Hadoop's bookkeeping files inside dataset folders
 PARQUET = (".parquet", ".parq")
@@ -453,7 +454,7 @@ def _finish_local(tmp: Path, report: str, merge: bool, store: bool) -> None:
     if merge:
         work = tmp / ".work"
         work.mkdir()
-        writer = rdf.SortedNTriplesWriter(work)
+        writer = rdf.SortedNTriplesWriter(work, child_setup=partial(die_with_parent, os.getpid()))
         for nt in sorted((tmp / "nt").glob("part-*.nt")):
             with open(nt, encoding="utf-8") as fh:
                 while lines := fh.readlines(1 << 20):  # lists, so the writer counts their bytes into pieces

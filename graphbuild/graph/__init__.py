@@ -1,3 +1,3 @@
 """Step 4, graph: resolved documents, bodies and citations as RDF triples, under the namespaces.
-Imports text, domain, resolve and graphbuild.processes.
+Imports text, domain and resolve.
 """

@@ -18,7 +18,6 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from functools import partial
 from pathlib import Path
 from typing import Protocol
 
@@ -41,7 +40,6 @@ from graphbuild.graph.namespaces import (
     PREFIXES,
     iri,
 )
-from graphbuild.processes import die_with_parent
 from graphbuild.resolve.resolver import BodyRecord, Citation, DocRecord
 from graphbuild.text.fold import slug
 
@@ -521,8 +519,9 @@ class SortedNTriplesWriter:
     SORT_BATCH = 128
 
     def __init__(self, workdir: Path, chunk_lines: int = 200_000, piece_bytes: int | None = None,
-                 on_piece: Callable[[Path], None] | None = None) -> None:
+                 on_piece: Callable[[Path], None] | None = None, child_setup: Callable[[], None] | None = None) -> None:
         self.workdir = workdir
+        self.child_setup = child_setup  # run in the sort process before exec: a build makes it die with the build
         self.chunk_lines = chunk_lines
         self.buffer: list[str] = []
         self.chunks: list[Path] = []
@@ -578,7 +577,7 @@ class SortedNTriplesWriter:
             subprocess.run([self.sort_cmd, "-u", "-S", self.SORT_MEMORY, f"--parallel={max(1, min(cores, 8))}",
                             f"--batch-size={self.SORT_BATCH}",
                             "-T", str(self.workdir), "-o", str(out), *map(str, self.pieces)], check=True, env=env,
-                           preexec_fn=partial(die_with_parent, os.getpid()))  # no sort outlives a killed build
+                           preexec_fn=self.child_setup)
             return
         self._spill()
         sort_lines(self.chunks, out)

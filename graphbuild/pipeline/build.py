@@ -21,6 +21,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
+from functools import partial
 from pathlib import Path
 from typing import IO
 
@@ -39,13 +40,13 @@ from graphbuild.pipeline.documents import (
 from graphbuild.pipeline.extract_cache import CACHE, ExtractCache
 from graphbuild.pipeline.extraction import extracted
 from graphbuild.pipeline.outdir import MARKER, StagedOutput
+from graphbuild.pipeline.processes import WORKER_NICE, die_with_parent, fork_writer, join_writer
 from graphbuild.pipeline.profiling import Phases
 from graphbuild.pipeline.reading import read_ahead
 from graphbuild.pipeline.report import write_report
 from graphbuild.pipeline.results import FORMATS, BuildResult, ReportConflicts, strict_failure
 from graphbuild.pipeline.rows import write_mentions
 from graphbuild.pipeline.store_loader import StoreLoader
-from graphbuild.pipeline.workers import WORKER_NICE, fork_writer, join_writer
 from graphbuild.resolve.docstore import SpilledCounts
 from graphbuild.resolve.resolver import SPILL_RECORDS, BodyRecord, Resolver
 from graphbuild.write.graphml import ArticleSummary, Options
@@ -145,7 +146,7 @@ class _Run:
         self.gephi = bool(formats & {"graphml", "gexf"})
         # A date-ranged Gephi file counts citations by the articles of the range only.
         self.ranged = SpilledCounts(self.work / "cited", bound) if self.gephi and (gopts.since or gopts.until) else None
-        self.ntw = rdf.SortedNTriplesWriter(self.work)
+        self.ntw = rdf.SortedNTriplesWriter(self.work, child_setup=partial(die_with_parent, os.getpid()))
         self.forked = jobs > 1 and hasattr(os, "fork")  # writers in child processes after the read
         self.summaries = self.work / "articles.jsonl"
         self.loader: StoreLoader | None = None

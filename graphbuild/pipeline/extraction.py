@@ -18,8 +18,8 @@ from typing import NamedTuple
 from graphbuild.domain.model import Article, Mention
 from graphbuild.domain.skipped import SkippedInput
 from graphbuild.pipeline.extract_cache import ExtractCache, text_key
+from graphbuild.pipeline.processes import worker_init
 from graphbuild.pipeline.results import BuildResult
-from graphbuild.pipeline.workers import worker_init
 
 # Articles per worker task.  Large, because every message costs the main process more than its
 # pickle: the pool's task and result threads take the GIL from the main loop.  100k articles,

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 
 from graphbuild.domain.model import Article
 from graphbuild.domain.skipped import SkippedInput
-from graphbuild.processes import die_with_parent
+from graphbuild.pipeline.processes import die_with_parent
 from graphbuild.read.articles import read_articles
 from graphbuild.read.textio import iter_files
 

@@ -3,7 +3,7 @@
 The build (:class:`StoreLoader`) starts ``python -m graphbuild.pipeline.store_loader PARENT STORE NICE
 BATCH`` and writes the path of each finished piece on its stdin; the child (:func:`main`) loads
 each one, optimizes the store at the end of its input and prints the triple count and its CPU
-seconds.  It dies with the build and yields the CPU to it (graphbuild.processes).
+seconds.  It dies with the build and yields the CPU to it (graphbuild.pipeline.processes).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from graphbuild.processes import die_with_parent, pythonpath, renice
+from graphbuild.pipeline.processes import die_with_parent, pythonpath, renice
 
 
 class StoreLoader:

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from graphbuild.domain.model import Article
-from graphbuild.read.articles import ReadError, find_date, parse_date, read_articles, text_title
+from graphbuild.domain.skipped import SkippedInput
+from graphbuild.read.articles import find_date, parse_date, read_articles, text_title
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -23,7 +24,7 @@ FIX = Path(__file__).resolve().parent / "fixtures" / "inputs"
 VI = "Tỉnh ủy Thái Nguyên quán triệt Quy định số 205-QĐ/TW ngày 23/9/2019 của Bộ Chính trị."
 
 
-def read(*paths: object) -> tuple[list[Article], list[ReadError]]:
+def read(*paths: object) -> tuple[list[Article], list[SkippedInput]]:
     arts, errs = [], []
     for item in read_articles([str(p) for p in paths]):
         (arts if isinstance(item, Article) else errs).append(item)
@@ -102,7 +103,7 @@ def test_title_skips_datelines_and_is_capped():
     assert long is not None and len(long) <= 301 and long.endswith("…")
 
 
-# --- bad inputs: every one is a ReadError and the rest is still read ---------------------------
+# --- bad inputs: every one is a SkippedInput and the rest is still read ---------------------------
 
 
 def test_bad_files_do_not_stop_good_ones(tmp_path):
@@ -302,4 +303,4 @@ def test_never_raises_on_garbage(tmp_path):
         for suffix in (".txt", ".html", ".jsonl", ".csv", ".json"):
             (tmp_path / f"g{i}{suffix}").write_bytes(blob)
     for item in read_articles([str(tmp_path)]):
-        assert isinstance(item, (Article, ReadError))
+        assert isinstance(item, (Article, SkippedInput))

@@ -196,7 +196,7 @@ def test_stale_temp_folders_of_dead_builds_are_removed_live_ones_kept(tmp_path):
     import fcntl
     import os
 
-    from graphbuild.pipeline import build as build_mod
+    from graphbuild.pipeline import outdir
 
     out = tmp_path / "out"
     dead_pid = tmp_path / f".out.tmp-{2**22 + 12345}-abc"  # above any pid_max default: not alive
@@ -207,9 +207,9 @@ def test_stale_temp_folders_of_dead_builds_are_removed_live_ones_kept(tmp_path):
     for d in (dead_pid, dead_lock, live, old, other):
         d.mkdir()
         (d / "graph.nt").write_text("partial")
-    (dead_lock / build_mod.LOCK).write_text("")
-    (live / build_mod.LOCK).write_text("")
-    with open(live / build_mod.LOCK, "a") as held:
+    (dead_lock / outdir.LOCK).write_text("")
+    (live / outdir.LOCK).write_text("")
+    with open(live / outdir.LOCK, "a") as held:
         fcntl.flock(held.fileno(), fcntl.LOCK_EX)
         run_build(out, "--jobs", "1", "-q", "--no-store")
         left = sorted(p.name for p in tmp_path.iterdir())
@@ -219,14 +219,14 @@ def test_stale_temp_folders_of_dead_builds_are_removed_live_ones_kept(tmp_path):
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux only")
 def test_output_swap_is_one_atomic_exchange(tmp_path):
     """Replacing a previous build exchanges the two folders in one step (never no --out at all)."""
-    from graphbuild.pipeline import build as build_mod
+    from graphbuild.pipeline import outdir
 
     a, b = tmp_path / "a", tmp_path / "b"
     a.mkdir()
     b.mkdir()
     (a / "x").write_text("a")
     (b / "y").write_text("b")
-    assert build_mod._exchange(a, b)
+    assert outdir._exchange(a, b)
     assert (a / "y").exists() and (b / "x").exists()
     out = tmp_path / "out"
     run_build(out, "--jobs", "1", "-q", "--no-store")

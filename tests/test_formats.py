@@ -16,7 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from graphbuild.cli.main import cli as main
-from graphbuild.pipeline.build import FORMATS, build
+from graphbuild.pipeline.build import build
+from graphbuild.pipeline.results import FORMATS
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

@@ -15,8 +15,11 @@ import pytest
 from click.testing import CliRunner
 
 from graphbuild.cli.main import cli
-from graphbuild.pipeline import build as build_mod
-from graphbuild.pipeline.build import CACHE, BuildResult, build
+from graphbuild.pipeline import extract_cache, reading
+from graphbuild.pipeline.build import build
+from graphbuild.pipeline.extract_cache import CACHE
+from graphbuild.pipeline.results import BuildResult, OutputError
+from graphbuild.resolve.resolver import Resolver
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 FILES = ("graph.nt", "graph.ttl", "graph.jsonld", "graph.graphml", "graph.gexf", "mentions.jsonl", "report.json")
@@ -110,7 +113,7 @@ def test_parallel_partial_rebuild_equals_scratch(corpus, tmp_path):
 def test_changed_extractor_invalidates_the_cache(corpus, tmp_path, monkeypatch):
     out = tmp_path / "out"
     run(corpus, out)
-    monkeypatch.setattr(build_mod, "extractor_version", lambda: "another extractor")
+    monkeypatch.setattr(extract_cache, "extractor_version", lambda: "another extractor")
     result = run(corpus, out)
     assert (result.extracted, result.cached) == (5, 0)
 
@@ -133,7 +136,7 @@ def test_failed_build_leaves_the_previous_build_and_cache(corpus, tmp_path, monk
     def boom(self) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(build_mod.Resolver, "finish", boom)
+    monkeypatch.setattr(Resolver, "finish", boom)
     with pytest.raises(KeyboardInterrupt):
         run(corpus, out, jobs=2)
     monkeypatch.undo()
@@ -164,7 +167,7 @@ def test_reader_process_errors_reach_the_caller(corpus, tmp_path, monkeypatch):
         yield from ()
         raise ValueError("reader broke")
 
-    monkeypatch.setattr(build_mod, "read_inputs", broken)
+    monkeypatch.setattr(reading, "read_articles", broken)
     with pytest.raises(ValueError, match="reader broke"):
         run(corpus, tmp_path / "out", jobs=2)
     assert not (tmp_path / "out").exists()
@@ -172,6 +175,6 @@ def test_reader_process_errors_reach_the_caller(corpus, tmp_path, monkeypatch):
 
 def test_strict_stops_with_the_reader_process(corpus, tmp_path):
     (corpus / "000_broken.txt").write_bytes(b"\x00\x01\x02binary" * 100)
-    with pytest.raises(build_mod.OutputError):
+    with pytest.raises(OutputError):
         run(corpus, tmp_path / "out", jobs=2, strict=True)
     assert not (tmp_path / "out").exists()

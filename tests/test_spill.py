@@ -22,18 +22,11 @@ import pytest
 
 from graphbuild.domain.ids import DocumentKey
 from graphbuild.domain.model import Article, Mention
+from graphbuild.domain.skipped import SkippedInput
 from graphbuild.graph import rdf
-from graphbuild.pipeline.build import (
-    OUTPUT_FILES,
-    SPILL_ENV,
-    BuildResult,
-    ReportConflicts,
-    Skipped,
-    _write_report,
-    build,
-    report_text,
-    spill_records,
-)
+from graphbuild.pipeline.build import SPILL_ENV, build, spill_records
+from graphbuild.pipeline.report import report_text, write_report
+from graphbuild.pipeline.results import OUTPUT_FILES, BuildResult, ReportConflicts
 from graphbuild.resolve.docstore import SpilledCounts, merge_runs, read_run, write_run
 from graphbuild.resolve.resolver import Resolver
 from graphbuild.resolve.spill import SPILL_RECORDS
@@ -121,9 +114,9 @@ def _resolved(spill_dir: Path | None, bound: int, articles: list[tuple[Article, 
 
 def _sample_articles() -> list[tuple[Article, list[Mention]]]:
     from graphbuild.extract.find import extract
-    from graphbuild.pipeline.build import read_inputs
+    from graphbuild.read.articles import read_articles
 
-    return [(a, extract(a.text, a.source)) for a in read_inputs([str(DATA)]) if isinstance(a, Article)]
+    return [(a, extract(a.text, a.source)) for a in read_articles([str(DATA)]) if isinstance(a, Article)]
 
 
 @pytest.mark.parametrize("fanin", [2, 32])
@@ -210,8 +203,8 @@ def test_spilled_counts_sum_whatever_the_bound(tmp_path: Path) -> None:
 @pytest.mark.parametrize("conflicts", [[], [("doc/x", "date 2020-01-01 (kept 2020-01-02)"), ("doc/y", 'issuer "Ủy ban" \\')]])
 def test_streamed_report_is_report_text(tmp_path: Path, keys: list, conflicts: list) -> None:
     r = BuildResult(tmp_path, articles=3, documents=2, conflicts=conflicts,
-                    skipped=[Skipped('a "conflicts": []', 3, "bad")])
-    _write_report(tmp_path / "report.json", r, iter(keys), iter(conflicts))
+                    skipped=[SkippedInput('a "conflicts": []', 3, "bad")])
+    write_report(tmp_path / "report.json", r, iter(keys), iter(conflicts))
     text = (tmp_path / "report.json").read_text(encoding="utf-8")
     assert text == report_text(r, keys, triples=r.triples)
     assert json.loads(text)["citation_keys_unresolved"][:1] == [{"key": k, "citations": n, "candidates": c}
@@ -232,13 +225,13 @@ def test_parallel_build_in_any_chunking_is_byte_identical(monkeypatch: pytest.Mo
                                                           generated: Path, chunk: int | None, batch: int | None) -> None:
     """--jobs 2 consumes worker tasks and reader batches in input order, whatever their size: the
     defaults are large (a corpus this small fits in a few tasks), so tiny sizes make many, out of step."""
-    from graphbuild.pipeline import build as build_mod
+    from graphbuild.pipeline import extraction, reading
 
     paths = [str(p) for p in sorted(generated.glob("articles*.jsonl"))]
     _build(monkeypatch, paths, tmp_path / "one", None)
     if chunk is not None:
-        monkeypatch.setattr(build_mod, "CHUNK", chunk)
-        monkeypatch.setattr(build_mod, "READ_BATCH", batch)
-        monkeypatch.setattr(build_mod, "WINDOW", 2)
+        monkeypatch.setattr(extraction, "CHUNK", chunk)
+        monkeypatch.setattr(reading, "READ_BATCH", batch)
+        monkeypatch.setattr(extraction, "WINDOW", 2)
     _build(monkeypatch, paths, tmp_path / "two", None, jobs=2)
     _same_files(tmp_path / "one", tmp_path / "two")

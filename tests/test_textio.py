@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from _helpers import to_cp1258
 
-from graphbuild.read.textio import InputError, decode, detect_encoding, iter_files, read_text
+from graphbuild.domain.skipped import SkippedInput
+from graphbuild.read.textio import decode, detect_encoding, iter_files, read_text
 
 VI = "Cộng hòa xã hội chủ nghĩa Việt Nam. Tỉnh ủy Thái Nguyên quán triệt Quy định số 205-QĐ/TW của Bộ Chính trị."
 
@@ -25,14 +26,14 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
     return p
 
 
-# --- InputError ----------------------------------------------------------------------------
+# --- SkippedInput ----------------------------------------------------------------------------
 
 
 def test_input_error_str_and_attributes():
-    e = InputError("a.jsonl", "invalid JSON; fix the line", line=3)
+    e = SkippedInput("a.jsonl", 3, "invalid JSON; fix the line")
     assert (e.source, e.line, e.message) == ("a.jsonl", 3, "invalid JSON; fix the line")
     assert str(e) == "a.jsonl:3: invalid JSON; fix the line"
-    assert str(InputError("b.txt", "binary file")) == "b.txt: binary file"
+    assert str(SkippedInput("b.txt", None, "binary file")) == "b.txt: binary file"
 
 
 # --- encodings -----------------------------------------------------------------------------
@@ -102,7 +103,7 @@ def test_vni_converted(tmp_path):
 
 def test_unknown_8bit_encoding_is_a_clear_error(tmp_path):
     p = write(tmp_path, "fr.txt", "Le café crème brûlée à la française".encode("latin-1"))
-    with pytest.raises(InputError) as ei:
+    with pytest.raises(SkippedInput) as ei:
         read_text(p)
     assert ei.value.source == str(p)
     assert "not UTF-8" in ei.value.message and "re-encode" in ei.value.message
@@ -115,13 +116,13 @@ def test_empty_file_returns_empty_string(tmp_path):
 def test_binary_file(tmp_path):
     data = bytes(range(256)) * 40 + os.urandom(2048)
     p = write(tmp_path, "blob.bin", data)
-    with pytest.raises(InputError, match="binary file"):
+    with pytest.raises(SkippedInput, match="binary file"):
         read_text(p)
 
 
 def test_png_header_is_binary(tmp_path):
     p = write(tmp_path, "img.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + os.urandom(500))
-    with pytest.raises(InputError, match="binary file"):
+    with pytest.raises(SkippedInput, match="binary file"):
         read_text(p)
 
 
@@ -133,7 +134,7 @@ def test_one_megabyte_single_line(tmp_path):
 
 
 def test_decode_names_the_source():
-    with pytest.raises(InputError) as ei:
+    with pytest.raises(SkippedInput) as ei:
         decode(b"\x00\x01\x02\x03\xff\xfe\x00", "stdin-name")
     assert str(ei.value).startswith("stdin-name: binary file")
 
@@ -142,12 +143,12 @@ def test_decode_names_the_source():
 
 
 def test_missing_path(tmp_path):
-    with pytest.raises(InputError, match="no such file"):
+    with pytest.raises(SkippedInput, match="no such file"):
         read_text(tmp_path / "nope.txt")
 
 
 def test_directory_given_as_file(tmp_path):
-    with pytest.raises(InputError, match="is a directory"):
+    with pytest.raises(SkippedInput, match="is a directory"):
         read_text(tmp_path)
 
 
@@ -175,14 +176,14 @@ def test_symlink_loop_file(tmp_path):
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
     a.symlink_to(b)
     b.symlink_to(a)
-    with pytest.raises(InputError, match="symbolic link loop"):
+    with pytest.raises(SkippedInput, match="symbolic link loop"):
         read_text(a)
 
 
 def test_broken_symlink(tmp_path):
     link = tmp_path / "gone.txt"
     link.symlink_to(tmp_path / "missing-target.txt")
-    with pytest.raises(InputError, match="broken symbolic link"):
+    with pytest.raises(SkippedInput, match="broken symbolic link"):
         read_text(link)
 
 
@@ -215,7 +216,7 @@ def test_iter_files_survives_symlink_loop(tmp_path):
     got = [Path(n).name for n, _ in iter_files([str(tmp_path)])]
     assert got.count("a.txt") == 1
     assert "self" in got  # yielded, so the caller reports it
-    with pytest.raises(InputError, match="symbolic link loop"):
+    with pytest.raises(SkippedInput, match="symbolic link loop"):
         read_text(tmp_path / "self")
 
 

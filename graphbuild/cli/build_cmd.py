@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import sys
 
 import click
 
-from graphbuild.cli._engine import engine_options
+from graphbuild.cli._engine import engine_options, fail, tell_outcome
 
-# graphbuild.pipeline.build (and rdflib behind it) is imported inside the command: every other
+# graphbuild.pipeline (and rdflib behind it) is imported inside the command: every other
 # `graphbuild` command loads this module at start-up and must not pay for it.
 
 PROGRESS_MIN_BYTES = 4_000_000  # below this (about 600 articles) a run is short: no progress line
@@ -21,8 +20,8 @@ SMALL_INPUT_BYTES = 4_000_000
 def _formats(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
     """``--formats ttl,graphml`` (or repeated): the optional files to write; ``all`` for every one,
     ``nt`` for none of them (graph.nt is always written).  Click runs this only for `build`, so the
-    import of graphbuild.pipeline.build here costs the other commands nothing."""
-    from graphbuild.pipeline.build import FORMATS
+    import of graphbuild.pipeline here costs the other commands nothing."""
+    from graphbuild.pipeline.results import FORMATS
 
     optional = tuple(FORMATS)
     if not values:
@@ -46,7 +45,7 @@ def _default_jobs(inputs: tuple[str, ...]) -> int:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:
         cores = os.cpu_count() or 1
-    from graphbuild.pipeline.build import input_bytes
+    from graphbuild.pipeline.reading import input_bytes
 
     if "-" not in inputs and input_bytes(inputs) < SMALL_INPUT_BYTES:
         return 1
@@ -86,9 +85,11 @@ def build(inputs: tuple[str, ...], out: str, jobs: int | None, quiet: bool, stri
     Exit status: 0 on success, 1 when some inputs were skipped (the rest is built), 2 on
     failure.
     """
-    from graphbuild.pipeline.build import OutputError, Skipped, input_bytes
+    from graphbuild.domain.skipped import SkippedInput
     from graphbuild.pipeline.build import build as run_build
     from graphbuild.pipeline.progress import Progress
+    from graphbuild.pipeline.reading import input_bytes
+    from graphbuild.pipeline.results import BuildError
     from graphbuild.write.graphml import Options
 
     jobs = jobs or _default_jobs(inputs)
@@ -100,7 +101,7 @@ def build(inputs: tuple[str, ...], out: str, jobs: int | None, quiet: bool, stri
     count = [0]
 
     def on_article(item) -> None:
-        if isinstance(item, Skipped):
+        if isinstance(item, SkippedInput):
             if bar is not None and bar.tty and bar.width:
                 err.write("\n")
                 bar.width = 0
@@ -114,20 +115,7 @@ def build(inputs: tuple[str, ...], out: str, jobs: int | None, quiet: bool, stri
         result = run_build(inputs, out, jobs=jobs, strict=strict, on_article=on_article,
                            graph_options=Options(graph_scope, since, until), store=not no_store, use_cache=not no_cache,
                            progress=position, on_stage=bar.stage if bar is not None else None, formats=formats)
-    except OutputError as e:
-        click.echo(f"graphbuild build: error: {e}", err=True)
-        sys.exit(2)
+    except BuildError as e:
+        fail(str(e))
     tell_outcome(result, out, quiet)
 
-
-def tell_outcome(result, out: str, quiet: bool, list_skipped: int = 0) -> None:
-    """The summary line, the conflict count and exit 1 when inputs were skipped: the same for every engine."""
-    if not quiet:
-        click.echo(f"{result.summary()} -> {out}", err=True)
-        if result.conflicts:
-            click.echo(f"graphbuild build: {len(result.conflicts)} conflict(s), see {os.path.join(out, 'report.json')}", err=True)
-    if result.skipped:
-        for s in result.skipped[:list_skipped]:
-            click.echo(f"graphbuild build: skipped {s}", err=True)
-        click.echo(f"graphbuild build: {len(result.skipped)} input(s) skipped", err=True)
-        sys.exit(1)

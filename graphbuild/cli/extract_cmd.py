@@ -69,8 +69,8 @@ def extract(paths: tuple[str, ...], fmt: str) -> None:
     and the exit status is 1.
     """
     # Imported here: every other command starts without compiling the grammar and the readers' patterns.
+    from graphbuild.domain.skipped import SkippedInput
     from graphbuild.extract import extract as find_mentions
-    from graphbuild.read.articles import ReadError
     from graphbuild.read.inputs import read_file
     from graphbuild.read.textio import iter_files_with_root
 
@@ -81,7 +81,7 @@ def extract(paths: tuple[str, ...], fmt: str) -> None:
     for name, path, root in iter_files_with_root(paths or ("-",)):
         written = errors = 0
         for item in read_file(name, path, root):
-            if isinstance(item, ReadError):
+            if isinstance(item, SkippedInput):
                 click.echo(f"graphbuild extract: {item.severity}: {item}", err=True)
                 errors += item.severity == "error"
                 continue

@@ -1,3 +1,3 @@
-"""The types every stage passes on: Article, Mention, DocumentKey and ids, places.
+"""The types every stage passes on: Article, Mention, SkippedInput, DocumentKey and ids, places.
 Imports only graphbuild.text.
 """

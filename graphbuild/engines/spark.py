@@ -44,17 +44,21 @@ import shutil
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-import click
 from pyspark import StorageLevel
 from pyspark.sql import SparkSession
 from pyspark.sql import types as T
 
 from graphbuild.domain.model import Article
+from graphbuild.domain.skipped import SkippedInput
+from graphbuild.pipeline.outdir import MARKER, StagedOutput
+from graphbuild.pipeline.processes import die_with_parent, pythonpath
+from graphbuild.pipeline.report import report_text
+from graphbuild.pipeline.results import BuildError, strict_failure
 
-MARKER = "report.json"
 IGNORED_NAMES = ("_SUCCESS",)  # Spark's and Hadoop's bookkeeping files inside dataset folders
 PARQUET = (".parquet", ".parq")
 
@@ -104,10 +108,7 @@ def spark_session(master: str | None = None, jobs: int | None = None, quiet: boo
         return active
     from pyspark import SparkConf
 
-    here = str(Path(__file__).resolve().parents[2])  # the folder that holds graphbuild/
-    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
-    if here not in paths:
-        os.environ["PYTHONPATH"] = os.pathsep.join([here, *paths])
+    os.environ["PYTHONPATH"] = pythonpath(os.environ.get("PYTHONPATH"))
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder.appName("graphbuild build").config("spark.ui.showConsoleProgress", "false")
     if master:
@@ -144,7 +145,7 @@ def plan(inputs: Iterable[str]) -> list[Source]:
             continue
         for name, path, root in iter_files_with_root([arg.removeprefix("file://")]):
             if path is None:
-                raise click.UsageError("--engine spark cannot read stdin ('-'); give files or folders")
+                raise BuildError("--engine spark cannot read stdin ('-'); give files or folders")
             if path.name in IGNORED_NAMES or path.name.endswith(".crc"):
                 continue
             out.append(Source(len(out), name, str(root) if root else None, _kind(name)))
@@ -152,9 +153,10 @@ def plan(inputs: Iterable[str]) -> list[Source]:
 
 
 def _read_source(src: Source) -> Iterator[tuple[Key, Any]]:
-    """Executor side: (key, Article | ReadError) of one local file, in record order."""
+    """Executor side: (key, Article | SkippedInput) of one local file, in record order."""
     from graphbuild.read import articles
 
+    items: Iterable[Article | SkippedInput]
     if src.kind == "archive":
         from graphbuild.read.webarchive import read_archive
 
@@ -162,7 +164,7 @@ def _read_source(src: Source) -> Iterator[tuple[Key, Any]]:
             with open(src.name, "rb") as fh:
                 items = list(read_archive(fh, src.name))
         except OSError as e:
-            items = [articles.ReadError(src.name, None, f"cannot read ({e.strerror or e}); skipped")]
+            items = [SkippedInput(src.name, None, f"cannot read ({e.strerror or e}); skipped")]
     else:
         path = Path(src.name)
         root = Path(src.root) if src.root else None
@@ -198,7 +200,7 @@ def _read_parquet(spark: SparkSession, src: Source):
 
 
 def read(spark: SparkSession, sources: list[Source]):
-    """(key, Article | ReadError) of every source: local files spread over the cluster, the rest through Spark."""
+    """(key, Article | SkippedInput) of every source: local files spread over the cluster, the rest through Spark."""
     sc = spark.sparkContext
     local = [s for s in sources if not s.remote and s.kind != "parquet"]
     parts = [sc.parallelize(local, max(1, min(len(local), sc.defaultParallelism * 4))).flatMap(_read_source)] \
@@ -209,7 +211,7 @@ def read(spark: SparkSession, sources: list[Source]):
         elif s.remote and s.kind == "archive":
             parts.append(_read_remote_archives(spark, s))
         elif s.remote:
-            raise click.UsageError(f"{s.name}: remote inputs must be WET/WARC or Parquet; copy other files locally")
+            raise BuildError(f"{s.name}: remote inputs must be WET/WARC or Parquet; copy other files locally")
     return sc.union(parts) if parts else sc.emptyRDD()
 
 
@@ -232,15 +234,10 @@ def unique_articles(items, partitions: int):
 
 def _mention_row(article: Article, c) -> dict[str, Any]:
     """One row of mentions/: the local build's mentions.jsonl object, relations as JSON."""
-    from graphbuild.graph.namespaces import ID
+    from graphbuild.pipeline.rows import mention_row
 
-    row = c.mention.to_dict()
+    row = mention_row(article, c)
     row["relations"] = json.dumps(row["relations"], ensure_ascii=False)
-    row["article"] = article.id
-    row["document"] = c.target
-    row["document_iri"] = ID + c.target
-    s0, s1 = row.get("sentence_start"), row.get("sentence_end")
-    row["sentence"] = article.text[s0:s1] if s0 is not None and s1 is not None else None
     return row
 
 
@@ -343,79 +340,108 @@ def _to_row(names: list[str]):
 
 def build_spark(spark: SparkSession, inputs: Iterable[str], out: str, strict: bool = False, merge: bool = False,
                 store: bool = True) -> SparkResult:
-    """Run the job; write ``out`` (see the module docstring).  Raises click exceptions for usage errors."""
-    from graphbuild.graph import rdf
-    from graphbuild.resolve.records import Stats
+    """Run the job; write ``out`` (see the module docstring).
 
-    sc = spark.sparkContext
-    remote_out = "://" in out and not out.startswith("file://")
-    target = out if remote_out else str(Path(out.removeprefix("file://")).resolve())
-    if not remote_out:
-        _check_out(Path(target))
-    sources = plan(inputs)
-    partitions = max(2, sc.defaultParallelism)
-    items = read(spark, sources).persist(StorageLevel.MEMORY_AND_DISK)
-    result = SparkResult(out)
-    result.skipped = sorted(str(e) for e in items.filter(lambda kv: not isinstance(kv[1], Article)).values().collect())
-    if strict and result.skipped:
-        items.unpersist()
-        raise click.ClickException(f"{len(result.skipped)} input(s) skipped and --strict is set: {result.skipped[0]}")
-    tagged = (unique_articles(items, partitions).mapPartitions(extract_and_resolve)
-              .persist(StorageLevel.MEMORY_AND_DISK))
-
-    def part(tag: str):
-        return tagged.filter(lambda kv: kv[0] == tag).values()
-
-    docs = settle_documents(part("doc"), partitions).persist(StorageLevel.MEMORY_AND_DISK)
-    bodies = part("body").reduceByKey(lambda a, b: a, partitions).values()
-    stats = part("stats").fold(Stats(), lambda a, b: Stats().merge(a).merge(b))
-    digest = hashlib.sha1(b"graphbuild-0")
-    for article_id in part("id").sortByKey().values().toLocalIterator():
-        digest.update(article_id.encode("utf-8") + b"\n")
-    counts = docs.map(lambda d: (int(d.is_citekey), 1)).reduceByKey(lambda a, b: a + b).collectAsMap()
-    result.articles, result.citations, result.ambiguous = stats.articles, stats.citations, stats.ambiguous
-    result.documents, result.citation_keys = counts.get(0, 0), counts.get(1, 0)
-    sink = rdf.TripleSink()
-    rdf.add_run(sink, digest.hexdigest()[:16], stats.articles, result.documents)
-    lines = sc.union([part("nt"), docs.flatMap(_doc_lines), bodies.flatMap(_body_lines), sc.parallelize(sink.drain(), 1)])
-
-    tmp = target if remote_out else str(rdf.temp_dir_beside(Path(target)))
-    uri = tmp if remote_out else Path(tmp).as_uri()
+    Raises :class:`~graphbuild.pipeline.results.BuildError` when the job cannot run as asked: stdin
+    or a remote input that is neither a web archive nor Parquet, an ``out`` that is not a previous
+    build (:class:`~graphbuild.pipeline.results.OutputError`), skipped inputs under ``strict``.
+    """
+    if "://" in out and not out.startswith("file://"):  # written in place (see the module docstring)
+        job = _Job(spark, inputs, out, strict)
+        try:
+            report = job.write(out)
+            spark.sparkContext.parallelize([report], 1).saveAsTextFile(f"{out}/report")
+        finally:
+            job.unpersist()
+        return job.result
+    staged = StagedOutput(Path(out.removeprefix("file://")).resolve())
     try:
-        lines.map(lambda s: s.rstrip("\n")).saveAsTextFile(f"{uri}/nt")
+        job = _Job(spark, inputs, out, strict)
+        try:
+            report = job.write(staged.tmp.as_uri())
+        finally:
+            job.unpersist()
+        _finish_local(staged.tmp, report, merge, store)
+        staged.commit()
+    except BaseException:
+        staged.discard()
+        raise
+    return job.result
+
+
+class _Job:
+    """One run's distributed datasets, and the counts the driver keeps of them (``result``).
+
+    Every function handed to Spark here is a module-level one or a lambda over plain values:
+    a lambda over ``self`` would ship the SparkContext to the executors.
+    """
+
+    def __init__(self, spark: SparkSession, inputs: Iterable[str], out: str, strict: bool) -> None:
+        self.spark = spark
+        self.persisted: list[Any] = []
+        partitions = max(2, spark.sparkContext.defaultParallelism)
+        items = self._persist(read(spark, plan(inputs)))
+        self.result = SparkResult(out)
+        self.result.skipped = sorted(str(e) for e in items.filter(lambda kv: not isinstance(kv[1], Article))
+                                     .values().collect())
+        if strict and self.result.skipped:
+            self.unpersist()
+            raise strict_failure(self.result.skipped)
+        self.tagged = self._persist(unique_articles(items, partitions).mapPartitions(extract_and_resolve))
+        self.docs = self._persist(settle_documents(self.part("doc"), partitions))
+        self.bodies = self.part("body").reduceByKey(lambda a, b: a, partitions).values()
+
+    def _persist(self, rdd):
+        self.persisted.append(rdd.persist(StorageLevel.MEMORY_AND_DISK))
+        return rdd
+
+    def part(self, tag: str):
+        """The values of one kind of output of ``extract_and_resolve``."""
+        return self.tagged.filter(lambda kv: kv[0] == tag).values()
+
+    def unpersist(self) -> None:
+        for rdd in self.persisted:
+            rdd.unpersist()
+
+    def triples(self):
+        """Every N-Triples line of the graph (articles, documents, bodies and the run); the counts noted."""
+        from graphbuild.graph import rdf
+        from graphbuild.resolve.records import Stats
+
+        result = self.result
+        stats = self.part("stats").fold(Stats(), lambda a, b: Stats().merge(a).merge(b))
+        digest = hashlib.sha1(b"graphbuild-0")
+        for article_id in self.part("id").sortByKey().values().toLocalIterator():
+            digest.update(article_id.encode("utf-8") + b"\n")
+        counts = self.docs.map(lambda d: (int(d.is_citekey), 1)).reduceByKey(lambda a, b: a + b).collectAsMap()
+        result.articles, result.citations, result.ambiguous = stats.articles, stats.citations, stats.ambiguous
+        result.documents, result.citation_keys = counts.get(0, 0), counts.get(1, 0)
+        sink = rdf.TripleSink()
+        rdf.add_run(sink, digest.hexdigest()[:16], stats.articles, result.documents)
+        sc = self.spark.sparkContext
+        return sc.union([self.part("nt"), self.docs.flatMap(_doc_lines), self.bodies.flatMap(_body_lines),
+                          sc.parallelize(sink.drain(), 1)])
+
+    def write(self, uri: str) -> str:
+        """The N-Triples parts, mentions/ and documents/ under ``uri``; returns the text of report.json."""
+        result, docs = self.result, self.docs
+        self.triples().map(lambda s: s.rstrip("\n")).saveAsTextFile(f"{uri}/nt")
         m_names = [f.name for f in MENTION_SCHEMA.fields]
-        spark.createDataFrame(part("mention").map(_to_row(m_names)), MENTION_SCHEMA).write.parquet(f"{uri}/mentions")
+        self.spark.createDataFrame(self.part("mention").map(_to_row(m_names)), MENTION_SCHEMA) \
+            .write.parquet(f"{uri}/mentions")
         d_names = [f.name for f in DOCUMENT_SCHEMA.fields]
-        spark.createDataFrame(docs.map(_doc_row).map(_to_row(d_names)), DOCUMENT_SCHEMA).write.parquet(f"{uri}/documents")
-        result.bodies = bodies.count()
+        self.spark.createDataFrame(docs.map(_doc_row).map(_to_row(d_names)), DOCUMENT_SCHEMA) \
+            .write.parquet(f"{uri}/documents")
+        result.bodies = self.bodies.count()
         conflicts = docs.flatMap(lambda d: [(d.local, c) for c in d.all_conflicts()]).collect()
         result.conflicts = sorted(conflicts)
         unresolved = sorted(docs.filter(lambda d: d.is_citekey)
                             .map(lambda d: (d.local, d.citations, sorted(d.candidates))).collect())
-        report = _report(result, unresolved)
-        if remote_out:
-            sc.parallelize([report], 1).saveAsTextFile(f"{uri}/report")
-        else:
-            _finish_local(Path(tmp), report, merge, store, lines)
-            _swap_into_place(Path(tmp), Path(target))
-    except BaseException:
-        if not remote_out:
-            shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    finally:
-        for rdd in (items, tagged, docs):
-            rdd.unpersist()
-    return result
+        # The local build's keys (no triple count: parts may repeat a triple).
+        return report_text(result, unresolved, engine="spark")
 
 
-def _report(r: SparkResult, unresolved: list[tuple[str, int, list[str]]]) -> str:
-    """report.json, with the local build's keys (no triple count: parts may repeat a triple)."""
-    from graphbuild.pipeline.build import report_text
-
-    return report_text(r, unresolved, engine="spark")
-
-
-def _finish_local(tmp: Path, report: str, merge: bool, store: bool, lines) -> None:
+def _finish_local(tmp: Path, report: str, merge: bool, store: bool) -> None:
     """Name the parts ``*.nt``, write report.json, and with ``merge`` the sorted graph.nt and store/."""
     from graphbuild.graph import rdf
 
@@ -428,40 +454,12 @@ def _finish_local(tmp: Path, report: str, merge: bool, store: bool, lines) -> No
     if merge:
         work = tmp / ".work"
         work.mkdir()
-        writer = rdf.SortedNTriplesWriter(work)
+        writer = rdf.SortedNTriplesWriter(work, child_setup=partial(die_with_parent, os.getpid()))
         for nt in sorted((tmp / "nt").glob("part-*.nt")):
             with open(nt, encoding="utf-8") as fh:
-                writer.extend(fh)
+                while lines := fh.readlines(1 << 20):  # lists, so the writer counts their bytes into pieces
+                    writer.extend(lines)
         writer.finish(tmp / "graph.nt")
         shutil.rmtree(work)
         if store:
             rdf.load_store(tmp / "graph.nt", tmp / "store")
-
-
-def _check_out(out: Path) -> None:
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
-        raise click.ClickException(f"{out}: exists and is not a graphbuild output (no {MARKER}); choose another --out")
-
-
-def _swap_into_place(tmp: Path, out: Path) -> None:
-    """Rename the old output aside, the new one in, then drop the old: never a half-written --out."""
-    old = out.with_name(f".{out.name}.old-{os.getpid()}") if out.exists() else None
-    if old is not None:
-        os.replace(out, old)
-    os.replace(tmp, out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def run_from_cli(*, inputs: tuple[str, ...], out: str, master: str | None, merge: bool, jobs: int | None = None,
-                 quiet: bool = False, strict: bool = False, no_store: bool = False, **_local_only: Any) -> None:
-    """``graphbuild build --engine spark``: options of the local build that do not apply are ignored."""
-    spark = spark_session(master, jobs, quiet)
-    try:
-        result = build_spark(spark, inputs, out, strict=strict, merge=merge, store=not no_store)
-    except click.ClickException as e:
-        click.echo(f"graphbuild build: error: {e.format_message()}", err=True)
-        sys.exit(2)
-    from graphbuild.cli.build_cmd import tell_outcome
-
-    tell_outcome(result, out, quiet, list_skipped=20)  # Spark's skipped inputs are listed here, not as they come

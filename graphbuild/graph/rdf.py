@@ -500,20 +500,6 @@ def _gnu_sort() -> str | None:
     return path if "GNU" in version else None
 
 
-def _die_with_parent() -> None:
-    """In a child before exec (Linux): SIGKILL it when the build dies, so a killed build leaves no sort running."""
-    import signal
-    import sys
-
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            ctypes.CDLL(None).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
-
-
 class SortedNTriplesWriter:
     """Collects N-Triples lines and writes them sorted and de-duplicated at the end, in bounded memory.
 
@@ -534,8 +520,9 @@ class SortedNTriplesWriter:
     SORT_BATCH = 128
 
     def __init__(self, workdir: Path, chunk_lines: int = 200_000, piece_bytes: int | None = None,
-                 on_piece: Callable[[Path], None] | None = None) -> None:
+                 on_piece: Callable[[Path], None] | None = None, child_setup: Callable[[], None] | None = None) -> None:
         self.workdir = workdir
+        self.child_setup = child_setup  # run in the sort process before exec: a build makes it die with the build
         self.chunk_lines = chunk_lines
         self.buffer: list[str] = []
         self.chunks: list[Path] = []
@@ -591,7 +578,7 @@ class SortedNTriplesWriter:
             subprocess.run([self.sort_cmd, "-u", "-S", self.SORT_MEMORY, f"--parallel={max(1, min(cores, 8))}",
                             f"--batch-size={self.SORT_BATCH}",
                             "-T", str(self.workdir), "-o", str(out), *map(str, self.pieces)], check=True, env=env,
-                           preexec_fn=_die_with_parent)
+                           preexec_fn=self.child_setup)
             return
         self._spill()
         sort_lines(self.chunks, out)

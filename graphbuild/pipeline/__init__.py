@@ -1,3 +1,3 @@
-"""The run: read -> extract -> resolve -> graph -> write in processes, with cache, progress and report.
+"""The run: read -> extract -> resolve -> graph -> write in processes, with cache, output folder and report.
 Imports every step above; never the CLI.
 """

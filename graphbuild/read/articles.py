@@ -1,10 +1,10 @@
 """Articles from plain text, HTML, JSON Lines, CSV, JSON and stdin — one bad input never stops the rest.
 
-``read_articles`` is a generator of :class:`~graphbuild.domain.model.Article` and :class:`ReadError`
-values.  It never raises for bad input: a missing file, a binary file, a broken JSON line or
-a CSV without a text column each become one ReadError (with the line where it applies), and
-reading goes on with the next line or file.  The caller decides whether to print, count or
-stop.
+``read_articles`` is a generator of :class:`~graphbuild.domain.model.Article` and
+:class:`~graphbuild.domain.skipped.SkippedInput` values.  It never raises for bad input: a missing
+file, a binary file, a broken JSON line or a CSV without a text column each become one
+SkippedInput (with the line where it applies), and reading goes on with the next line or file.
+The caller decides whether to print, count or stop.
 
 Ids are stable across runs and machines: from the URL when there is one, else from the path
 relative to the folder given on the command line, else from the text itself.
@@ -20,7 +20,6 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date as Date
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -28,9 +27,10 @@ from typing import Any
 
 from graphbuild.domain.gazetteer import _detect_nfc
 from graphbuild.domain.model import Article
-from graphbuild.read.textio import InputError, decode, iter_files_with_root, read_bytes
+from graphbuild.domain.skipped import SkippedInput
+from graphbuild.read.textio import decode, iter_files_with_root, read_bytes
 
-__all__ = ["ReadError", "read_articles", "find_date", "parse_date", "text_title", "html_article"]
+__all__ = ["read_articles", "find_date", "parse_date", "text_title", "html_article"]
 
 TEXT_KEYS = ("text", "content", "body", "noi_dung", "article", "fulltext", "full_text")
 TITLE_KEYS = ("title", "headline", "tieu_de", "name")
@@ -44,24 +44,6 @@ CSV_SUFFIXES = {".csv", ".tsv"}
 TITLE_MAX = 300  # a title longer than this is a paragraph that lost its line breaks
 DATE_WINDOW = 600  # date lines sit in the article header, never deep in the body
 VN_TZ = timezone(timedelta(hours=7))
-
-
-@dataclass
-class ReadError:
-    """One input (or one record of it) that could not be turned into an article.
-
-    ``severity`` is ``"warning"`` for inputs that are merely empty, ``"error"`` otherwise.
-    ``str()`` reads "SOURCE[:LINE]: message" like :class:`~graphbuild.read.textio.InputError`.
-    """
-
-    source: str
-    line: int | None
-    message: str
-    severity: str = "error"
-
-    def __str__(self) -> str:
-        where = self.source if self.line is None else f"{self.source}:{self.line}"
-        return f"{where}: {self.message}"
 
 
 # --- dates ---------------------------------------------------------------------------------
@@ -259,7 +241,7 @@ def _decode_html(data: bytes, name: str) -> str:
     """Decode HTML bytes, honouring a declared non-UTF-8 <meta charset> when UTF-8 fails."""
     try:
         return decode(data, name)
-    except InputError:
+    except SkippedInput:
         m = _CHARSET.search(data[:4096])
         if not m:
             raise
@@ -267,7 +249,7 @@ def _decode_html(data: bytes, name: str) -> str:
         try:
             text = data.decode(enc)
         except (LookupError, UnicodeDecodeError):
-            raise InputError(name, f"declares charset {enc} but does not decode as it; re-save as UTF-8") from None
+            raise SkippedInput(name, None, f"declares charset {enc} but does not decode as it; re-save as UTF-8") from None
         return unicodedata.normalize("NFC", text)
 
 
@@ -448,24 +430,24 @@ class _Reader:
             url=url, province=_detect_nfc(norm, date, title), line=line, meta=meta or {},
         )
 
-    def record(self, rec: Any, source: str, line: int | None) -> Iterator[Article | ReadError]:
+    def record(self, rec: Any, source: str, line: int | None) -> Iterator[Article | SkippedInput]:
         where_src = source
         if not isinstance(rec, dict):
-            yield ReadError(where_src, line, f"expected a JSON object, got {type(rec).__name__}; skipped")
+            yield SkippedInput(where_src, line, f"expected a JSON object, got {type(rec).__name__}; skipped")
             return
         lower = {str(k).lower(): v for k, v in rec.items()}
         text = _first(lower, TEXT_KEYS)
         if text is None:
             if any(str(k).lower() in TEXT_KEYS for k in rec):
-                yield ReadError(where_src, line, "empty text; skipped", "warning")
+                yield SkippedInput(where_src, line, "empty text; skipped", "warning")
             else:
-                yield ReadError(where_src, line, f"no text field (looked for {', '.join(TEXT_KEYS[:3])}); skipped")
+                yield SkippedInput(where_src, line, f"no text field (looked for {', '.join(TEXT_KEYS[:3])}); skipped")
             return
         if not isinstance(text, str):
-            yield ReadError(where_src, line, "text field is not a string; skipped")
+            yield SkippedInput(where_src, line, "text field is not a string; skipped")
             return
         if not text.strip():
-            yield ReadError(where_src, line, "empty text; skipped", "warning")
+            yield SkippedInput(where_src, line, "empty text; skipped", "warning")
             return
         url = _first(lower, URL_KEYS)
         url = str(url).strip() if url is not None else None
@@ -484,8 +466,8 @@ class _Reader:
             art = self.make(text, name, title=title, date=parse_date(_first(lower, _DATE_KEYS_LOWER)), url=url,
                             line=line, meta=meta)
         except UnicodeEncodeError:  # raised by the dedupe key, which encodes the text as UTF-8
-            yield ReadError(where_src, line, "text contains a lone surrogate (an escape such as \\ud800 without "
-                                             "its pair), which is not Unicode text; fix or remove this record")
+            yield SkippedInput(where_src, line, "text contains a lone surrogate (an escape such as \\ud800 without "
+                                                "its pair), which is not Unicode text; fix or remove this record")
             return
         if art is not None:
             yield art
@@ -496,12 +478,12 @@ class _Reader:
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
-def _jsonl(reader: _Reader, text: str, source: str) -> Iterator[Article | ReadError]:
+def _jsonl(reader: _Reader, text: str, source: str) -> Iterator[Article | SkippedInput]:
     # Split on "\n" only: str.splitlines() would also split on U+2028 inside JSON strings.
     yield from _jsonl_lines(reader, text.split("\n"), source)
 
 
-def _jsonl_lines(reader: _Reader, lines: Iterable[str], source: str) -> Iterator[Article | ReadError]:
+def _jsonl_lines(reader: _Reader, lines: Iterable[str], source: str) -> Iterator[Article | SkippedInput]:
     for i, raw in enumerate(lines, start=1):
         s = raw.strip()
         if not s:
@@ -509,29 +491,29 @@ def _jsonl_lines(reader: _Reader, lines: Iterable[str], source: str) -> Iterator
         try:
             rec = json.loads(s)
         except json.JSONDecodeError as e:
-            yield ReadError(source, i, f"invalid JSON ({e.msg} at column {e.colno}); fix or remove this line")
+            yield SkippedInput(source, i, f"invalid JSON ({e.msg} at column {e.colno}); fix or remove this line")
             continue
         yield from reader.record(rec, source, i)
 
 
-def _json(reader: _Reader, text: str, source: str) -> Iterator[Article | ReadError]:
+def _json(reader: _Reader, text: str, source: str) -> Iterator[Article | SkippedInput]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
-        yield ReadError(source, e.lineno, f"invalid JSON ({e.msg} at column {e.colno}); fix the file")
+        yield SkippedInput(source, e.lineno, f"invalid JSON ({e.msg} at column {e.colno}); fix the file")
         return
     if isinstance(data, dict):
         inner = next((data[k] for k in ("articles", "items", "data", "records") if isinstance(data.get(k), list)),
                      None)
         data = inner if inner is not None else [data]
     if not isinstance(data, list):
-        yield ReadError(source, None, "expected a JSON list of article objects; skipped")
+        yield SkippedInput(source, None, "expected a JSON list of article objects; skipped")
         return
     for i, rec in enumerate(data):
         yield from reader.record(rec, f"{source}[{i}]", None)
 
 
-def _csv(reader: _Reader, text: str, source: str, tsv: bool) -> Iterator[Article | ReadError]:
+def _csv(reader: _Reader, text: str, source: str, tsv: bool) -> Iterator[Article | SkippedInput]:
     csv.field_size_limit(2**31 - 1)  # article bodies are far beyond the 128 KiB default
     delimiter = "\t"
     if not tsv:
@@ -541,14 +523,14 @@ def _csv(reader: _Reader, text: str, source: str, tsv: bool) -> Iterator[Article
     try:
         header = next(rows)
     except StopIteration:
-        yield ReadError(source, None, "empty CSV file; skipped", "warning")
+        yield SkippedInput(source, None, "empty CSV file; skipped", "warning")
         return
     except csv.Error as e:
-        yield ReadError(source, 1, f"unreadable CSV header ({e}); fix the file")
+        yield SkippedInput(source, 1, f"unreadable CSV header ({e}); fix the file")
         return
     cols = [h.strip().lstrip("\ufeff") for h in header]
     if not any(c.lower() in TEXT_KEYS for c in cols):
-        yield ReadError(source, 1, f"missing column 'text' (or {', '.join(TEXT_KEYS[1:3])}); found columns: "
+        yield SkippedInput(source, 1, f"missing column 'text' (or {', '.join(TEXT_KEYS[1:3])}); found columns: "
                                    f"{', '.join(cols) or '(none)'}; add a text column")
         return
     line = rows.line_num + 1
@@ -558,14 +540,14 @@ def _csv(reader: _Reader, text: str, source: str, tsv: bool) -> Iterator[Article
         except StopIteration:
             break
         except csv.Error as e:
-            yield ReadError(source, line, f"malformed CSV row ({e}); skipped")
+            yield SkippedInput(source, line, f"malformed CSV row ({e}); skipped")
             line = rows.line_num + 1
             continue
         start, line = line, rows.line_num + 1
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(cols):
-            yield ReadError(source, start, f"row has {len(row)} fields, header has {len(cols)}; skipped")
+            yield SkippedInput(source, start, f"row has {len(row)} fields, header has {len(cols)}; skipped")
             continue
         yield from reader.record(dict(zip(cols, row, strict=True)), source, start)
 
@@ -637,7 +619,7 @@ def _streamable(path: Path) -> bool:
         return False
 
 
-def _stream_jsonl(reader: _Reader, path: Path, name: str, base: int) -> Iterator[Article | ReadError]:
+def _stream_jsonl(reader: _Reader, path: Path, name: str, base: int) -> Iterator[Article | SkippedInput]:
     """A big UTF-8 JSON Lines file line by line (split on b"\\n" only, as the whole-file path splits).
 
     What :func:`_jsonl_lines` does to the whole file's lines, in one loop: the nested generators
@@ -675,17 +657,17 @@ def _stream_jsonl(reader: _Reader, path: Path, name: str, base: int) -> Iterator
                 try:
                     rec = loads(s)
                 except json.JSONDecodeError as e:
-                    yield ReadError(name, i, f"invalid JSON ({e.msg} at column {e.colno}); fix or remove this line")
+                    yield SkippedInput(name, i, f"invalid JSON ({e.msg} at column {e.colno}); fix or remove this line")
                     continue
                 yield from record(rec, name, i)
     except (OSError, UnicodeDecodeError) as e:  # changed or removed while being read
-        yield ReadError(name, None, f"could not finish reading ({type(e).__name__}: {e}); the rest skipped")
+        yield SkippedInput(name, None, f"could not finish reading ({type(e).__name__}: {e}); the rest skipped")
         return
     if not seen_text:
-        yield ReadError(name, None, "empty file; skipped", "warning")
+        yield SkippedInput(name, None, "empty file; skipped", "warning")
 
 
-def _one_source(reader: _Reader, name: str, path: Path | None, root: Path | None) -> Iterator[Article | ReadError]:
+def _one_source(reader: _Reader, name: str, path: Path | None, root: Path | None) -> Iterator[Article | SkippedInput]:
     if path is not None and _format_of(path, "") == "jsonl" and _streamable(path):
         yield from _stream_jsonl(reader, path, name, reader.progress[0])
         return
@@ -699,12 +681,12 @@ def _one_source(reader: _Reader, name: str, path: Path | None, root: Path | None
             text = _decode_html(data, name)
         else:
             text = decode(data, name)
-    except InputError as e:
-        yield ReadError(e.source, e.line, e.message)
+    except SkippedInput as e:
+        yield SkippedInput(e.source, e.line, e.message, e.severity)  # a copy without e's traceback and frames
         return
     reader.progress[0] += len(data)  # read whole: all of it is consumed now
     if not text.strip():
-        yield ReadError(name, None, "empty file; skipped", "warning")
+        yield SkippedInput(name, None, "empty file; skipped", "warning")
         return
     relpath = None
     if path is not None and root is not None:
@@ -722,7 +704,7 @@ def _one_source(reader: _Reader, name: str, path: Path | None, root: Path | None
         elif fmt == "html":
             title, date, url, body = html_article(text)
             if not body.strip():
-                yield ReadError(name, None, "HTML page has no body text; skipped", "warning")
+                yield SkippedInput(name, None, "HTML page has no body text; skipped", "warning")
                 return
             art = reader.make(body, name, title=title or text_title(body), date=date, url=url, relpath=relpath,
                               meta={"format": "html"})
@@ -733,10 +715,10 @@ def _one_source(reader: _Reader, name: str, path: Path | None, root: Path | None
             if art is not None:
                 yield art
     except Exception as e:  # a parser bug on one file must not stop the corpus
-        yield ReadError(name, None, f"could not parse ({type(e).__name__}: {e}); skipped")
+        yield SkippedInput(name, None, f"could not parse ({type(e).__name__}: {e}); skipped")
 
 
-def read_source(name: str, path: Path | None, root: Path | None = None) -> Iterator[Article | ReadError]:
+def read_source(name: str, path: Path | None, root: Path | None = None) -> Iterator[Article | SkippedInput]:
     """The articles of one input file, as ``read_articles`` reads it (ids, dates, provinces, duplicates
     within the file), for engines that hand out one file per task (``graphbuild.engines.spark``)."""
     reader = _Reader()
@@ -746,7 +728,7 @@ def read_source(name: str, path: Path | None, root: Path | None = None) -> Itera
         reader.seen.close()
 
 
-def read_record(rec: Any, source: str, line: int | None) -> Iterator[Article | ReadError]:
+def read_record(rec: Any, source: str, line: int | None) -> Iterator[Article | SkippedInput]:
     """The article of one JSON-like record (a JSON Lines line, a Parquet row), as ``read_articles`` makes it."""
     reader = _Reader()
     try:
@@ -761,12 +743,12 @@ article_id = _article_id
 dedupe_key = _dedupe_key
 
 
-def read_articles(paths: Iterable[str], progress: list[int] | None = None) -> Iterator[Article | ReadError]:
+def read_articles(paths: Iterable[str], progress: list[int] | None = None) -> Iterator[Article | SkippedInput]:
     """Every article in ``paths`` (files, folders read recursively, '-' = stdin), in order.
 
     Never raises for bad input: each unreadable file, broken record or empty input is a
-    :class:`ReadError` in the stream, and the remaining inputs are still read.  The same
-    text met twice in one call is yielded once.  With ``progress`` (a one-item list),
+    :class:`~graphbuild.domain.skipped.SkippedInput` in the stream, and the remaining inputs are still
+    read.  The same text met twice in one call is yielded once.  With ``progress`` (a one-item list),
     ``progress[0]`` is kept at the bytes of input read so far, for progress bars.
     """
     reader = _Reader(progress)

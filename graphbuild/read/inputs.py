@@ -10,12 +10,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from graphbuild.domain.model import Article
-from graphbuild.read.articles import ReadError, read_source
+from graphbuild.domain.skipped import SkippedInput
+from graphbuild.read.articles import read_source
 from graphbuild.read.webarchive import is_web_archive, read_archive
 
 
-def read_file(name: str, path: Path | None, root: Path | None = None) -> Iterator[Article | ReadError]:
-    """The articles of one input (``path`` None: stdin), in record order, and a ReadError for each
+def read_file(name: str, path: Path | None, root: Path | None = None) -> Iterator[Article | SkippedInput]:
+    """The articles of one input (``path`` None: stdin), in record order, and a SkippedInput for each
     part that cannot be read; ``name`` is the input as given, the ``source`` of what it yields."""
     if path is None or not is_web_archive(name):
         yield from read_source(name, path, root)
@@ -24,4 +25,4 @@ def read_file(name: str, path: Path | None, root: Path | None = None) -> Iterato
         with open(path, "rb") as fh:
             yield from read_archive(fh, name)
     except OSError as e:
-        yield ReadError(name, None, f"cannot read ({e.strerror or e}); skipped")
+        yield SkippedInput(name, None, f"cannot read ({e.strerror or e}); skipped")

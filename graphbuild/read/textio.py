@@ -7,8 +7,9 @@ text, so UTF-8 and UTF-16 text is returned exactly as decoded (no Unicode normal
 newline translation); only the legacy encodings, which produce new text anyway, are
 converted to NFC.
 
-Every failure is an :class:`InputError` that names the source, says what is wrong and what
-to do about it, so a command-line front end can print it and carry on with the next file.
+Every failure is a :class:`~graphbuild.domain.skipped.SkippedInput` that names the source, says
+what is wrong and what to do about it, so a command-line front end can print it and carry on with
+the next file.
 """
 
 from __future__ import annotations
@@ -23,26 +24,14 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from graphbuild.domain.skipped import SkippedInput
+
 __all__ = [
-    "InputError", "decode", "detect_encoding", "read_bytes", "read_text", "iter_files", "iter_files_with_root",
+    "decode", "detect_encoding", "read_bytes", "read_text", "iter_files", "iter_files_with_root",
     "looks_vietnamese",
 ]
 
 _DATA = Path(__file__).resolve().parent.parent / "data"
-
-
-class InputError(Exception):
-    """A source that cannot be read as text.
-
-    ``str(e)`` is ``"NAME[:LINE]: what is wrong; what to do"`` so it can be printed as is.
-    """
-
-    def __init__(self, source: str, message: str, line: int | None = None) -> None:
-        self.source = source
-        self.line = line
-        self.message = message
-        where = source if line is None else f"{source}:{line}"
-        super().__init__(f"{where}: {message}")
 
 
 # --- Vietnamese plausibility -------------------------------------------------------------
@@ -218,7 +207,7 @@ _BOMS = (
 
 
 def decode(data: bytes, name: str) -> str:
-    """Decode the bytes of source ``name`` to text, or raise :class:`InputError`.
+    """Decode the bytes of source ``name`` to text, or raise :class:`~graphbuild.domain.skipped.SkippedInput`.
 
     Order of tests: empty → ``""``; a BOM decides (and is stripped); NUL bytes mean UTF-16
     without BOM or a binary file; valid UTF-8 is returned untouched (not even normalised,
@@ -232,8 +221,8 @@ def decode(data: bytes, name: str) -> str:
             try:
                 return data[len(bom):].decode(enc)
             except UnicodeDecodeError as e:
-                raise InputError(
-                    name,
+                raise SkippedInput(
+                    name, None,
                     f"starts with a {enc.upper()} byte-order mark but is not valid {enc.upper()} "
                     f"(byte {e.start + len(bom)}); re-save the file as UTF-8",
                 ) from e
@@ -246,7 +235,7 @@ def decode(data: bytes, name: str) -> str:
                 text = None
             if text is not None and _mostly_text(text):
                 return text
-        raise InputError(name, "binary file, not text (contains NUL bytes); skipped — give a text, HTML, "
+        raise SkippedInput(name, None, "binary file, not text (contains NUL bytes); skipped — give a text, HTML, "
                                "JSON Lines or CSV file")
     try:
         return data.decode("utf-8")
@@ -255,8 +244,8 @@ def decode(data: bytes, name: str) -> str:
     guess = _guess_legacy(data)
     if guess is not None:
         return guess[1]
-    raise InputError(
-        name,
+    raise SkippedInput(
+        name, None,
         f"not UTF-8 (invalid byte 0x{data[bad_at]:02X} at offset {bad_at}) and not recognisable as "
         "Windows-1258, TCVN3 (ABC) or VNI Vietnamese text; re-encode the file as UTF-8",
     )
@@ -281,7 +270,7 @@ def detect_encoding(data: bytes) -> str:
 
 
 def read_bytes(path: str | os.PathLike[str] | None, name: str | None = None) -> bytes:
-    """The raw bytes of one source (``None`` or ``"-"`` = stdin); OS errors become InputError.
+    """The raw bytes of one source (``None`` or ``"-"`` = stdin); OS errors become SkippedInput.
 
     Separate from :func:`read_text` so readers that decode differently (HTML with a declared
     charset) still get the same error messages.
@@ -296,22 +285,22 @@ def read_bytes(path: str | os.PathLike[str] | None, name: str | None = None) -> 
     except FileNotFoundError as e:
         broken = not is_stdin and os.path.islink(path)  # type: ignore[arg-type]
         what = "broken symbolic link" if broken else "no such file"
-        raise InputError(label, f"{what}; check the path") from e
+        raise SkippedInput(label, None, f"{what}; check the path") from e
     except IsADirectoryError as e:
-        raise InputError(label, "is a directory; pass it as a folder argument to read the files in it") from e
+        raise SkippedInput(label, None, "is a directory; pass it as a folder argument to read the files in it") from e
     except PermissionError as e:
-        raise InputError(label, "permission denied; make the file readable (chmod +r) or skip it") from e
+        raise SkippedInput(label, None, "permission denied; make the file readable (chmod +r) or skip it") from e
     except OSError as e:
         if e.errno == errno.ELOOP:
-            raise InputError(label, "symbolic link loop; fix or remove the link") from e
-        raise InputError(label, f"cannot read: {e.strerror or e}; check the file") from e
+            raise SkippedInput(label, None, "symbolic link loop; fix or remove the link") from e
+        raise SkippedInput(label, None, f"cannot read: {e.strerror or e}; check the file") from e
 
 
 def read_text(path: str | os.PathLike[str] | None, name: str | None = None) -> str:
     """Read and :func:`decode` one file (``None`` or ``"-"`` = stdin).
 
     ``name`` is how the source is called in error messages (defaults to the path as given).
-    OS errors become InputError so callers have a single exception type to catch.
+    OS errors become SkippedInput so callers have a single exception type to catch.
     """
     is_stdin = path is None or str(path) == "-"
     label = name if name is not None else ("-" if is_stdin else str(path))

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from graphbuild.domain.model import Article
+from graphbuild.domain.skipped import SkippedInput
 from graphbuild.read import articles
 
 SUFFIXES = (".wet", ".wet.gz", ".warc", ".warc.gz")
@@ -95,11 +96,11 @@ def _text_of(rec: Record, name: str) -> tuple[str, str | None, str | None] | Non
 
 
 def read_archive(data: bytes | BinaryIO, name: str, language: str | None = LANGUAGE
-                 ) -> Iterator[Article | articles.ReadError]:
+                 ) -> Iterator[Article | SkippedInput]:
     """Articles of one WET/WARC file (``name`` is its path or URI), in record order.
 
     Records of other types, other languages and empty pages are passed over silently; a
-    page that cannot be parsed, or a damaged file, is one ReadError, and reading goes on.
+    page that cannot be parsed, or a damaged file, is one SkippedInput, and reading goes on.
     Articles are not de-duplicated here: the caller does it over the whole corpus.
     """
     seen = 0
@@ -113,7 +114,7 @@ def read_archive(data: bytes | BinaryIO, name: str, language: str | None = LANGU
             try:
                 page = _text_of(rec, where)
             except Exception as e:  # noqa: BLE001 - one bad page must not stop the file
-                yield articles.ReadError(name, seen, f"could not parse record ({type(e).__name__}: {e}); skipped")
+                yield SkippedInput(name, seen, f"could not parse record ({type(e).__name__}: {e}); skipped")
                 continue
             if page is None or not page[0].strip():
                 continue
@@ -124,4 +125,4 @@ def read_archive(data: bytes | BinaryIO, name: str, language: str | None = LANGU
             if art is not None:
                 yield art
     except (OSError, EOFError) as e:  # a truncated or corrupt gzip stream
-        yield articles.ReadError(name, None, f"damaged archive ({e}); the records before it were kept")
+        yield SkippedInput(name, None, f"damaged archive ({e}); the records before it were kept")

@@ -1,0 +1,96 @@
+"""The processes of a build: they end when the build ends, even by SIGKILL, and yield the CPU to it.
+
+Every process a build starts (the reader, the extraction workers, the writers forked after the
+sort, the store loader, GNU sort) sets itself up with :func:`die_with_parent`; the reader's body
+is in graphbuild.pipeline.reading, the store loader's in graphbuild.pipeline.store_loader.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Callable
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+
+# The folder that holds graphbuild/: a child Python started with ``-m`` must import this very copy.
+PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+
+
+def die_with_parent(parent: int) -> None:
+    """Make this process end when ``parent`` does, even by SIGKILL.
+
+    Why: a SIGKILLed build used to leave its reader and pool processes blocked forever on a
+    queue, holding the temp folder open.  On Linux the kernel does it for us
+    (``prctl(PR_SET_PDEATHSIG, SIGKILL)``); the check after it closes the race where the parent
+    died before the call.  Elsewhere the check alone remains (children then notice at their next
+    queue timeout).  Safe in a ``preexec_fn``: it only calls ``prctl`` and, at worst, ``_exit``.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def renice(increment: int) -> None:
+    """Lower this process's priority by ``increment`` where the platform allows it (a no-op elsewhere)."""
+    try:
+        os.nice(increment)
+    except (AttributeError, OSError):
+        pass
+
+
+def pythonpath(current: str | None) -> str:
+    """``current`` (a PYTHONPATH value) with :data:`PACKAGE_ROOT` in front unless it is in it already."""
+    paths = [p for p in (current or "").split(os.pathsep) if p]
+    if PACKAGE_ROOT in paths:
+        return current or ""
+    return os.pathsep.join([PACKAGE_ROOT, *paths])
+
+
+WORKER_NICE = 5  # extraction workers (and the store loader) yield the CPU to the main process
+WRITER_NICE = 19  # the writers forked after the sort yield to the store loader (see _writer_main)
+
+
+def worker_init(parent: int) -> None:
+    """Pool worker set-up: die with the build, and run at a lower priority than the main process.
+
+    Why the priority: resolution and writing run in the main process, one article after the
+    other, and are the one step that cannot be spread; with ``--jobs`` workers plus the reader
+    on as many cores, the main process used to get a fair share only and the build waited on it.
+    Niced workers still use every cycle the main process leaves, with a bounded queue ahead.
+    """
+    die_with_parent(parent)
+    renice(WORKER_NICE)
+
+
+def fork_writer(target: Callable[..., object], *args: object) -> BaseProcess:
+    """Start ``target(*args)`` in a forked child that dies with this process; returns the Process."""
+    ctx = multiprocessing.get_context("fork")
+    proc = ctx.Process(target=_writer_main, args=(os.getpid(), target, args), daemon=True)
+    proc.start()
+    return proc
+
+
+def _writer_main(parent: int, target: Callable[..., object], args: tuple) -> None:
+    """A forked writer's body.  It runs below the store loader: the store is the longest of the writers,
+    and its last step, ``optimize()``, runs on one core (139 s at 1M articles); when Turtle, JSON-LD
+    and the Gephi files took the CPU first, they were done by then and that core stood idle."""
+    die_with_parent(parent)
+    renice(WRITER_NICE)
+    target(*args)
+
+
+def join_writer(proc: BaseProcess, what: str) -> None:
+    """Wait for a forked writer; its failure is this build's."""
+    proc.join()
+    if proc.exitcode != 0:
+        raise RuntimeError(f"graphbuild build: writing {what} failed in its process (exit code {proc.exitcode})")

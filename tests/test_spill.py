@@ -22,7 +22,7 @@ import pytest
 
 from graphbuild.domain.ids import party_id
 from graphbuild.domain.model import Article, Mention
-from graphbuild.graph import rdf
+from graphbuild.graph import triples
 from graphbuild.pipeline.build import (
     OUTPUT_FILES,
     SPILL_ENV,
@@ -138,10 +138,10 @@ def test_merge_yields_each_local_once_in_order_with_the_sequential_evidence(tmp_
     assert locals_ == sorted(set(locals_)) == sorted(whole.docs)
     whole.finish()
     settled = list(spilled.settled_documents())
-    assert [rdf.document_nt_lines(d) for d in settled] == [rdf.document_nt_lines(d) for d in whole.documents()]
+    assert [triples.document_nt_lines(d) for d in settled] == [triples.document_nt_lines(d) for d in whole.documents()]
     # a second pass reads the runs again and gives the same records (nothing was merged in place twice)
-    assert [rdf.document_nt_lines(d) for d in spilled.settled_documents()] == \
-        [rdf.document_nt_lines(d) for d in settled]
+    assert [triples.document_nt_lines(d) for d in spilled.settled_documents()] == \
+        [triples.document_nt_lines(d) for d in settled]
 
 
 def _ct(start: int, date: str | None) -> Mention:
@@ -175,7 +175,7 @@ def test_citation_key_candidates_from_other_runs(tmp_path: Path, fanin: int) -> 
         "doc/ct-tu_thai-nguyen_2012_45", "doc/ct-tu_thai-nguyen_2018_45", "doc/ct-tu_thai-nguyen_2021_45"}
     assert settled[key].citations == 2
     assert settled["doc/ct-tu_thai-nguyen_2012_45"].citations == 3  # an undated repeat leans on its article's date
-    assert [rdf.document_nt_lines(d) for d in settled.values()] == [rdf.document_nt_lines(d) for d in whole.documents()]
+    assert [triples.document_nt_lines(d) for d in settled.values()] == [triples.document_nt_lines(d) for d in whole.documents()]
 
 
 def test_runs_merge_equal_keys_and_keep_order(tmp_path: Path) -> None:

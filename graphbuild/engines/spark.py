@@ -13,10 +13,10 @@ triple for triple (tests/test_spark.py checks it on the sample corpus):
    twice is kept once, at its smallest key (the one-machine reader keeps the first).
 3. **extract and resolve** (mapPartitions): :func:`graphbuild.extract.find.extract`, then one
    :class:`~graphbuild.resolve.resolver.Resolver` per partition, fed the order keys; each article's
-   triples come from :func:`graphbuild.graph.rdf.add_article_citations`.
+   triples come from :func:`graphbuild.graph.triples.article_nt_lines`.
 4. **merge**: per-document evidence combined by ``reduceByKey(DocRecord.merge)`` (commutative
    and associative, see :mod:`graphbuild.resolve.resolver`), citation keys joined with the documents
-   of their base, then :func:`graphbuild.graph.rdf.add_document` / ``add_body`` / ``add_run``.
+   of their base, then :func:`graphbuild.graph.triples.document_nt_lines` / ``body_nt_lines`` / ``run_nt_lines``.
 
 Output (``--out``), each part file written by one task:
 
@@ -247,18 +247,16 @@ def _mention_row(article: Article, c) -> dict[str, Any]:
 def extract_and_resolve(items: Iterable[tuple[Key, Article]]) -> Iterator[tuple[str, Any]]:
     """mapPartitions body: tagged outputs of one partition's articles, then its resolver's records."""
     from graphbuild.extract.find import extract
-    from graphbuild.graph import rdf
+    from graphbuild.graph.triples import article_nt_lines
     from graphbuild.resolve.resolver import Resolver
 
     resolver = Resolver()
-    sink = rdf.TripleSink()
     for key, art in items:
         mentions = extract(art.text, "")
         for m in mentions:
             m.source = art.source
         citations = resolver.resolve_article(art, mentions, key=key)
-        rdf.add_article_citations(sink, art, citations)
-        for line in sink.drain():
+        for line in article_nt_lines(art, citations):
             yield "nt", line
         for c in citations:
             yield "mention", _mention_row(art, c)
@@ -291,19 +289,15 @@ def settle_documents(docs, partitions: int):
 
 
 def _doc_lines(rec) -> list[str]:
-    from graphbuild.graph import rdf
+    from graphbuild.graph.triples import document_nt_lines
 
-    sink = rdf.TripleSink()
-    rdf.add_document(sink, rec)
-    return sink.drain()
+    return document_nt_lines(rec)
 
 
 def _body_lines(body) -> list[str]:
-    from graphbuild.graph import rdf
+    from graphbuild.graph.triples import body_nt_lines
 
-    sink = rdf.TripleSink()
-    rdf.add_body(sink, body)
-    return sink.drain()
+    return body_nt_lines(body)
 
 
 def _doc_row(d) -> dict[str, Any]:
@@ -344,8 +338,9 @@ def _to_row(names: list[str]):
 def build_spark(spark: SparkSession, inputs: Iterable[str], out: str, strict: bool = False, merge: bool = False,
                 store: bool = True) -> SparkResult:
     """Run the job; write ``out`` (see the module docstring).  Raises click exceptions for usage errors."""
-    from graphbuild.graph import rdf
+    from graphbuild.graph.triples import run_nt_lines
     from graphbuild.resolve.resolver import Stats
+    from graphbuild.write.output_folder import temp_dir_beside
 
     sc = spark.sparkContext
     remote_out = "://" in out and not out.startswith("file://")
@@ -375,11 +370,10 @@ def build_spark(spark: SparkSession, inputs: Iterable[str], out: str, strict: bo
     counts = docs.map(lambda d: (int(d.is_citekey), 1)).reduceByKey(lambda a, b: a + b).collectAsMap()
     result.articles, result.citations, result.ambiguous = stats.articles, stats.citations, stats.ambiguous
     result.documents, result.citation_keys = counts.get(0, 0), counts.get(1, 0)
-    sink = rdf.TripleSink()
-    rdf.add_run(sink, digest.hexdigest()[:16], stats.articles, result.documents)
-    lines = sc.union([part("nt"), docs.flatMap(_doc_lines), bodies.flatMap(_body_lines), sc.parallelize(sink.drain(), 1)])
+    run = run_nt_lines(digest.hexdigest()[:16], stats.articles, result.documents)
+    lines = sc.union([part("nt"), docs.flatMap(_doc_lines), bodies.flatMap(_body_lines), sc.parallelize(run, 1)])
 
-    tmp = target if remote_out else str(rdf.temp_dir_beside(Path(target)))
+    tmp = target if remote_out else str(temp_dir_beside(Path(target)))
     uri = tmp if remote_out else Path(tmp).as_uri()
     try:
         lines.map(lambda s: s.rstrip("\n")).saveAsTextFile(f"{uri}/nt")
@@ -417,7 +411,8 @@ def _report(r: SparkResult, unresolved: list[tuple[str, int, list[str]]]) -> str
 
 def _finish_local(tmp: Path, report: str, merge: bool, store: bool, lines) -> None:
     """Name the parts ``*.nt``, write report.json, and with ``merge`` the sorted graph.nt and store/."""
-    from graphbuild.graph import rdf
+    from graphbuild.write.rdf_formats import load_store
+    from graphbuild.write.sorted_nt import SortedNTriplesWriter
 
     for p in (tmp / "nt").glob("part-*"):
         p.rename(p.with_name(p.name + ".nt"))
@@ -428,14 +423,14 @@ def _finish_local(tmp: Path, report: str, merge: bool, store: bool, lines) -> No
     if merge:
         work = tmp / ".work"
         work.mkdir()
-        writer = rdf.SortedNTriplesWriter(work)
+        writer = SortedNTriplesWriter(work)
         for nt in sorted((tmp / "nt").glob("part-*.nt")):
             with open(nt, encoding="utf-8") as fh:
                 writer.extend(fh)
         writer.finish(tmp / "graph.nt")
         shutil.rmtree(work)
         if store:
-            rdf.load_store(tmp / "graph.nt", tmp / "store")
+            load_store(tmp / "graph.nt", tmp / "store")
 
 
 def _check_out(out: Path) -> None:

@@ -43,10 +43,11 @@ from functools import cache
 from pathlib import Path
 
 from graphbuild.domain.model import Article, Mention
-from graphbuild.graph import rdf
+from graphbuild.graph import triples
 from graphbuild.graph.namespaces import ID
 from graphbuild.resolve.docstore import SpilledCounts
 from graphbuild.resolve.resolver import SPILL_RECORDS, BodyRecord, DocRecord, Resolver
+from graphbuild.write import rdf_formats, sorted_nt
 from graphbuild.write.graphml import (
     ArticleSummary,
     Options,
@@ -771,7 +772,7 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
     gephi = bool(formats & {"graphml", "gexf"})
     # A date-ranged Gephi file counts citations by the articles of the range only.
     ranged = SpilledCounts(work / "cited", bound) if gephi and (gopts.since or gopts.until) else None
-    ntw = rdf.SortedNTriplesWriter(work)
+    ntw = sorted_nt.SortedNTriplesWriter(work)
     # The store is loaded from the N-Triples pieces while articles are still being read: during
     # the read the main process is the bottleneck and the second core has time to spare.
     loader = None
@@ -779,7 +780,6 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
         loader = _StoreLoader(tmp / "store")
         ntw.on_piece = loader.put
     try:
-        sink = rdf.TripleSink()
         digest = hashlib.sha1(b"graphbuild-0")
         summaries = work / "articles.jsonl"
         ph = Phases()
@@ -799,7 +799,7 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
                 ph.lap("resolve", rss=False)
                 _write_mentions(mfh, item, citations)
                 ph.lap("mentions.jsonl", rss=False)
-                ntw.extend(rdf.article_nt_lines(item, citations))
+                ntw.extend(triples.article_nt_lines(item, citations))
                 ph.lap("article triples", rss=False)
                 digest.update(item.id.encode("utf-8") + b"\n")
                 if not gephi:
@@ -809,7 +809,7 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
                     refs[c.target] = refs.get(c.target, 0) + 1
                 if ranged is not None and gopts.keeps(item.date):
                     ranged.add(refs)
-                summary = ArticleSummary(rdf.article_local(item.id), item.title or item.id, item.date, item.province, refs)
+                summary = ArticleSummary(triples.article_local(item.id), item.title or item.id, item.date, item.province, refs)
                 sfh.write(summary.to_json() + "\n")
                 ph.lap("summaries", rss=False)
         if on_stage is not None:
@@ -825,9 +825,8 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
         with _DocSummaries(doc_file, ranged) if gephi and not forked else nullcontext() as doc_summaries:
             tally = _write_documents(resolver.settled_documents(), ntw, keys_file, conflicts_file, doc_summaries)
         for b in bodies:
-            rdf.add_body(sink, b)
-        rdf.add_run(sink, digest.hexdigest()[:16], resolver.stats.articles, tally.documents)
-        ntw.extend(sink.drain())
+            ntw.extend(triples.body_nt_lines(b))
+        ntw.extend(triples.run_nt_lines(digest.hexdigest()[:16], resolver.stats.articles, tally.documents))
         ph.lap("documents")
         nt = tmp / "graph.nt"
         ntw.finish(nt)
@@ -838,7 +837,7 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
         # forked children while this one loads the store and writes the Gephi files.
         children = []
         try:
-            for writer, fmt in ((rdf.write_turtle, "ttl"), (rdf.write_jsonld, "jsonld")):
+            for writer, fmt in ((rdf_formats.write_turtle, "ttl"), (rdf_formats.write_jsonld, "jsonld")):
                 if fmt not in formats:
                     continue
                 name = FORMATS[fmt]
@@ -854,7 +853,7 @@ def _build_graph(paths: Iterable[str], tmp: Path, work: Path, jobs: int, strict:
                 result.triples = loader.finish()
                 ph.cpu.update(loader.cpu)
             elif store:
-                result.triples = rdf.load_store(nt, tmp / "store")
+                result.triples = rdf_formats.load_store(nt, tmp / "store")
             else:
                 with open(nt, "rb") as fh:
                     result.triples = sum(1 for _ in fh)
@@ -937,7 +936,7 @@ class _StoreLoader:
 
         self.cpu: dict[str, float] = {}  # CPU seconds of the child's steps, for GRAPHBUILD_PROFILE
         self.proc = subprocess.Popen([sys.executable, "-c", _STORE_LOADER, str(os.getpid()), str(store_dir),
-                                      str(WORKER_NICE), str(rdf.STORE_BATCH_BYTES)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                                      str(WORKER_NICE), str(rdf_formats.STORE_BATCH_BYTES)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
     def put(self, piece: Path) -> None:
         assert self.proc.stdin is not None
@@ -1002,7 +1001,7 @@ class _DocSummaries:
         self.fh.close()
 
 
-def _write_documents(docs: Iterable[DocRecord], ntw: rdf.SortedNTriplesWriter, keys_file: Path, conflicts_file: Path,
+def _write_documents(docs: Iterable[DocRecord], ntw: sorted_nt.SortedNTriplesWriter, keys_file: Path, conflicts_file: Path,
                      summaries: _DocSummaries | None = None) -> _DocTally:
     """Stream the settled records (in local order) once: their triples, the report's counts, its citation keys
     (``keys_file``) and conflicts (``conflicts_file``), and, if given, the Gephi files' ``summaries``.
@@ -1013,7 +1012,7 @@ def _write_documents(docs: Iterable[DocRecord], ntw: rdf.SortedNTriplesWriter, k
     with (open(keys_file, "w", encoding="utf-8", errors="surrogatepass") as kfh,
           open(conflicts_file, "w", encoding="utf-8", errors="surrogatepass") as cfh):
         for d in docs:
-            ntw.extend(rdf.document_nt_lines(d))
+            ntw.extend(triples.document_nt_lines(d))
             for c in d.all_conflicts():
                 cfh.write(_encode([d.local, c]) + "\n")
                 tally.conflicts += 1

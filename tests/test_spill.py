@@ -36,8 +36,8 @@ from graphbuild.pipeline.build import (
 )
 from graphbuild.resolve.docstore import SpilledCounts, merge_runs, read_run, write_run
 from graphbuild.resolve.resolver import SPILL_RECORDS, Resolver
-from graphbuild.write import graphml
-from graphbuild.write.graphml import Options
+from graphbuild.write import gephi_elements
+from graphbuild.write.gephi_elements import Options
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -103,7 +103,7 @@ def test_generated_corpus_spilled_is_byte_identical(monkeypatch: pytest.MonkeyPa
     whole = _build(monkeypatch, paths, tmp_path / "whole", None, opts=opts)
     assert whole.documents + whole.citation_keys > 200
     # the Gephi writer's edges to citation-key candidates go through sorted runs too
-    monkeypatch.setattr(graphml, "SELECTION_HELD", 3)
+    monkeypatch.setattr(gephi_elements, "SELECTION_HELD", 3)
     _build(monkeypatch, paths, tmp_path / "spilled", 13, opts=opts)
     _same_files(tmp_path / "whole", tmp_path / "spilled")
     _build(monkeypatch, paths, tmp_path / "spilled-jobs2", 40, jobs=2, opts=opts)

@@ -89,7 +89,7 @@ def build(inputs: tuple[str, ...], out: str, jobs: int | None, quiet: bool, stri
     from graphbuild.pipeline.build import OutputError, Skipped, input_bytes
     from graphbuild.pipeline.build import build as run_build
     from graphbuild.pipeline.progress import Progress
-    from graphbuild.write.graphml import Options
+    from graphbuild.write.gephi_elements import Options
 
     jobs = jobs or _default_jobs(inputs)
     err = click.get_text_stream("stderr")

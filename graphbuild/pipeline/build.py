@@ -48,14 +48,14 @@ from graphbuild.graph.namespaces import ID
 from graphbuild.resolve.docstore import SpilledCounts
 from graphbuild.resolve.resolver import SPILL_RECORDS, BodyRecord, DocRecord, Resolver
 from graphbuild.write import rdf_formats, sorted_nt
-from graphbuild.write.graphml import (
+from graphbuild.write.gephi_elements import (
     ArticleSummary,
     Options,
     doc_summary,
     read_doc_summaries,
     read_summaries,
-    write_gephi,
 )
+from graphbuild.write.graphml import write_gephi
 
 OUTPUT_FILES = ("graph.nt", "graph.ttl", "graph.jsonld", "graph.graphml", "graph.gexf", "mentions.jsonl",
                 "report.json")
@@ -974,7 +974,7 @@ class _DocTally:
 
 
 class _DocSummaries:
-    """Writes the document summaries the Gephi files are read from (graphml.DocSummary), records given in local order.
+    """Writes the document summaries the Gephi files are read from (gephi_elements.DocSummary), records given in local order.
 
     ``ranged``: with a Gephi date range, each document's citations by the articles of the range,
     merge-joined here in local order; without one a document's graph citations are all of them

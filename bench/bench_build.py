@@ -98,9 +98,9 @@ def graph_baseline_worker(out: Path, files: list[Path]) -> int:
     """The issue's baseline: the *same graph* as the build, by a plain in-memory rdflib pipeline.
 
     Same reader, extractor and resolver as the build (so the triples are the build's, counted
-    below against graph.nt), then every triple ``Graph.add``-ed through graphbuild.graph.rdf's rdflib
-    builders, and one ``serialize(format="turtle")``.  No store, no GraphML: only what the
-    plain pipeline would make.
+    below against graph.nt), the build's triple emitter (graphbuild.graph.triples), every triple
+    parsed into an in-memory rdflib ``Graph`` (in batches of lines), and one
+    ``serialize(format="turtle")``.  No store, no GraphML: only what the plain pipeline would make.
     """
     import hashlib
 
@@ -108,13 +108,23 @@ def graph_baseline_worker(out: Path, files: list[Path]) -> int:
 
     from graphbuild.domain.model import Article
     from graphbuild.extract.find import extract
-    from graphbuild.graph import rdf
+    from graphbuild.graph import triples
+    from graphbuild.graph.namespaces import PREFIXES
     from graphbuild.read.articles import read_articles
     from graphbuild.resolve.resolver import Resolver
 
     g = Graph()
-    for prefix, ns in rdf.PREFIXES.items():
+    for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns, replace=True)
+    pending: list[str] = []
+
+    def add(lines: list[str], at_least: int = 100_000) -> None:
+        """Parse the lines into the graph once enough are pending (one parse per line would cost more)."""
+        pending.extend(lines)
+        if len(pending) >= at_least:
+            g.parse(data="".join(pending), format="nt")
+            pending.clear()
+
     resolver = Resolver()
     digest = hashlib.sha1(b"graphbuild-0")
     t_loop = t_extract = 0.0
@@ -127,17 +137,18 @@ def graph_baseline_worker(out: Path, files: list[Path]) -> int:
         ms = extract(item.text, item.source)
         t_extract += time.perf_counter() - a
         citations = resolver.resolve_article(item, ms)
-        rdf.add_article_citations(g, item, citations)
+        add(triples.article_nt_lines(item, citations))
         digest.update(item.id.encode("utf-8") + b"\n")
         articles += 1
         mentions += len(ms)
     resolver.finish()
     docs = resolver.documents()
     for d in docs:
-        rdf.add_document(g, d)
+        add(triples.document_nt_lines(d))
     for b in resolver.body_records():
-        rdf.add_body(g, b)
-    rdf.add_run(g, digest.hexdigest()[:16], resolver.stats.articles, sum(not d.is_citekey for d in docs))
+        add(triples.body_nt_lines(b))
+    add(triples.run_nt_lines(digest.hexdigest()[:16], resolver.stats.articles, sum(not d.is_citekey for d in docs)),
+        at_least=0)
     t_loop = time.perf_counter() - t0
     out.mkdir(parents=True, exist_ok=True)
     t1 = time.perf_counter()

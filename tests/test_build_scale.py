@@ -106,13 +106,13 @@ def test_store_loaded_from_pieces_during_the_read_holds_every_triple(tmp_path: P
     """--jobs 2 loads the store from many N-Triples pieces while reading; same graph as --jobs 1."""
     import pyoxigraph as ox
 
-    from graphbuild.graph import rdf
     from graphbuild.pipeline.build import build
+    from graphbuild.write import rdf_formats, sorted_nt
 
-    if rdf._gnu_sort() is None:
+    if sorted_nt._gnu_sort() is None:
         pytest.skip("no GNU sort: the store is loaded from graph.nt after the sort")
-    monkeypatch.setattr(rdf, "STORE_PIECE_BYTES", 4096)  # dozens of pieces on the sample corpus
-    monkeypatch.setattr(rdf, "STORE_BATCH_BYTES", 1000)  # and several bulk loads per piece (and in --jobs 1)
+    monkeypatch.setattr(sorted_nt, "STORE_PIECE_BYTES", 4096)  # dozens of pieces on the sample corpus
+    monkeypatch.setattr(rdf_formats, "STORE_BATCH_BYTES", 1000)  # and several bulk loads per piece (and in --jobs 1)
     one = build([str(DATA)], tmp_path / "one", jobs=1)
     two = build([str(DATA)], tmp_path / "two", jobs=2)
     assert (tmp_path / "one" / "graph.nt").read_bytes() == (tmp_path / "two" / "graph.nt").read_bytes()

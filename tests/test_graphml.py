@@ -10,7 +10,8 @@ import networkx as nx
 from graphbuild.domain.ids import DocumentKey
 from graphbuild.domain.model import Article, Mention
 from graphbuild.resolve.resolver import Resolver
-from graphbuild.write.graphml import ArticleSummary, Options, write_gexf, write_graphml
+from graphbuild.write.gephi_elements import ArticleSummary, Options
+from graphbuild.write.graphml import write_gexf, write_graphml
 
 NS = {"g": "http://graphml.graphdrawing.org/xmlns"}
 

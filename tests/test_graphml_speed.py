@@ -18,7 +18,8 @@ import pytest
 
 from graphbuild.resolve.bodies import BodyRecord
 from graphbuild.write import graphml
-from graphbuild.write.graphml import ArticleSummary, DocSummary, Options, read_doc_summaries, write_gephi
+from graphbuild.write.gephi_elements import ArticleSummary, DocSummary, Options, elements, read_doc_summaries
+from graphbuild.write.graphml import write_gephi
 
 BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -102,7 +103,7 @@ def test_fast_writer_matches_straightforward_escaping(opts):
     docs, bodies, articles = _corpus()
     gm, gx = io.StringIO(), io.StringIO()
     write_gephi(gm, gx, docs, bodies, articles, opts)
-    assert (gm.getvalue(), gx.getvalue()) == _reference(*graphml.elements(docs, bodies, articles, opts))
+    assert (gm.getvalue(), gx.getvalue()) == _reference(*elements(docs, bodies, articles, opts))
     # and the escaping really happened, in both quote styles
     assert "&quot;" in gm.getvalue() and "value='Nghị quyết" in gx.getvalue() or opts.scope == "documents"
 

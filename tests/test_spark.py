@@ -43,7 +43,7 @@ def run(*args: str) -> tuple[int, str]:
 
 
 def triples(*files: Path) -> set[ox.Triple]:
-    """The triples of N-Triples files, as a set (the graph has no blank nodes: rdf.py never makes any)."""
+    """The triples of N-Triples files, as a set (the graph has no blank nodes: graphbuild.graph.triples never makes any)."""
     out: set[ox.Triple] = set()
     for f in files:
         with open(f, "rb") as fh:

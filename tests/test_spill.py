@@ -23,15 +23,15 @@ import pytest
 from graphbuild.domain.ids import DocumentKey
 from graphbuild.domain.model import Article, Mention
 from graphbuild.domain.skipped import SkippedInput
-from graphbuild.graph import rdf
+from graphbuild.graph import triples
 from graphbuild.pipeline.build import SPILL_ENV, build, spill_records
 from graphbuild.pipeline.report import report_text, write_report
 from graphbuild.pipeline.results import OUTPUT_FILES, BuildResult, ReportConflicts
 from graphbuild.resolve.docstore import SpilledCounts, merge_runs, read_run, write_run
 from graphbuild.resolve.resolver import Resolver
 from graphbuild.resolve.spill import SPILL_RECORDS
-from graphbuild.write import graphml
-from graphbuild.write.graphml import Options
+from graphbuild.write import gephi_elements
+from graphbuild.write.gephi_elements import Options
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -97,7 +97,7 @@ def test_generated_corpus_spilled_is_byte_identical(monkeypatch: pytest.MonkeyPa
     whole = _build(monkeypatch, paths, tmp_path / "whole", None, opts=opts)
     assert whole.documents + whole.citation_keys > 200
     # the Gephi writer's edges to citation-key candidates go through sorted runs too
-    monkeypatch.setattr(graphml, "SELECTION_HELD", 3)
+    monkeypatch.setattr(gephi_elements, "SELECTION_HELD", 3)
     _build(monkeypatch, paths, tmp_path / "spilled", 13, opts=opts)
     _same_files(tmp_path / "whole", tmp_path / "spilled")
     _build(monkeypatch, paths, tmp_path / "spilled-jobs2", 40, jobs=2, opts=opts)
@@ -132,10 +132,10 @@ def test_merge_yields_each_local_once_in_order_with_the_sequential_evidence(tmp_
     assert locals_ == sorted(set(locals_)) == sorted(whole.docs)
     whole.finish()
     settled = list(spilled.settled_documents())
-    assert [rdf.document_nt_lines(d) for d in settled] == [rdf.document_nt_lines(d) for d in whole.documents()]
+    assert [triples.document_nt_lines(d) for d in settled] == [triples.document_nt_lines(d) for d in whole.documents()]
     # a second pass reads the runs again and gives the same records (nothing was merged in place twice)
-    assert [rdf.document_nt_lines(d) for d in spilled.settled_documents()] == \
-        [rdf.document_nt_lines(d) for d in settled]
+    assert [triples.document_nt_lines(d) for d in spilled.settled_documents()] == \
+        [triples.document_nt_lines(d) for d in settled]
 
 
 def _ct(start: int, date: str | None) -> Mention:
@@ -169,7 +169,7 @@ def test_citation_key_candidates_from_other_runs(tmp_path: Path, fanin: int) -> 
         "doc/ct-tu_thai-nguyen_2012_45", "doc/ct-tu_thai-nguyen_2018_45", "doc/ct-tu_thai-nguyen_2021_45"}
     assert settled[key].citations == 2
     assert settled["doc/ct-tu_thai-nguyen_2012_45"].citations == 3  # an undated repeat leans on its article's date
-    assert [rdf.document_nt_lines(d) for d in settled.values()] == [rdf.document_nt_lines(d) for d in whole.documents()]
+    assert [triples.document_nt_lines(d) for d in settled.values()] == [triples.document_nt_lines(d) for d in whole.documents()]
 
 
 def test_runs_merge_equal_keys_and_keep_order(tmp_path: Path) -> None:

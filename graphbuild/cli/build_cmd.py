@@ -90,7 +90,7 @@ def build(inputs: tuple[str, ...], out: str, jobs: int | None, quiet: bool, stri
     from graphbuild.pipeline.progress import Progress
     from graphbuild.pipeline.reading import input_bytes
     from graphbuild.pipeline.results import BuildError
-    from graphbuild.write.graphml import Options
+    from graphbuild.write.gephi_elements import Options
 
     jobs = jobs or _default_jobs(inputs)
     err = click.get_text_stream("stderr")

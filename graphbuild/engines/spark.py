@@ -13,10 +13,10 @@ triple for triple (tests/test_spark.py checks it on the sample corpus):
    twice is kept once, at its smallest key (the one-machine reader keeps the first).
 3. **extract and resolve** (mapPartitions): :func:`graphbuild.extract.find.extract`, then one
    :class:`~graphbuild.resolve.resolver.Resolver` per partition, fed the order keys; each article's
-   triples come from :func:`graphbuild.graph.rdf.add_article_citations`.
+   triples come from :func:`graphbuild.graph.triples.article_nt_lines`.
 4. **merge**: per-document evidence combined by ``reduceByKey(DocRecord.merge)`` (commutative
    and associative, see :mod:`graphbuild.resolve.records`), citation keys joined with the documents
-   of their base, then :func:`graphbuild.graph.rdf.add_document` / ``add_body`` / ``add_run``.
+   of their base, then :func:`graphbuild.graph.triples.document_nt_lines` / ``body_nt_lines`` / ``run_nt_lines``.
 
 Output (``--out``), each part file written by one task:
 
@@ -244,18 +244,16 @@ def _mention_row(article: Article, c) -> dict[str, Any]:
 def extract_and_resolve(items: Iterable[tuple[Key, Article]]) -> Iterator[tuple[str, Any]]:
     """mapPartitions body: tagged outputs of one partition's articles, then its resolver's records."""
     from graphbuild.extract.find import extract
-    from graphbuild.graph import rdf
+    from graphbuild.graph.triples import article_nt_lines
     from graphbuild.resolve.resolver import Resolver
 
     resolver = Resolver()
-    sink = rdf.TripleSink()
     for key, art in items:
         mentions = extract(art.text, "")
         for m in mentions:
             m.source = art.source
         citations = resolver.resolve_article(art, mentions, key=key)
-        rdf.add_article_citations(sink, art, citations)
-        for line in sink.drain():
+        for line in article_nt_lines(art, citations):
             yield "nt", line
         for c in citations:
             yield "mention", _mention_row(art, c)
@@ -288,19 +286,15 @@ def settle_documents(docs, partitions: int):
 
 
 def _doc_lines(rec) -> list[str]:
-    from graphbuild.graph import rdf
+    from graphbuild.graph.triples import document_nt_lines
 
-    sink = rdf.TripleSink()
-    rdf.add_document(sink, rec)
-    return sink.drain()
+    return document_nt_lines(rec)
 
 
 def _body_lines(body) -> list[str]:
-    from graphbuild.graph import rdf
+    from graphbuild.graph.triples import body_nt_lines
 
-    sink = rdf.TripleSink()
-    rdf.add_body(sink, body)
-    return sink.drain()
+    return body_nt_lines(body)
 
 
 def _doc_row(d) -> dict[str, Any]:
@@ -405,7 +399,7 @@ class _Job:
 
     def triples(self):
         """Every N-Triples line of the graph (articles, documents, bodies and the run); the counts noted."""
-        from graphbuild.graph import rdf
+        from graphbuild.graph.triples import run_nt_lines
         from graphbuild.resolve.records import Stats
 
         result = self.result
@@ -416,11 +410,10 @@ class _Job:
         counts = self.docs.map(lambda d: (int(d.is_citekey), 1)).reduceByKey(lambda a, b: a + b).collectAsMap()
         result.articles, result.citations, result.ambiguous = stats.articles, stats.citations, stats.ambiguous
         result.documents, result.citation_keys = counts.get(0, 0), counts.get(1, 0)
-        sink = rdf.TripleSink()
-        rdf.add_run(sink, digest.hexdigest()[:16], stats.articles, result.documents)
+        run = run_nt_lines(digest.hexdigest()[:16], stats.articles, result.documents)
         sc = self.spark.sparkContext
         return sc.union([self.part("nt"), self.docs.flatMap(_doc_lines), self.bodies.flatMap(_body_lines),
-                          sc.parallelize(sink.drain(), 1)])
+                          sc.parallelize(run, 1)])
 
     def write(self, uri: str) -> str:
         """The N-Triples parts, mentions/ and documents/ under ``uri``; returns the text of report.json."""
@@ -443,7 +436,8 @@ class _Job:
 
 def _finish_local(tmp: Path, report: str, merge: bool, store: bool) -> None:
     """Name the parts ``*.nt``, write report.json, and with ``merge`` the sorted graph.nt and store/."""
-    from graphbuild.graph import rdf
+    from graphbuild.write.rdf_formats import load_store
+    from graphbuild.write.sorted_nt import SortedNTriplesWriter
 
     for p in (tmp / "nt").glob("part-*"):
         p.rename(p.with_name(p.name + ".nt"))
@@ -454,7 +448,7 @@ def _finish_local(tmp: Path, report: str, merge: bool, store: bool) -> None:
     if merge:
         work = tmp / ".work"
         work.mkdir()
-        writer = rdf.SortedNTriplesWriter(work, child_setup=partial(die_with_parent, os.getpid()))
+        writer = SortedNTriplesWriter(work, child_setup=partial(die_with_parent, os.getpid()))
         for nt in sorted((tmp / "nt").glob("part-*.nt")):
             with open(nt, encoding="utf-8") as fh:
                 while lines := fh.readlines(1 << 20):  # lists, so the writer counts their bytes into pieces
@@ -462,4 +456,4 @@ def _finish_local(tmp: Path, report: str, merge: bool, store: bool) -> None:
         writer.finish(tmp / "graph.nt")
         shutil.rmtree(work)
         if store:
-            rdf.load_store(tmp / "graph.nt", tmp / "store")
+            load_store(tmp / "graph.nt", tmp / "store")

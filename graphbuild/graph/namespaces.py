@@ -1,6 +1,7 @@
-"""Every namespace graphbuild writes, in one module, plus the IRI scheme of its instances.
+"""Every namespace graphbuild writes, in one module, plus the IRI scheme of its instances, and
+:func:`open_graph`, a built graph as an rdflib ``Graph`` with these prefixes bound.
 
-Why one module: the RDF writer, the GraphML writer, the SHACL shapes, the query commands
+Why one module: the triple emitter, the GraphML writer, the SHACL shapes, the query commands
 and user scripts must spell IRIs identically.  ``NS_GB`` is closed (``_fail = True``), so a
 misspelt term raises instead of minting a silent new IRI.
 
@@ -17,7 +18,9 @@ IRI scheme (all flat local names under ``BASE + "id/"``; see README "IRI scheme"
 
 from __future__ import annotations
 
-from rdflib import Namespace, URIRef
+import os
+
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
 
 BASE = "https://w3id.org/graphbuild/"
@@ -118,3 +121,12 @@ def local_name(node: str) -> tuple[str, str]:
         raise ValueError(f"not a graphbuild instance IRI: {node}")
     kind, _, local = node[len(ID):].partition("/")
     return kind, local
+
+
+def open_graph(path: str | os.PathLike[str]) -> Graph:
+    """An rdflib Graph of a built output (``out/graph.nt`` or ``out/graph.ttl``), prefixes bound."""
+    g = Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, replace=True)
+    g.parse(str(path))
+    return g

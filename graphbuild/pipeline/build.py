@@ -27,7 +27,7 @@ from typing import IO
 
 from graphbuild.domain.model import Article, Mention
 from graphbuild.domain.skipped import SkippedInput
-from graphbuild.graph import rdf
+from graphbuild.graph import triples
 from graphbuild.pipeline.documents import (
     DocSummaries,
     DocTally,
@@ -51,7 +51,8 @@ from graphbuild.resolve.bodies import BodyRecord
 from graphbuild.resolve.docstore import SpilledCounts
 from graphbuild.resolve.resolver import Resolver
 from graphbuild.resolve.spill import SPILL_RECORDS
-from graphbuild.write.graphml import ArticleSummary, Options
+from graphbuild.write import rdf_formats, sorted_nt
+from graphbuild.write.gephi_elements import ArticleSummary, Options
 
 SPILL_ENV = "GRAPHBUILD_SPILL_RECORDS"  # document records held before a run is written (default SPILL_RECORDS)
 
@@ -148,16 +149,15 @@ class _Run:
         self.gephi = bool(formats & {"graphml", "gexf"})
         # A date-ranged Gephi file counts citations by the articles of the range only.
         self.ranged = SpilledCounts(self.work / "cited", bound) if self.gephi and (gopts.since or gopts.until) else None
-        self.ntw = rdf.SortedNTriplesWriter(self.work, child_setup=partial(die_with_parent, os.getpid()))
+        self.ntw = sorted_nt.SortedNTriplesWriter(self.work, child_setup=partial(die_with_parent, os.getpid()))
         self.forked = jobs > 1 and hasattr(os, "fork")  # writers in child processes after the read
         self.summaries = self.work / "articles.jsonl"
         self.loader: StoreLoader | None = None
         # The store is loaded from the N-Triples pieces while articles are still being read: during
         # the read the main process is the bottleneck and the second core has time to spare.
         if store and self.forked and self.ntw.sort_cmd:
-            self.loader = StoreLoader(tmp / "store", rdf.STORE_BATCH_BYTES, WORKER_NICE)
+            self.loader = StoreLoader(tmp / "store", rdf_formats.STORE_BATCH_BYTES, WORKER_NICE)
             self.ntw.on_piece = self.loader.put
-        self.sink = rdf.TripleSink()
         self.digest = hashlib.sha1(b"graphbuild-0")
         self.ph = Phases()
 
@@ -194,7 +194,7 @@ class _Run:
         ph.lap("resolve", rss=False)
         write_mentions(mfh, item, citations)
         ph.lap("mentions.jsonl", rss=False)
-        self.ntw.extend(rdf.article_nt_lines(item, citations))
+        self.ntw.extend(triples.article_nt_lines(item, citations))
         ph.lap("article triples", rss=False)
         self.digest.update(item.id.encode("utf-8") + b"\n")
         if not self.gephi:
@@ -204,7 +204,7 @@ class _Run:
             refs[c.target] = refs.get(c.target, 0) + 1
         if self.ranged is not None and self.gopts.keeps(item.date):
             self.ranged.add(refs)
-        summary = ArticleSummary(rdf.article_local(item.id), item.title or item.id, item.date, item.province, refs)
+        summary = ArticleSummary(triples.article_local(item.id), item.title or item.id, item.date, item.province, refs)
         sfh.write(summary.to_json() + "\n")
         ph.lap("summaries", rss=False)
 
@@ -235,9 +235,9 @@ class _Run:
             tally = write_documents(self.resolver.settled_documents(), self.ntw, self.work / "citation-keys.jsonl",
                                     self.work / "conflicts.jsonl", doc_summaries)
         for b in bodies:
-            rdf.add_body(self.sink, b)
-        rdf.add_run(self.sink, self.digest.hexdigest()[:16], self.resolver.stats.articles, tally.documents)
-        self.ntw.extend(self.sink.drain())
+            self.ntw.extend(triples.body_nt_lines(b))
+        self.ntw.extend(triples.run_nt_lines(self.digest.hexdigest()[:16], self.resolver.stats.articles,
+                                             tally.documents))
         self.ph.lap("documents")
         return tally
 
@@ -250,7 +250,7 @@ class _Run:
         tmp, ph, doc_file = self.tmp, self.ph, self.work / "documents.jsonl"
         children = []
         try:
-            for writer, fmt in ((rdf.write_turtle, "ttl"), (rdf.write_jsonld, "jsonld")):
+            for writer, fmt in ((rdf_formats.write_turtle, "ttl"), (rdf_formats.write_jsonld, "jsonld")):
                 if fmt not in self.formats:
                     continue
                 name = FORMATS[fmt]
@@ -284,7 +284,7 @@ class _Run:
             self.ph.cpu.update(self.loader.cpu)
             return triples
         if self.store:
-            return rdf.load_store(nt, self.tmp / "store")
+            return rdf_formats.load_store(nt, self.tmp / "store")
         with open(nt, "rb") as fh:
             return sum(1 for _ in fh)
 

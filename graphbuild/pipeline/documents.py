@@ -12,14 +12,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from graphbuild.graph import rdf
+from graphbuild.graph import triples
 from graphbuild.pipeline.results import FORMATS
 from graphbuild.pipeline.rows import encode
 from graphbuild.resolve.bodies import BodyRecord
 from graphbuild.resolve.docstore import SpilledCounts
 from graphbuild.resolve.records import DocRecord
 from graphbuild.resolve.resolver import Resolver
-from graphbuild.write.graphml import Options, doc_summary, read_doc_summaries, read_summaries, write_gephi
+from graphbuild.write.gephi_elements import Options, doc_summary, read_doc_summaries, read_summaries
+from graphbuild.write.graphml import write_gephi
+from graphbuild.write.sorted_nt import SortedNTriplesWriter
 
 
 @dataclass
@@ -59,7 +61,7 @@ class DocSummaries:
         self.fh.close()
 
 
-def write_documents(docs: Iterable[DocRecord], ntw: rdf.SortedNTriplesWriter, keys_file: Path, conflicts_file: Path,
+def write_documents(docs: Iterable[DocRecord], ntw: SortedNTriplesWriter, keys_file: Path, conflicts_file: Path,
                     summaries: DocSummaries | None = None) -> DocTally:
     """Stream the settled records (in local order) once: their triples, the report's counts, its citation keys
     (``keys_file``) and conflicts (``conflicts_file``), and, if given, the Gephi files' ``summaries``.
@@ -68,7 +70,7 @@ def write_documents(docs: Iterable[DocRecord], ntw: rdf.SortedNTriplesWriter, ke
     with (open(keys_file, "w", encoding="utf-8", errors="surrogatepass") as kfh,
           open(conflicts_file, "w", encoding="utf-8", errors="surrogatepass") as cfh):
         for d in docs:
-            ntw.extend(rdf.document_nt_lines(d))
+            ntw.extend(triples.document_nt_lines(d))
             for c in d.all_conflicts():
                 cfh.write(encode([d.local, c]) + "\n")
                 tally.conflicts += 1

@@ -1,3 +1,3 @@
-"""Step 5, write: the output files (N-Triples, Turtle, JSON-LD, GraphML/GEXF) and the Oxigraph store.
+"""Step 5, write: the output files (sorted N-Triples, Turtle, JSON-LD, GraphML/GEXF) and the Oxigraph store.
 Imports text, domain, resolve and graph.
 """

@@ -6,11 +6,11 @@ import sys
 
 import click
 
-from graphbuild.ask.query import CONTRACT_KEYS
+from graphbuild.ask.query import CITATION_KEYS
 from graphbuild.cli._ask import fail_graph, format_option, graph_option, note_match, write_records
 from graphbuild.write.store import GraphError
 
-CSV_COLUMNS = (*CONTRACT_KEYS, "url", "mentions")
+CSV_COLUMNS = (*CITATION_KEYS, "url", "mentions")
 
 
 @click.command()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from graphbuild.domain.model import CONTRACT_KEYS, Mention
+from graphbuild.domain.model import MENTION_KEYS, Mention
 from graphbuild.extract.find import extract as find_mentions
 from graphbuild.read import textio
 from graphbuild.read.textio import InputError
@@ -69,7 +69,7 @@ def render_html(texts: list[tuple[str, str, list[Mention]]], out) -> None:
 def extract(paths: tuple[str, ...], fmt: str) -> None:
     """Print every document reference in PATHS (files, folders, or - for stdin).
 
-    Each reference carries the keys: """ + ", ".join(CONTRACT_KEYS) + """.
+    Each reference carries the keys: """ + ", ".join(MENTION_KEYS) + """.
     A file that cannot be read is reported on stderr; the others are still processed
     and the exit status is 1.
     """

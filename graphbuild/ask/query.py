@@ -30,8 +30,8 @@ from graphbuild.write.store import DCT, GB, ID
 
 __all__ = [
     "CITATION_KEYS", "ArticleRefs", "Citation", "Document", "DocumentInfo", "Graph", "Match", "Query", "Reference",
-    "Related", "cites", "citing_articles", "find_article", "find_documents", "parse_loose", "parse_reference",
-    "refs", "show", "stats", "suggest",
+    "Related", "cites", "cites_by_document", "citing_articles", "find_article", "find_documents", "parse_loose",
+    "parse_reference", "refs", "show", "stats", "suggest",
 ]
 
 # --------------------------------------------------------------------------- cites
@@ -119,14 +119,19 @@ def _citations(graph: Graph, doc: Document) -> list[Citation]:
     return list(per_article.values())
 
 
-def cites(graph_dir: str | os.PathLike[str] | None, x: str, context: bool = True) -> tuple[Match, list[Citation]]:
+def cites(graph_dir: str | os.PathLike[str] | Graph | None, x: str,
+          context: bool = True) -> tuple[Match, list[Citation]]:
     """The documents X names and every (document, article) citation of them."""
-    g = Graph(graph_dir)
+    match, per_document = cites_by_document(graph_dir, x, context=context)
+    return match, [c for _, rows in per_document for c in rows]
+
+
+def cites_by_document(graph_dir: str | os.PathLike[str] | Graph | None, x: str,
+                      context: bool = True) -> tuple[Match, list[tuple[Document, list[Citation]]]]:
+    """The documents X names, each with the articles citing it (what ``graphbuild cites`` prints)."""
+    g = graph_dir if isinstance(graph_dir, Graph) else Graph(graph_dir)
     match = find_documents(g, x)
-    rows: list[Citation] = []
-    for d in match.documents:
-        rows.extend(citing_articles(g, d, context=context))
-    return match, rows
+    return match, [(d, citing_articles(g, d, context=context)) for d in match.documents]
 
 
 # --------------------------------------------------------------------------- refs
@@ -196,28 +201,29 @@ SELECT ?a ?aid ?title ?alabel ?date ?source ?url WHERE {
 def refs(graph_dir: str | os.PathLike[str] | Graph | None, x: str) -> list[ArticleRefs]:
     """The documents each article X names cites, in order of first mention."""
     g = graph_dir if isinstance(graph_dir, Graph) else Graph(graph_dir)
-    out = []
-    for a_iri in find_article(g, x):
-        a = ox.NamedNode(a_iri)
-        info = next(iter(g.query(_ARTICLE, a=a)), None)
-        by_doc: dict[str, Reference] = {}
-        for sol in g.query(_REFS, a=a):
-            d_iri = sol["doc"].value
-            doc = g.documents.get(d_iri)
-            r = by_doc.get(d_iri)
-            if r is None:
-                r = by_doc[d_iri] = Reference(d_iri[len(ID):], doc.label if doc else d_iri, doc.kind if doc else "",
-                                              0, [], d_iri)
-            r.mentions += 1
-            s = _v(sol, "surface")
-            if s and s not in r.surfaces:
-                r.surfaces.append(s)
-        out.append(ArticleRefs(
-            article=(_v(info, "aid") if info else None) or a_iri.rsplit("/", 1)[-1], article_iri=a_iri,
-            title=(_v(info, "title") or _v(info, "alabel")) if info else None,
-            date=_v(info, "date") if info else None,
-            source=(_v(info, "source") or _v(info, "url")) if info else None, references=list(by_doc.values())))
-    return out
+    return [_article_refs(g, a_iri) for a_iri in find_article(g, x)]
+
+
+def _article_refs(g: Graph, a_iri: str) -> ArticleRefs:
+    a = ox.NamedNode(a_iri)
+    info = next(iter(g.query(_ARTICLE, a=a)), None)
+    by_doc: dict[str, Reference] = {}
+    for sol in g.query(_REFS, a=a):
+        d_iri = sol["doc"].value
+        doc = g.documents.get(d_iri)
+        r = by_doc.get(d_iri)
+        if r is None:
+            r = by_doc[d_iri] = Reference(d_iri[len(ID):], doc.label if doc else d_iri, doc.kind if doc else "",
+                                          0, [], d_iri)
+        r.mentions += 1
+        s = _v(sol, "surface")
+        if s and s not in r.surfaces:
+            r.surfaces.append(s)
+    return ArticleRefs(
+        article=(_v(info, "aid") if info else None) or a_iri.rsplit("/", 1)[-1], article_iri=a_iri,
+        title=(_v(info, "title") or _v(info, "alabel")) if info else None,
+        date=_v(info, "date") if info else None,
+        source=(_v(info, "source") or _v(info, "url")) if info else None, references=list(by_doc.values()))
 
 
 # --------------------------------------------------------------------------- show
@@ -277,32 +283,43 @@ def show(graph_dir: str | os.PathLike[str] | Graph | None, x: str) -> tuple[Matc
     """Each document X names, described (several when X is ambiguous)."""
     g = graph_dir if isinstance(graph_dir, Graph) else Graph(graph_dir)
     match = find_documents(g, x)
-    infos = []
-    for d in match.documents:
-        node = ox.NamedNode(d.iri)
-        sol = next(iter(g.query(_SHOW, doc=node)), None)
-        n_articles = next(iter(g.query(_COUNT_ARTICLES, doc=node)))["n"]
-        outgoing, incoming = [], []
-        for q in g.store.quads_for_pattern(node, None, None):
-            o = q.object
-            if isinstance(o, ox.NamedNode) and o.value in g.documents and o.value != d.iri:
-                od = g.documents[o.value]
-                outgoing.append(Related(_local(q.predicate.value), od.id, od.label, od.iri))
-        for q in g.store.quads_for_pattern(None, None, node):
-            s = q.subject.value
-            if s in g.documents and s != d.iri:
-                sd = g.documents[s]
-                incoming.append(Related(_local(q.predicate.value), sd.id, sd.label, sd.iri))
-        conflicts = [q.object.value for q in g.store.quads_for_pattern(node, ox.NamedNode(GB + "conflict"), None)]
-        infos.append(DocumentInfo(
-            document=d.id, iri=d.iri, label=d.label, kind=d.kind, number=d.number,
-            type=_v(sol, "type") if sol else None, date=_v(sol, "date") if sol else None, year=d.year, term=d.term,
-            issuer=_v(sol, "issuer") if sol else None, numbering_body=_v(sol, "nbody") if sol else None,
-            subject=_v(sol, "subject") if sol else None, source=_v(sol, "source") if sol else None,
-            cite_keys=d.cite_keys, citations=d.citations, articles=int(n_articles.value),
-            outgoing=sorted(outgoing, key=lambda r: (r.relation, r.document)),
-            incoming=sorted(incoming, key=lambda r: (r.relation, r.document)), conflicts=conflicts))
-    return match, infos
+    return match, [_describe(g, d) for d in match.documents]
+
+
+def _describe(g: Graph, d: Document) -> DocumentInfo:
+    node = ox.NamedNode(d.iri)
+    sol = next(iter(g.query(_SHOW, doc=node)), None)
+    n_articles = next(iter(g.query(_COUNT_ARTICLES, doc=node)))["n"]
+    outgoing, incoming = _related(g, d)
+    conflicts = [q.object.value for q in g.store.quads_for_pattern(node, ox.NamedNode(GB + "conflict"), None)]
+    return DocumentInfo(
+        document=d.id, iri=d.iri, label=d.label, kind=d.kind, number=d.number,
+        type=_v(sol, "type") if sol else None, date=_v(sol, "date") if sol else None, year=d.year, term=d.term,
+        issuer=_v(sol, "issuer") if sol else None, numbering_body=_v(sol, "nbody") if sol else None,
+        subject=_v(sol, "subject") if sol else None, source=_v(sol, "source") if sol else None,
+        cite_keys=d.cite_keys, citations=d.citations, articles=int(n_articles.value),
+        outgoing=outgoing, incoming=incoming, conflicts=conflicts)
+
+
+def _related(g: Graph, d: Document) -> tuple[list[Related], list[Related]]:
+    """(documents d points to, documents pointing to d), each by relation then id."""
+    node = ox.NamedNode(d.iri)
+    outgoing, incoming = [], []
+    for q in g.store.quads_for_pattern(node, None, None):
+        o = q.object
+        if isinstance(o, ox.NamedNode) and o.value in g.documents and o.value != d.iri:
+            od = g.documents[o.value]
+            outgoing.append(Related(_local(q.predicate.value), od.id, od.label, od.iri))
+    for q in g.store.quads_for_pattern(None, None, node):
+        s = q.subject.value
+        if s in g.documents and s != d.iri:
+            sd = g.documents[s]
+            incoming.append(Related(_local(q.predicate.value), sd.id, sd.label, sd.iri))
+    return sorted(outgoing, key=_by_relation), sorted(incoming, key=_by_relation)
+
+
+def _by_relation(r: Related) -> tuple[str, str]:
+    return (r.relation, r.document)
 
 
 # --------------------------------------------------------------------------- stats

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -279,6 +280,23 @@ def make_server(graph_dir: str | os.PathLike[str], host: str = "127.0.0.1", port
     serve`` does); 0 runs them in the request threads.
     """
     return Endpoint((host, port), graph_dir, timeout=timeout, max_rows=max_rows, quiet=quiet, workers=workers)
+
+
+def serve_until_stopped(server: Endpoint) -> None:
+    """Serve until Ctrl-C or SIGTERM (service managers, kill), then close the server and its workers.
+
+    Installs a SIGTERM handler, so call it from the main thread.
+    """
+    def stop(_signum: int, _frame: object) -> None:  # SIGTERM stops like Ctrl-C: workers end too
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 def serve_in_thread(server: Endpoint) -> threading.Thread:

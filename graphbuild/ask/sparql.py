@@ -18,8 +18,10 @@ import concurrent.futures
 import io
 import json
 import re
+import sys
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
@@ -320,6 +322,28 @@ def serialize(result: Result, fmt: str) -> bytes:
         lines += ["\t".join(_tsv_cell(t) for t in row) for row in result.rows]
         return ("\n".join(lines) + "\n").encode("utf-8")
     raise SparqlError(f"unknown result format {fmt!r}", 406)
+
+
+def fitting_format(kind: str, fmt: str) -> str:
+    """``fmt``, or the format of the same family a result of ``kind`` has: N-Triples for a graph
+    asked as rows, TSV for rows or a boolean asked as triples."""
+    if kind == "graph" and fmt not in GRAPH_TYPES:
+        return "nt"
+    if kind != "graph" and fmt in GRAPH_TYPES:
+        return "tsv"
+    return fmt
+
+
+def read_query(spec: str) -> str:
+    """The query text ``spec`` names: ``-`` for stdin, ``@FILE`` for a file's text, else ``spec`` itself.
+
+    Raises OSError when the file cannot be read.
+    """
+    if spec == "-":
+        return sys.stdin.read()
+    if spec.startswith("@"):
+        return Path(spec[1:]).read_text(encoding="utf-8")
+    return spec
 
 
 def compact(t: Any) -> str:

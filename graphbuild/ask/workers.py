@@ -31,6 +31,11 @@ from graphbuild.ask.sparql import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
 START_TIMEOUT = 60.0  # seconds a new worker may take to open the store and report ready
 
 
+def default_workers() -> int:
+    """How many query workers ``graphbuild serve`` starts unless told: one per core this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 @dataclass(frozen=True)
 class Reply:
     """One finished HTTP answer to a query."""

@@ -169,6 +169,13 @@ def test_show(graph) -> None:
     assert any(r.document == "doc/plenum_xii_6" and r.relation == "hasPart" for r in part.incoming)
 
 
+def test_show_a_document_no_article_cites(graph) -> None:
+    """A part of a plenum's resolutions that no article names on its own: described, with 0 articles."""
+    _, (part,) = query.show(graph, "doc:nq-tw_2016_04")
+    assert (part.articles, part.citations) == (0, 0)
+    assert any(r.relation == "hasPart" for r in part.incoming)
+
+
 def test_stats_agree_with_report(graph, graph_dir) -> None:
     import json
 

@@ -289,7 +289,7 @@ def show(graph_dir: str | os.PathLike[str] | Graph | None, x: str) -> tuple[Matc
 def _describe(g: Graph, d: Document) -> DocumentInfo:
     node = ox.NamedNode(d.iri)
     sol = next(iter(g.query(_SHOW, doc=node)), None)
-    n_articles = next(iter(g.query(_COUNT_ARTICLES, doc=node)))["n"]
+    counted = next(iter(g.query(_COUNT_ARTICLES, doc=node)), None)  # no row when no article cites it
     outgoing, incoming = _related(g, d)
     conflicts = [q.object.value for q in g.store.quads_for_pattern(node, ox.NamedNode(GB + "conflict"), None)]
     return DocumentInfo(
@@ -297,7 +297,7 @@ def _describe(g: Graph, d: Document) -> DocumentInfo:
         type=_v(sol, "type") if sol else None, date=_v(sol, "date") if sol else None, year=d.year, term=d.term,
         issuer=_v(sol, "issuer") if sol else None, numbering_body=_v(sol, "nbody") if sol else None,
         subject=_v(sol, "subject") if sol else None, source=_v(sol, "source") if sol else None,
-        cite_keys=d.cite_keys, citations=d.citations, articles=int(n_articles.value),
+        cite_keys=d.cite_keys, citations=d.citations, articles=int(counted["n"].value) if counted else 0,
         outgoing=outgoing, incoming=incoming, conflicts=conflicts)
 
 

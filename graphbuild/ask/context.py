@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Protocol
 
+from graphbuild.domain.model import Article
 from graphbuild.text.sentences import sentence_around
 
 # 'PATH:LINE', the source name of a record in a JSON Lines or CSV file
@@ -171,7 +172,7 @@ def _read_whole(path: Path, pairs: list[tuple[str, str]], keep: Keep) -> None:
     from graphbuild.read.articles import read_articles
 
     ids = {aid for _, aid in pairs}
-    texts = {a.id: a.text for a in read_articles([str(path)]) if getattr(a, "id", None) in ids}
+    texts = {a.id: a.text for a in read_articles([str(path)]) if isinstance(a, Article) and a.id in ids}
     for source, aid in pairs:
         if aid in texts:
             keep(source, aid, texts[aid])
@@ -182,7 +183,7 @@ def _read_records(path: Path, lines: ByLine, keep: Keep) -> None:
 
     ids = {aid for pairs in lines.values() for _, aid in pairs}
     for a in read_articles([str(path)]):
-        if getattr(a, "id", None) in ids and a.line in lines:
+        if isinstance(a, Article) and a.id in ids and a.line in lines:
             for source, aid in lines[a.line]:
                 if aid == a.id:
                     keep(source, aid, a.text)
@@ -201,7 +202,7 @@ def _read_json_lines(path: Path, lines: ByLine, keep: Keep) -> None:
                     text = text.lstrip("\ufeff")
                 for a in read_record(json.loads(text), str(path), n):
                     for source, aid in lines[n]:
-                        if getattr(a, "id", None) == aid:
+                        if isinstance(a, Article) and a.id == aid:
                             keep(source, aid, a.text)
             if n >= last:
                 break

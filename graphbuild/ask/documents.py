@@ -22,6 +22,11 @@ from graphbuild.domain import ids
 from graphbuild.write.store import DCT, ELI, GB, ID, PREFIXES, RDFS, open_store
 
 
+def term_value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    """An IRI's or literal's text (a quoted triple, which a built graph never holds, as N-Triples)."""
+    return str(term) if isinstance(term, ox.Triple) else term.value
+
+
 @dataclass
 class Document:
     """A document (or unresolved citation key) node of the graph, with what matching needs."""
@@ -60,7 +65,8 @@ class Graph:
 
         Oxigraph substitutes only variables the SELECT projects, so every bound one is projected.
         """
-        subs = {ox.Variable(k): v for k, v in bindings.items()}
+        subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): v for k, v in bindings.items()}
         return self.store.query(sparql, prefixes=PREFIXES, substitutions=subs or None)
 
     # ----------------------------------------------------------------------- one document
@@ -116,15 +122,15 @@ class Graph:
         hits: set[str] = set()
         if q.number is not None:
             for quad in self.store.quads_for_pattern(None, ox.NamedNode(ELI + "number"), None):
-                if leading_int(quad.object.value) == q.number:
-                    hits.add(quad.subject.value)
+                if leading_int(term_value(quad.object)) == q.number:
+                    hits.add(term_value(quad.subject))
         for quad in self.store.quads_for_pattern(None, ox.NamedNode(GB + "citeKey"), None):
-            key = quad.object.value
+            key = term_value(quad.object)
             if q.number is not None and re.match(r"(party|state|bare):", key):
                 if leading_int(key.split(":", 1)[1]) == q.number:
-                    hits.add(quad.subject.value)
+                    hits.add(term_value(quad.subject))
             elif key.startswith("named:") and (q.plenum or q.congress or q.charter):
-                hits.add(quad.subject.value)
+                hits.add(term_value(quad.subject))
         if q.plenum and q.term:
             hits.add(f"{ID}doc/plenum_{q.term.lower()}_{q.plenum}")
         return self._documents_of(hits)
@@ -149,7 +155,7 @@ class Graph:
         for pred, values in ((GB + "citeKey", keys), (ELI + "number", numbers)):
             p = ox.NamedNode(pred)
             for v in values:
-                hits.update(quad.subject.value for quad in self.store.quads_for_pattern(None, p, ox.Literal(v)))
+                hits.update(term_value(quad.subject) for quad in self.store.quads_for_pattern(None, p, ox.Literal(v)))
         return self._documents_of(hits)
 
     def _documents_of(self, iris: set[str]) -> list[Document]:
@@ -169,7 +175,7 @@ class Graph:
         """The objects of one predicate over every subject, as {subject: [values]}."""
         out: dict[str, list[Any]] = {}
         for quad in self.store.quads_for_pattern(None, ox.NamedNode(predicate), None):
-            out.setdefault(quad.subject.value, []).append(quad.object)
+            out.setdefault(term_value(quad.subject), []).append(quad.object)
         return out
 
     def _load_documents(self) -> dict[str, Document]:
@@ -184,7 +190,7 @@ class Graph:
             if not (s.startswith(doc_prefix) or s.startswith(key_prefix)):
                 continue
             local = s[len(ID):]
-            label = next((q.object.value for q in self.store.quads_for_pattern(ox.NamedNode(s), label_p, None)), local)
+            label = next((term_value(q.object) for q in self.store.quads_for_pattern(ox.NamedNode(s), label_p, None)), local)
             d = Document(iri=s, id=local, label=label, kind="citekey" if s.startswith(key_prefix) else "",
                          citations=leading_int(values[0].value) or 0)
             d.cite_keys = sorted(v.value for v in keys.get(s, []))

@@ -23,7 +23,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graphbuild.ask.documents import Document, Graph
+from graphbuild.ask.documents import Document, Graph, term_value
 from graphbuild.ask.matching import Match, find_documents, suggest
 from graphbuild.ask.reference import Query, leading_int, parse_loose, parse_reference
 from graphbuild.write.store import DCT, GB, ID
@@ -172,7 +172,7 @@ def find_article(graph: Graph, x: str) -> list[str]:
         x = x.split(":", 1)[1]
     hits: list[str] = []
     for pred, value in ((DCT + "identifier", ox.Literal(x)), (DCT + "source", ox.Literal(x))):
-        hits += [q.subject.value for q in graph.store.quads_for_pattern(None, ox.NamedNode(pred), value)]
+        hits += [term_value(q.subject) for q in graph.store.quads_for_pattern(None, ox.NamedNode(pred), value)]
     if not hits and re.fullmatch(r"[A-Za-z0-9._-]+", x):
         iri = ID + "article/" + x
         if any(True for _ in graph.store.quads_for_pattern(ox.NamedNode(iri), None, None)):
@@ -180,8 +180,8 @@ def find_article(graph: Graph, x: str) -> list[str]:
     if not hits and (os.sep in x or "/" in x):
         norm = os.path.normpath(x)
         for q in graph.store.quads_for_pattern(None, ox.NamedNode(DCT + "source"), None):
-            if os.path.normpath(q.object.value) == norm or q.object.value.endswith("/" + x.lstrip("./")):
-                hits.append(q.subject.value)
+            if os.path.normpath(term_value(q.object)) == norm or term_value(q.object).endswith("/" + x.lstrip("./")):
+                hits.append(term_value(q.subject))
     return sorted(set(hits))
 
 
@@ -291,7 +291,7 @@ def _describe(g: Graph, d: Document) -> DocumentInfo:
     sol = next(iter(g.query(_SHOW, doc=node)), None)
     counted = next(iter(g.query(_COUNT_ARTICLES, doc=node)), None)  # no row when no article cites it
     outgoing, incoming = _related(g, d)
-    conflicts = [q.object.value for q in g.store.quads_for_pattern(node, ox.NamedNode(GB + "conflict"), None)]
+    conflicts = [term_value(q.object) for q in g.store.quads_for_pattern(node, ox.NamedNode(GB + "conflict"), None)]
     return DocumentInfo(
         document=d.id, iri=d.iri, label=d.label, kind=d.kind, number=d.number,
         type=_v(sol, "type") if sol else None, date=_v(sol, "date") if sol else None, year=d.year, term=d.term,
@@ -311,7 +311,7 @@ def _related(g: Graph, d: Document) -> tuple[list[Related], list[Related]]:
             od = g.documents[o.value]
             outgoing.append(Related(_local(q.predicate.value), od.id, od.label, od.iri))
     for q in g.store.quads_for_pattern(None, None, node):
-        s = q.subject.value
+        s = term_value(q.subject)
         if s in g.documents and s != d.iri:
             sd = g.documents[s]
             incoming.append(Related(_local(q.predicate.value), sd.id, sd.label, sd.iri))

@@ -243,7 +243,7 @@ def _collect(res: Any, out: Result, max_rows: int, stop: threading.Event) -> Spa
 # --------------------------------------------------------------------------- writers
 
 
-def _json_term(t: Any) -> dict[str, str]:
+def _json_term(t: Any) -> dict[str, Any]:
     if isinstance(t, ox.NamedNode):
         return {"type": "uri", "value": t.value}
     if isinstance(t, ox.BlankNode):
@@ -296,8 +296,7 @@ def serialize(result: Result, fmt: str) -> bytes:
             fmt = "nt"
         buf = io.BytesIO()
         rdf_format = ox.RdfFormat.TURTLE if fmt == "ttl" else ox.RdfFormat.N_TRIPLES
-        kwargs = {"prefixes": PREFIXES} if fmt == "ttl" else {}
-        ox.serialize(result.triples, buf, format=rdf_format, **kwargs)
+        ox.serialize(result.triples, buf, format=rdf_format, prefixes=PREFIXES if fmt == "ttl" else None)
         return buf.getvalue()
     if fmt == "json":
         if result.kind == "ask":

@@ -74,7 +74,7 @@ def _worker_main(conn: Connection, graph_dir: str, max_rows: int) -> None:
 class _Worker:
     """One worker process and the parent's end of its pipe."""
 
-    def __init__(self, ctx, graph_dir: str, max_rows: int) -> None:
+    def __init__(self, ctx: multiprocessing.context.ForkServerContext, graph_dir: str, max_rows: int) -> None:
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=_worker_main, args=(child, graph_dir, max_rows), daemon=True)
         self.proc.start()
@@ -147,7 +147,7 @@ class WorkerPool:
                 w = self._start()
             w.conn.send((text, accept))
             if w.conn.poll(self.timeout):
-                reply = w.conn.recv()
+                reply: Reply = w.conn.recv()
                 keep = w
                 return reply
             return Reply(503, f"query took longer than {self.timeout:g} s\n".encode(), "text/plain; charset=utf-8")

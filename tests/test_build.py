@@ -174,7 +174,7 @@ def test_mentions_jsonl_carries_the_extract_contract_and_the_resolved_node(tmp_p
     """mentions.jsonl: one line per mention with every extract key, the article and the document it resolved to."""
     import json as _json
 
-    from graphbuild.domain.model import CONTRACT_KEYS
+    from graphbuild.domain.model import MENTION_KEYS
     from graphbuild.pipeline.build import build as run_build
 
     data = Path(__file__).resolve().parent.parent / "data"
@@ -183,7 +183,7 @@ def test_mentions_jsonl_carries_the_extract_contract_and_the_resolved_node(tmp_p
     rows = [_json.loads(line) for line in (out / "mentions.jsonl").read_text(encoding="utf-8").splitlines()]
     assert len(rows) == result.citations
     for row in rows:
-        assert all(k in row for k in CONTRACT_KEYS)
+        assert all(k in row for k in MENTION_KEYS)
         assert row["document"] and row["document_iri"].endswith(row["document"])
         text = Path(row["source"]).read_text(encoding="utf-8")
         assert text[row["start"]:row["end"]] == row["surface"]

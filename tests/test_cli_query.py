@@ -143,6 +143,19 @@ def test_sparql_file_and_refusals(graph_dir, tmp_path) -> None:
     assert r.exit_code == 1 and "LIMIT" in r.stderr
 
 
+def test_sparql_timeout_exits(graph_dir) -> None:
+    """--timeout: the command exits 1 on time, though Oxigraph cannot stop the query it gave up on."""
+    import sys
+    import time
+
+    heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    began = time.monotonic()
+    p = subprocess.run([sys.executable, "-m", "graphbuild.cli.main", "sparql", heavy, "--graph", str(graph_dir),
+                        "--timeout", "0.5"], capture_output=True, text=True, timeout=60, check=False)
+    assert p.returncode == 1 and "longer than 0.5 s" in p.stderr
+    assert time.monotonic() - began < 20
+
+
 def test_console_script(graph_dir) -> None:
     exe = shutil.which("graphbuild")
     if exe is None:

@@ -8,7 +8,7 @@ Every ``tests/cases/*.json`` file holds one JSON list of cases::
 ``expected`` lists every reference the extractor must report, in text order; only the keys
 given in an expected reference are compared.  ``[]`` is a negative case: nothing may be
 reported.  On every case, found or not, each reported Mention must satisfy
-``text[m.start:m.end] == m.surface`` and carry every key of ``CONTRACT_KEYS`` in ``to_dict()``.
+``text[m.start:m.end] == m.surface`` and carry every key of ``MENTION_KEYS`` in ``to_dict()``.
 
 Comparison rules:
 * ``number`` is compared after stripping leading zeros ("06" == "6");
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from graphbuild.domain.model import CONTRACT_KEYS
+from graphbuild.domain.model import MENTION_KEYS
 from graphbuild.extract.find import extract
 
 CASES_DIR = Path(__file__).parent / "cases"
@@ -123,7 +123,7 @@ def test_extract_case(case):
             f"{text[m.start:m.end]!r} but surface={m.surface!r}"
         )
         d = m.to_dict()
-        missing = [k for k in CONTRACT_KEYS if k not in d]
+        missing = [k for k in MENTION_KEYS if k not in d]
         assert not missing, f"contract keys missing from to_dict(): {missing}"
     starts = [m.start for m in mentions]
     assert starts == sorted(starts), f"mentions not in text order: {starts}"
@@ -155,7 +155,7 @@ def test_case_files_well_formed():
         assert isinstance(case.get("note"), str) and case["note"], f"{case_id}: no note"
         assert isinstance(case.get("expected"), list), f"{case_id}: expected must be a list"
         for ref in case["expected"]:
-            unknown = set(ref) - set(CONTRACT_KEYS)
+            unknown = set(ref) - set(MENTION_KEYS)
             assert not unknown, f"{case_id}: keys not in the contract: {unknown}"
             assert ref.get("kind") in (None, "party", "state", "named"), f"{case_id}: bad kind"
             if ref.get("date") is not None:

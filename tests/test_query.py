@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 from _query_graph import sample_graph
 
-from graphbuild.ask import query
+from graphbuild.ask import query, reference
 from graphbuild.ask.query import (
     Graph,
     citing_articles,
@@ -104,7 +104,7 @@ def test_citing_articles_carry_the_sentence_with_the_reference_marked(graph) -> 
     assert r.title == "Ngành Tổ chức xây dựng Đảng: 10 kết quả nổi bật năm 2021"
     assert r.source.endswith("data/001_6152e65ddfe658af.txt")
     assert "»Quy định số 205-QĐ/TW«" in r.sentence and len(r.sentence) > len(r.surface) + 20
-    assert set(query.CONTRACT_KEYS) <= set(r.to_dict())
+    assert set(query.CITATION_KEYS) <= set(r.to_dict())
 
 
 def test_citations_newest_first_undated_last(graph) -> None:
@@ -169,6 +169,13 @@ def test_show(graph) -> None:
     assert any(r.document == "doc/plenum_xii_6" and r.relation == "hasPart" for r in part.incoming)
 
 
+def test_show_a_document_no_article_cites(graph) -> None:
+    """A part of a plenum's resolutions that no article names on its own: described, with 0 articles."""
+    _, (part,) = query.show(graph, "doc:nq-tw_2016_04")
+    assert (part.articles, part.citations) == (0, 0)
+    assert any(r.relation == "hasPart" for r in part.incoming)
+
+
 def test_stats_agree_with_report(graph, graph_dir) -> None:
     import json
 
@@ -222,7 +229,7 @@ def test_plain_numbers_skip_the_extractor_with_the_same_answer(x: str) -> None:
     """The fast path for plain full numbers must read them exactly as the extractor does."""
     from graphbuild.extract.find import extract
 
-    fast = query._plain_full_number(x)
+    fast = reference._plain_full_number(x)
     (m,) = extract(x)
     if fast is None:  # allowed (the extractor then runs), but the most common shapes must be fast
         assert x not in ("Quy định 205-QĐ/TW", "205-QĐ/TW", "205-QD/TW", "Nghị định 108/2014/NĐ-CP")
@@ -234,4 +241,4 @@ def test_plain_numbers_skip_the_extractor_with_the_same_answer(x: str) -> None:
 @pytest.mark.parametrize("x", ["Quy định 205-QĐ/TW của Bộ Chính trị", "Quy định 205-CT/TW", "qd 205 tw",
                                "Nghị quyết Trung ương 6 khóa XII", "Nghị quyết 22/2018/QH14", "Quy định 205"])
 def test_anything_else_goes_to_the_extractor(x: str) -> None:
-    assert query._plain_full_number(x) is None
+    assert reference._plain_full_number(x) is None

@@ -1,3 +1,3 @@
-"""Step 6, ask: cites/refs/show/stats over a built graph, SPARQL, and the HTTP endpoint.
-Imports the steps it reads with (read, extract, graph, write); never the CLI.
+"""Step 6, ask: a reader's reference matched to documents; cites/refs/show/stats, SPARQL, the HTTP endpoint.
+Imports the steps it reads with (text, domain, read, extract, write); never the CLI or click.
 """

@@ -17,10 +17,14 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+import pyoxigraph as ox
 
 from graphbuild.ask.sparql import (
     DEFAULT_MAX_ROWS,
@@ -82,7 +86,7 @@ class Endpoint(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], graph_dir: str | os.PathLike[str], timeout: float = DEFAULT_TIMEOUT,
                  max_rows: int = DEFAULT_MAX_ROWS, quiet: bool = False, workers: int = 0) -> None:
-        self.store = open_store(graph_dir)  # also checks --graph before anything listens
+        self.store: ox.Store | None = open_store(graph_dir)  # also checks --graph before anything listens
         self.query_timeout = timeout
         self.max_rows = max_rows
         self.quiet = quiet
@@ -108,7 +112,7 @@ class Endpoint(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
-        return f"http://{host}:{port}/sparql"
+        return f"http://{host!s}:{port}/sparql"
 
     def host_allowed(self, header: str | None) -> bool:
         """Whether a request's ``Host`` names this server (a guard against DNS rebinding).
@@ -137,7 +141,7 @@ class Handler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------------ plumbing
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's signature
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's signature
         if not self.server.quiet:
             super().log_message(format, *args)
 
@@ -171,7 +175,7 @@ class Handler(BaseHTTPRequestHandler):
         if self.server.host_allowed(host):
             return False
         self.close_connection = True  # a POST body left unread must not be read as the next request
-        self._error(421, f"Host {host[:100]!r} is not this server ({self.server.url}); "
+        self._error(421, f"Host {(host or '')[:100]!r} is not this server ({self.server.url}); "
                          "bind with --host 0.0.0.0 to answer other names")
         return True
 
@@ -242,13 +246,14 @@ class Handler(BaseHTTPRequestHandler):
         accept = self.headers.get("Accept")
         if self.server.pool is not None:
             reply = self.server.pool.answer(text, accept)
-        else:
+        else:  # no workers: the server holds the store
+            assert self.server.store is not None
             reply = respond(self.server.store, text, accept, max_rows=self.server.max_rows,
                             timeout=self.server.query_timeout)
         self._send(reply.status, reply.body, reply.content_type)
 
 
-def respond(store, text: str, accept: str | None, max_rows: int = DEFAULT_MAX_ROWS,
+def respond(store: ox.Store, text: str, accept: str | None, max_rows: int = DEFAULT_MAX_ROWS,
             timeout: float | None = DEFAULT_TIMEOUT) -> Reply:
     """The whole HTTP answer to one query: run it, pick the format from ``accept``, serialize.
 
@@ -279,6 +284,23 @@ def make_server(graph_dir: str | os.PathLike[str], host: str = "127.0.0.1", port
     serve`` does); 0 runs them in the request threads.
     """
     return Endpoint((host, port), graph_dir, timeout=timeout, max_rows=max_rows, quiet=quiet, workers=workers)
+
+
+def serve_until_stopped(server: Endpoint) -> None:
+    """Serve until Ctrl-C or SIGTERM (service managers, kill), then close the server and its workers.
+
+    Installs a SIGTERM handler, so call it from the main thread.
+    """
+    def stop(_signum: int, _frame: object) -> None:  # SIGTERM stops like Ctrl-C: workers end too
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 def serve_in_thread(server: Endpoint) -> threading.Thread:

@@ -14,12 +14,13 @@ too large or too slow fails cleanly with an error instead of a half-written resp
 
 from __future__ import annotations
 
-import concurrent.futures
 import io
 import json
 import re
+import sys
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
@@ -170,67 +171,79 @@ def execute(store: ox.Store, text: str, max_rows: int = DEFAULT_MAX_ROWS,
 
     The query runs in a worker thread; after ``timeout`` seconds the caller gets a 503 and the
     worker is told to stop at its next solution (Oxigraph cannot be interrupted mid-solution).
+    The thread is a daemon, so a process that gives up on a query can still exit.
     """
     check_read_only(text)
     stop = threading.Event()
-
-    def work() -> Result:
-        try:
-            res = store.query(text, prefixes=PREFIXES)
-        except SyntaxError as e:
-            raise SparqlError(f"query syntax error: {e}", 400) from e
-        except OSError as e:
-            raise SparqlError(f"query failed: {e}", 500) from e
-        if isinstance(res, ox.QueryBoolean):
-            return Result("ask", boolean=bool(res))
-        # pyoxigraph's iterators may only be dropped by the thread that made them: every exit of
-        # this function drops ``res`` here first (an exception traceback would carry it elsewhere).
-        error: SparqlError | None = None
-        out = Result("select" if isinstance(res, ox.QuerySolutions) else "graph")
-        try:
-            if isinstance(res, ox.QuerySolutions):
-                out.variables = [v.value for v in res.variables]
-                width = len(out.variables)
-                for sol in res:
-                    if stop.is_set():
-                        break
-                    if len(out.rows) >= max_rows:
-                        error = SparqlError(f"result larger than {max_rows} rows; add a LIMIT", 413)
-                        break
-                    out.rows.append([sol[i] for i in range(width)])
-                sol = None
-            else:
-                for t in res:
-                    if stop.is_set():
-                        break
-                    if len(out.triples) >= max_rows:
-                        error = SparqlError(f"result larger than {max_rows} triples; add a LIMIT", 413)
-                        break
-                    out.triples.append(t)
-        except (OSError, RuntimeError, ValueError) as e:
-            error = SparqlError(f"query failed: {e}", 500)
-        del res
-        if error is not None:
-            raise error
-        return out
-
     if timeout is None:
-        return work()
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="sparql")
-    future = pool.submit(work)
-    try:
-        return future.result(timeout=timeout)
-    except concurrent.futures.TimeoutError as e:
+        return _run(store, text, max_rows, stop)
+    outcome: list[Result | BaseException] = []
+
+    def work() -> None:
+        try:
+            outcome.append(_run(store, text, max_rows, stop))
+        except BaseException as e:  # noqa: BLE001 - handed to the caller's thread, raised there
+            outcome.append(e)
+
+    worker = threading.Thread(target=work, name="sparql", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if not outcome:
         stop.set()
-        raise SparqlError(f"query took longer than {timeout:g} s", 503) from e
-    finally:
-        pool.shutdown(wait=False)
+        raise SparqlError(f"query took longer than {timeout:g} s", 503)
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
+def _run(store: ox.Store, text: str, max_rows: int, stop: threading.Event) -> Result:
+    """The materialised result of one query; stops at the next solution once ``stop`` is set."""
+    try:
+        res = store.query(text, prefixes=PREFIXES)
+    except SyntaxError as e:
+        raise SparqlError(f"query syntax error: {e}", 400) from e
+    except OSError as e:
+        raise SparqlError(f"query failed: {e}", 500) from e
+    if isinstance(res, ox.QueryBoolean):
+        return Result("ask", boolean=bool(res))
+    # pyoxigraph's iterators may only be dropped by the thread that made them: every exit of
+    # this function drops ``res`` here first (an exception traceback would carry it elsewhere).
+    out = Result("select" if isinstance(res, ox.QuerySolutions) else "graph")
+    try:
+        error = _collect(res, out, max_rows, stop)
+    except (OSError, RuntimeError, ValueError) as e:
+        error = SparqlError(f"query failed: {e}", 500)
+    del res
+    if error is not None:
+        raise error
+    return out
+
+
+def _collect(res: Any, out: Result, max_rows: int, stop: threading.Event) -> SparqlError | None:
+    """Move solutions (or triples) of ``res`` into ``out``, up to ``max_rows``; the 413 when there are more."""
+    if isinstance(res, ox.QuerySolutions):
+        out.variables = [v.value for v in res.variables]
+        width = len(out.variables)
+        for sol in res:
+            if stop.is_set():
+                break
+            if len(out.rows) >= max_rows:
+                return SparqlError(f"result larger than {max_rows} rows; add a LIMIT", 413)
+            out.rows.append([sol[i] for i in range(width)])
+        return None
+    for t in res:
+        if stop.is_set():
+            break
+        if len(out.triples) >= max_rows:
+            return SparqlError(f"result larger than {max_rows} triples; add a LIMIT", 413)
+        out.triples.append(t)
+    return None
 
 
 # --------------------------------------------------------------------------- writers
 
 
-def _json_term(t: Any) -> dict[str, str]:
+def _json_term(t: Any) -> dict[str, Any]:
     if isinstance(t, ox.NamedNode):
         return {"type": "uri", "value": t.value}
     if isinstance(t, ox.BlankNode):
@@ -283,8 +296,7 @@ def serialize(result: Result, fmt: str) -> bytes:
             fmt = "nt"
         buf = io.BytesIO()
         rdf_format = ox.RdfFormat.TURTLE if fmt == "ttl" else ox.RdfFormat.N_TRIPLES
-        kwargs = {"prefixes": PREFIXES} if fmt == "ttl" else {}
-        ox.serialize(result.triples, buf, format=rdf_format, **kwargs)
+        ox.serialize(result.triples, buf, format=rdf_format, prefixes=PREFIXES if fmt == "ttl" else None)
         return buf.getvalue()
     if fmt == "json":
         if result.kind == "ask":
@@ -320,6 +332,28 @@ def serialize(result: Result, fmt: str) -> bytes:
         lines += ["\t".join(_tsv_cell(t) for t in row) for row in result.rows]
         return ("\n".join(lines) + "\n").encode("utf-8")
     raise SparqlError(f"unknown result format {fmt!r}", 406)
+
+
+def fitting_format(kind: str, fmt: str) -> str:
+    """``fmt``, or the format of the same family a result of ``kind`` has: N-Triples for a graph
+    asked as rows, TSV for rows or a boolean asked as triples."""
+    if kind == "graph" and fmt not in GRAPH_TYPES:
+        return "nt"
+    if kind != "graph" and fmt in GRAPH_TYPES:
+        return "tsv"
+    return fmt
+
+
+def read_query(spec: str) -> str:
+    """The query text ``spec`` names: ``-`` for stdin, ``@FILE`` for a file's text, else ``spec`` itself.
+
+    Raises OSError when the file cannot be read.
+    """
+    if spec == "-":
+        return sys.stdin.read()
+    if spec.startswith("@"):
+        return Path(spec[1:]).read_text(encoding="utf-8")
+    return spec
 
 
 def compact(t: Any) -> str:

@@ -31,6 +31,11 @@ from graphbuild.ask.sparql import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
 START_TIMEOUT = 60.0  # seconds a new worker may take to open the store and report ready
 
 
+def default_workers() -> int:
+    """How many query workers ``graphbuild serve`` starts unless told: one per core this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 @dataclass(frozen=True)
 class Reply:
     """One finished HTTP answer to a query."""
@@ -69,7 +74,7 @@ def _worker_main(conn: Connection, graph_dir: str, max_rows: int) -> None:
 class _Worker:
     """One worker process and the parent's end of its pipe."""
 
-    def __init__(self, ctx, graph_dir: str, max_rows: int) -> None:
+    def __init__(self, ctx: multiprocessing.context.ForkServerContext, graph_dir: str, max_rows: int) -> None:
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=_worker_main, args=(child, graph_dir, max_rows), daemon=True)
         self.proc.start()
@@ -142,7 +147,7 @@ class WorkerPool:
                 w = self._start()
             w.conn.send((text, accept))
             if w.conn.poll(self.timeout):
-                reply = w.conn.recv()
+                reply: Reply = w.conn.recv()
                 keep = w
                 return reply
             return Reply(503, f"query took longer than {self.timeout:g} s\n".encode(), "text/plain; charset=utf-8")

@@ -10,22 +10,27 @@ import csv
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from graphbuild.write.store import DEFAULT_GRAPH_DIR, GraphError
 
+if TYPE_CHECKING:
+    from graphbuild.ask.matching import Match
+
 FORMATS = ("table", "json", "jsonl", "csv")
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-def graph_option(f: Callable) -> Callable:
+
+def graph_option(f: F) -> F:
     return click.option("--graph", "graph_dir", default=DEFAULT_GRAPH_DIR, show_default=True,
                         type=click.Path(file_okay=False),
                         help="A graph built by `graphbuild build ... --out DIR`.")(f)
 
 
-def format_option(f: Callable) -> Callable:
+def format_option(f: F) -> F:
     return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
                         help="table (for people), json (one array), jsonl (one object a line), csv (with header).")(f)
 
@@ -36,7 +41,7 @@ def fail_graph(cmd: str, e: GraphError) -> None:
     sys.exit(2)
 
 
-def write_records(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str], out=None) -> None:
+def write_records(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str], out: IO[str] | None = None) -> None:
     """json / jsonl / csv of plain dicts (csv: ``columns`` only, header first; lists joined by ' | ')."""
     out = out or click.get_text_stream("stdout")
     if fmt == "json":
@@ -60,18 +65,18 @@ def _cell(v: Any) -> str:
     return str(v)
 
 
-def table(rows: Iterable[Sequence[Any]], header: Sequence[str], out=None) -> None:
+def table(rows: Iterable[Sequence[Any]], header: Sequence[str], out: IO[str] | None = None) -> None:
     """A plain aligned text table (no wrapping: long cells stay whole so they can be copied)."""
     out = out or click.get_text_stream("stdout")
-    rows = [[_cell(c) for c in r] for r in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
+    cells = [[_cell(c) for c in r] for r in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(header)]
     widths[-1] = 0  # the last column is never padded
     out.write("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip() + "\n")
-    for r in rows:
+    for r in cells:
         out.write("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() + "\n")
 
 
-def note_match(cmd: str, x: str, match, graph_dir: str) -> bool:
+def note_match(cmd: str, x: str, match: Match, graph_dir: str) -> bool:
     """Tell stderr when X names several documents or none (then with suggestions); False when none."""
     if not match.documents:
         click.echo(f"graphbuild {cmd}: no document in {graph_dir} matches {x!r}", err=True)

@@ -6,11 +6,8 @@ import sys
 
 import click
 
-from graphbuild.ask.query import CONTRACT_KEYS
 from graphbuild.cli._ask import fail_graph, format_option, graph_option, note_match, write_records
 from graphbuild.write.store import GraphError
-
-CSV_COLUMNS = (*CONTRACT_KEYS, "url", "mentions")
 
 
 @click.command()
@@ -30,20 +27,19 @@ def cites(reference: str, graph_dir: str, fmt: str, no_context: bool) -> None:
     sentence (the reference marked »…«). Exit 1 when no document matches (nearest ones are
     suggested on stderr), 2 when --graph is not a built graph.
     """
-    from graphbuild.ask.query import Graph, citing_articles, find_documents
+    from graphbuild.ask.query import cites_by_document
+    from graphbuild.ask.records import CITES_COLUMNS, cites_rows
 
     try:
-        g = Graph(graph_dir)
-        match = find_documents(g, reference)
+        match, per_doc = cites_by_document(graph_dir, reference, context=not no_context)
     except GraphError as e:
         fail_graph("cites", e)
         return
     if not note_match("cites", reference, match, graph_dir):
         sys.exit(1)
     out = click.get_text_stream("stdout")
-    per_doc = [(d, citing_articles(g, d, context=not no_context)) for d in match.documents]
     if fmt != "table":
-        write_records([c.to_dict() for _, rows in per_doc for c in rows], fmt, CSV_COLUMNS, out)
+        write_records(cites_rows(per_doc), fmt, CITES_COLUMNS, out)
         return
     for i, (d, rows) in enumerate(per_doc):
         if i:

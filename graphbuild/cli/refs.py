@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import asdict
 
 import click
 
 from graphbuild.cli._ask import fail_graph, format_option, graph_option, table, write_records
 from graphbuild.write.store import GraphError
-
-COLUMNS = ("article", "title", "date", "source", "document", "label", "kind", "mentions", "surfaces")
 
 
 @click.command()
@@ -23,6 +20,7 @@ def refs(article: str, graph_dir: str, fmt: str) -> None:
     json/jsonl/csv: one object per (article, document). Exit 1 when no article matches.
     """
     from graphbuild.ask.query import refs as find_refs
+    from graphbuild.ask.records import REFS_COLUMNS, refs_rows
 
     try:
         found = find_refs(graph_dir, article)
@@ -33,11 +31,8 @@ def refs(article: str, graph_dir: str, fmt: str) -> None:
         click.echo(f"graphbuild refs: no article in {graph_dir} matches {article!r} "
                    "(give an article id, its IRI, or its source path)", err=True)
         sys.exit(1)
-    rows = [{"article": a.article, "title": a.title, "date": a.date, "source": a.source,
-             **{k: v for k, v in asdict(r).items()}, "article_iri": a.article_iri}
-            for a in found for r in a.references]
     if fmt != "table":
-        write_records(rows, fmt, COLUMNS)
+        write_records(refs_rows(found), fmt, REFS_COLUMNS)
         return
     for i, a in enumerate(found):
         if i:

@@ -29,13 +29,11 @@ def serve(graph_dir: str, host: str, port: int, timeout: float, max_rows: int, w
     or TSV (N-Triples or Turtle for CONSTRUCT) by the Accept header. Updates, SERVICE and
     LOAD are refused. Paste the URL into YASGUI (https://yasgui.org) or Gephi's SemanticWebImport.
     """
-    import os
-    import signal
-
-    from graphbuild.ask.server import make_server
+    from graphbuild.ask.server import make_server, serve_until_stopped
+    from graphbuild.ask.workers import default_workers
 
     if workers is None:
-        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        workers = default_workers()
     try:
         server = make_server(graph_dir, host, port, timeout=timeout, max_rows=max_rows, quiet=quiet, workers=workers)
     except GraphError as e:
@@ -48,14 +46,4 @@ def serve(graph_dir: str, host: str, port: int, timeout: float, max_rows: int, w
         click.echo(f"graphbuild serve: error: cannot listen on {host}:{port}: {e.strerror}", err=True)
         raise SystemExit(2) from e
     click.echo(f"SPARQL endpoint: {server.url}  (read-only; Ctrl-C stops)", err=True)
-
-    def stop(_signum, _frame) -> None:  # SIGTERM (service managers, kill) stops like Ctrl-C: workers end too
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    serve_until_stopped(server)

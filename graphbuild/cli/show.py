@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import asdict
 
 import click
 
 from graphbuild.cli._ask import fail_graph, format_option, graph_option, note_match, write_records
 from graphbuild.write.store import GraphError
-
-COLUMNS = ("document", "label", "kind", "number", "type", "date", "term", "issuer", "subject", "articles",
-           "citations")
 
 
 @click.command()
@@ -24,6 +20,7 @@ def show(reference: str, graph_dir: str, fmt: str) -> None:
     Exit 1 when no document matches (nearest ones suggested on stderr).
     """
     from graphbuild.ask.query import show as describe
+    from graphbuild.ask.records import SHOW_COLUMNS, show_rows
 
     try:
         match, infos = describe(graph_dir, reference)
@@ -33,7 +30,7 @@ def show(reference: str, graph_dir: str, fmt: str) -> None:
     if not note_match("show", reference, match, graph_dir):
         sys.exit(1)
     if fmt != "table":
-        write_records([asdict(i) for i in infos], fmt, COLUMNS)
+        write_records(show_rows(infos), fmt, SHOW_COLUMNS)
         return
     for n, i in enumerate(infos):
         if n:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -26,19 +25,15 @@ def sparql(query: str, graph_dir: str, fmt: str, timeout: float | None, max_rows
 
     The prefixes gb: eli: sdo: dct: org: nif: skos: rdfs: doc: body: article: ... are predeclared.
     """
-    from graphbuild.ask.sparql import SparqlError, compact, execute, serialize
+    from graphbuild.ask.sparql import SparqlError, compact, execute, fitting_format, read_query, serialize
     from graphbuild.write.store import open_store
 
-    if query == "-":
-        text = sys.stdin.read()
-    elif query.startswith("@"):
-        try:
-            text = Path(query[1:]).read_text(encoding="utf-8")
-        except OSError as e:
-            click.echo(f"graphbuild sparql: error: cannot read {query[1:]}: {e.strerror}", err=True)
-            sys.exit(2)
-    else:
-        text = query
+    try:
+        text = read_query(query)
+    except OSError as e:
+        name = "stdin" if query == "-" else query[1:]
+        click.echo(f"graphbuild sparql: error: cannot read {name}: {e.strerror}", err=True)
+        sys.exit(2)
     try:
         store = open_store(graph_dir)
     except GraphError as e:
@@ -51,11 +46,7 @@ def sparql(query: str, graph_dir: str, fmt: str, timeout: float | None, max_rows
         sys.exit(1)
     out = click.get_binary_stream("stdout")
     if fmt != "table":
-        if result.kind == "graph" and fmt not in ("nt", "ttl"):
-            fmt = "nt"
-        if result.kind != "graph" and fmt in ("nt", "ttl"):
-            fmt = "tsv"
-        out.write(serialize(result, fmt))
+        out.write(serialize(result, fitting_format(result.kind, fmt)))
         return
     if result.kind == "ask":
         click.echo("true" if result.boolean else "false")

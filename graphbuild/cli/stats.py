@@ -19,6 +19,7 @@ def stats(graph_dir: str, fmt: str, top: int) -> None:
     top_issuers and per_year. jsonl/csv: one row per entry, with a 'section' column.
     """
     from graphbuild.ask.query import stats as compute
+    from graphbuild.ask.records import STATS_COLUMNS, STATS_SECTIONS, stats_rows
 
     try:
         s = compute(graph_dir, limit=top)
@@ -31,19 +32,14 @@ def stats(graph_dir: str, fmt: str, top: int) -> None:
 
         out.write(json.dumps(s, ensure_ascii=False, indent=1) + "\n")
         return
-    sections = (("top_documents", ("document", "label", "articles", "mentions")),
-                ("top_issuers", ("body", "label", "documents", "articles")),
-                ("per_year", ("year", "articles", "mentions")))
     if fmt in ("jsonl", "csv"):
-        rows = [{"section": name, **r} for name, _ in sections for r in s[name]]
-        write_records(rows, fmt, ("section", "document", "body", "label", "year", "documents", "articles",
-                                  "mentions"))
+        write_records(stats_rows(s), fmt, STATS_COLUMNS)
         return
     click.echo(f"{s['articles']} articles citing, {s['mentions']} mentions, {s['documents']} documents, "
                f"{s['citation_keys']} ambiguous citation keys\n")
     titles = {"top_documents": "Most-cited documents (by articles)", "top_issuers": "Most active issuers",
               "per_year": "Citations per year (article date)"}
-    for name, cols in sections:
+    for name, cols in STATS_SECTIONS:
         click.echo(titles[name])
         table(([r[c] for c in cols] for r in s[name]), cols)
         click.echo()

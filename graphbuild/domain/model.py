@@ -12,8 +12,8 @@ from typing import Any
 
 from graphbuild.domain.ids import DocumentKey
 
-# The extract contract: these keys, in this order, on every JSON object.
-CONTRACT_KEYS = (
+# The keys of a mention (the extract contract): in this order on every JSON object of `extract` and mentions.jsonl.
+MENTION_KEYS = (
     "source", "start", "end", "surface", "kind", "doc_type", "number", "type_code",
     "issuer_code", "year", "date", "issuer", "plenum", "congress", "term", "subject", "id",
 )
@@ -64,7 +64,7 @@ class Mention:
         """The JSON object of the extract contract (contract keys first, then extras)."""
         # getattr, not dataclasses.asdict: the contract fields are scalars, and asdict's deep copy
         # was the single largest cost of a build's main process (2 s per 10k mentions).
-        out = {k: getattr(self, k) for k in CONTRACT_KEYS}
+        out = {k: getattr(self, k) for k in MENTION_KEYS}
         out["form"] = self.form
         out["antecedent"] = self.antecedent
         out["sentence_start"] = self.sentence[0] if self.sentence else None

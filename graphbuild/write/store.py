@@ -44,11 +44,6 @@ class GraphError(Exception):
     """--graph is not a built graph (missing, empty, or unreadable)."""
 
 
-def prefix_block() -> str:
-    """The PREFIX declarations of :data:`PREFIXES`, for query text written to files or shown to users."""
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
-
-
 def open_store(graph_dir: str | os.PathLike[str] | None = None) -> ox.Store:
     """The graph of a build output directory, opened read-only.
 

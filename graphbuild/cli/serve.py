@@ -1,4 +1,4 @@
-"""`graphbuild serve`: a read-only SPARQL 1.1 Protocol endpoint on the built graph."""
+"""`graphbuild serve`: the web face and a read-only SPARQL 1.1 Protocol endpoint on the built graph."""
 
 from __future__ import annotations
 
@@ -23,8 +23,10 @@ from graphbuild.write.store import GraphError
 @click.option("--quiet", "-q", is_flag=True, help="No request log.")
 def serve(graph_dir: str, host: str, port: int, timeout: float, max_rows: int, workers: int | None,
           quiet: bool) -> None:
-    """Serve the graph as a read-only SPARQL endpoint at http://HOST:PORT/sparql.
+    """Serve the graph to a browser at http://HOST:PORT/ and as a read-only SPARQL endpoint at /sparql.
 
+    Pages: home, search, every document, issuer, article, province and term, and a query
+    page; every /id/... IRI also answers as Turtle, JSON-LD or N-Triples. /sparql takes
     GET ?query= or POST (form or application/sparql-query); results as SPARQL JSON, XML, CSV
     or TSV (N-Triples or Turtle for CONSTRUCT) by the Accept header. Updates, SERVICE and
     LOAD are refused. Paste the URL into YASGUI (https://yasgui.org) or Gephi's SemanticWebImport.
@@ -33,11 +35,13 @@ def serve(graph_dir: str, host: str, port: int, timeout: float, max_rows: int, w
     import signal
 
     from graphbuild.ask.server import make_server
+    from graphbuild.web.site import Site
 
     if workers is None:
         workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     try:
-        server = make_server(graph_dir, host, port, timeout=timeout, max_rows=max_rows, quiet=quiet, workers=workers)
+        server = make_server(graph_dir, host, port, timeout=timeout, max_rows=max_rows, quiet=quiet, workers=workers,
+                             pages=Site)
     except GraphError as e:
         fail_graph("serve", e)
         return
@@ -47,15 +51,28 @@ def serve(graph_dir: str, host: str, port: int, timeout: float, max_rows: int, w
     except OSError as e:
         click.echo(f"graphbuild serve: error: cannot listen on {host}:{port}: {e.strerror}", err=True)
         raise SystemExit(2) from e
-    click.echo(f"SPARQL endpoint: {server.url}  (read-only; Ctrl-C stops)", err=True)
+    click.echo(f"SPARQL endpoint: {server.url}  web pages: {server.base_url}/  (read-only; Ctrl-C stops)", err=True)
 
-    def stop(_signum, _frame) -> None:  # SIGTERM (service managers, kill) stops like Ctrl-C: workers end too
-        raise KeyboardInterrupt
+    def stop(signum, _frame) -> None:  # SIGTERM (service managers, kill) stops like Ctrl-C: workers end too
+        raise _Stop(signum)
 
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    code = 0
     try:
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+    except _Stop as e:
+        code = 128 + e.signum
+        click.echo(f"graphbuild serve: stopped by {signal.Signals(e.signum).name}", err=True)
     finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not interrupt the clean-up
         server.server_close()
+    raise SystemExit(code)
+
+
+class _Stop(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM: leave the serving loop, close everything, exit 128 + the signal's number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum

@@ -21,7 +21,7 @@ def bar_chart(points: list[tuple[str, int]], title: str, width: int = 640, heigh
     pad_left, pad_bottom, pad_top = 8, 24, 18
     plot_h = height - pad_bottom - pad_top
     step = (width - 2 * pad_left) / len(points)
-    bar = max(1.0, step * 0.75)
+    bar = min(48.0, max(1.0, step * 0.75))
     every = max(1, len(points) // 12)  # at most about a dozen labels under the axis
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
              f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']

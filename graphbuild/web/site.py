@@ -151,8 +151,8 @@ class Site:
             figures["bodies"] = browse.count_of(g, GB + "Body")
             figures["provinces"] = browse.count_of(g, GB + "Province")
             figures["newest"] = browse.newest_articles(g, 10)
-            points = [(str(y["year"]), y["articles"]) for y in figures["per_year"]]
-            figures["chart"] = bar_chart(points, "Số bài viết có trích dẫn theo năm")
+            points = [(str(y["year"]), y["mentions"]) for y in figures["per_year"]]
+            figures["chart"] = bar_chart(points, "Số lần trích dẫn theo năm đăng bài")
             figures["points"] = points
             figures["terms"] = browse.terms(g)
             self._home = figures

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+
 import click
 
 from graphbuild.cli._ask import fail_graph, graph_option
@@ -32,16 +34,19 @@ def serve(graph_dir: str, host: str, port: int, timeout: float, max_rows: int, w
     LOAD are refused. Paste the URL into YASGUI (https://yasgui.org) or Gephi's SemanticWebImport.
     """
     import os
-    import signal
 
     from graphbuild.ask.server import make_server
     from graphbuild.web.site import Site
 
     if workers is None:
         workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    signal.signal(signal.SIGTERM, _raise_stop)  # SIGTERM (service managers, kill) stops like Ctrl-C
+    signal.signal(signal.SIGINT, _raise_stop)
     try:
         server = make_server(graph_dir, host, port, timeout=timeout, max_rows=max_rows, quiet=quiet, workers=workers,
                              pages=Site)
+    except _Stop as e:  # while the workers were starting: they are stopped already
+        raise SystemExit(_stopped(e)) from None
     except GraphError as e:
         fail_graph("serve", e)
         return
@@ -52,22 +57,26 @@ def serve(graph_dir: str, host: str, port: int, timeout: float, max_rows: int, w
         click.echo(f"graphbuild serve: error: cannot listen on {host}:{port}: {e.strerror}", err=True)
         raise SystemExit(2) from e
     click.echo(f"SPARQL endpoint: {server.url}  web pages: {server.base_url}/  (read-only; Ctrl-C stops)", err=True)
-
-    def stop(signum, _frame) -> None:  # SIGTERM (service managers, kill) stops like Ctrl-C: workers end too
-        raise _Stop(signum)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
     code = 0
     try:
         server.serve_forever()
     except _Stop as e:
-        code = 128 + e.signum
-        click.echo(f"graphbuild serve: stopped by {signal.Signals(e.signum).name}", err=True)
+        code = _stopped(e)
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not interrupt the clean-up
-        server.server_close()
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        server.server_close()  # the workers end too
     raise SystemExit(code)
+
+
+def _raise_stop(signum: int, _frame: object) -> None:
+    raise _Stop(signum)
+
+
+def _stopped(e: _Stop) -> int:
+    """Say once that serve stopped and why; the exit status, 128 + the signal's number (130, 143)."""
+    click.echo(f"graphbuild serve: stopped by {signal.Signals(e.signum).name}", err=True)
+    return 128 + e.signum
 
 
 class _Stop(KeyboardInterrupt):

@@ -1,6 +1,8 @@
-"""`graphbuild serve`: a read-only SPARQL 1.1 Protocol endpoint on the built graph."""
+"""`graphbuild serve`: the web face and a read-only SPARQL 1.1 Protocol endpoint on the built graph."""
 
 from __future__ import annotations
+
+import signal
 
 import click
 
@@ -23,19 +25,27 @@ from graphbuild.write.store import GraphError
 @click.option("--quiet", "-q", is_flag=True, help="No request log.")
 def serve(graph_dir: str, host: str, port: int, timeout: float, max_rows: int, workers: int | None,
           quiet: bool) -> None:
-    """Serve the graph as a read-only SPARQL endpoint at http://HOST:PORT/sparql.
+    """Serve the graph to a browser at http://HOST:PORT/ and as a read-only SPARQL endpoint at /sparql.
 
+    Pages: home, search, every document, issuer, article, province and term, and a query
+    page; every /id/... IRI also answers as Turtle, JSON-LD or N-Triples. /sparql takes
     GET ?query= or POST (form or application/sparql-query); results as SPARQL JSON, XML, CSV
     or TSV (N-Triples or Turtle for CONSTRUCT) by the Accept header. Updates, SERVICE and
     LOAD are refused. Paste the URL into YASGUI (https://yasgui.org) or Gephi's SemanticWebImport.
     """
-    from graphbuild.ask.server import make_server, serve_until_stopped
+    from graphbuild.ask.server import make_server
     from graphbuild.ask.workers import default_workers
+    from graphbuild.web.site import Site
 
     if workers is None:
         workers = default_workers()
+    signal.signal(signal.SIGTERM, _raise_stop)  # SIGTERM (service managers, kill) stops like Ctrl-C
+    signal.signal(signal.SIGINT, _raise_stop)
     try:
-        server = make_server(graph_dir, host, port, timeout=timeout, max_rows=max_rows, quiet=quiet, workers=workers)
+        server = make_server(graph_dir, host, port, timeout=timeout, max_rows=max_rows, quiet=quiet, workers=workers,
+                             pages=Site)
+    except _Stop as e:  # while the workers were starting: they are stopped already
+        raise SystemExit(_stopped(e)) from None
     except GraphError as e:
         fail_graph("serve", e)
         return
@@ -45,5 +55,32 @@ def serve(graph_dir: str, host: str, port: int, timeout: float, max_rows: int, w
     except OSError as e:
         click.echo(f"graphbuild serve: error: cannot listen on {host}:{port}: {e.strerror}", err=True)
         raise SystemExit(2) from e
-    click.echo(f"SPARQL endpoint: {server.url}  (read-only; Ctrl-C stops)", err=True)
-    serve_until_stopped(server)
+    click.echo(f"SPARQL endpoint: {server.url}  web pages: {server.base_url}/  (read-only; Ctrl-C stops)", err=True)
+    code = 0
+    try:
+        server.serve_forever()
+    except _Stop as e:
+        code = _stopped(e)
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not interrupt the clean-up
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        server.server_close()  # the workers end too
+    raise SystemExit(code)
+
+
+def _raise_stop(signum: int, _frame: object) -> None:
+    raise _Stop(signum)
+
+
+def _stopped(e: _Stop) -> int:
+    """Say once that serve stopped and why; the exit status, 128 + the signal's number (130, 143)."""
+    click.echo(f"graphbuild serve: stopped by {signal.Signals(e.signum).name}", err=True)
+    return 128 + e.signum
+
+
+class _Stop(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM: leave the serving loop, close everything, exit 128 + the signal's number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum

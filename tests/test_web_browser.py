@@ -4,8 +4,9 @@
 hostile title.  The test walks what a journalist would: the home page, a search by number and
 one by a subject word without diacritics, the document with its citing articles and the
 highlighted sentence, its issuer, a worked query from the query page with its table, and the
-hostile title shown as text (no script ran).  A screenshot of each page is written to
-docs/screenshots/ (the README shows two of them); set GRAPHBUILD_SCREENSHOTS to write elsewhere.
+hostile title shown as text (no script ran).  A screenshot of each page is written to a temporary
+folder, or to GRAPHBUILD_SCREENSHOTS when set: `GRAPHBUILD_SCREENSHOTS=docs/screenshots` refreshes
+the ones the README shows (a test run never changes the work tree by itself).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from _web_graph import HOSTILE_TITLE, ROOT, Served, web_graph
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
-SHOTS = Path(os.environ.get("GRAPHBUILD_SCREENSHOTS", ROOT / "docs" / "screenshots"))
+SHOTS = Path(os.environ.get("GRAPHBUILD_SCREENSHOTS") or tempfile.mkdtemp(prefix="graphbuild-screenshots-"))
 
 
 @pytest.fixture(scope="module")

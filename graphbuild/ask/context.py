@@ -68,6 +68,15 @@ class SourceContext:
 
     # ----------------------------------------------------------------------- the sources
 
+    def article_text(self, source: str, article_id: str) -> str | None:
+        """One article's text, re-read from its source when that is a readable local file (else None).
+
+        For many articles use :meth:`visit_texts` (each file read once).
+        """
+        found: list[str] = []
+        self.visit_texts([(source, article_id)], lambda _s, _a, text: found.append(text))
+        return found[0] if found else None
+
     def visit_texts(self, wanted: Iterable[tuple[str, str]], keep: Keep) -> None:
         """Call ``keep(source, article id, text)`` for each pair whose source can be re-read; each file is read once.
 

@@ -125,12 +125,12 @@ def with_sentences(g: Graph, citations: list[Citation]) -> None:
 
     for c in citations:
         c.sentence = ""
-    g.visit_texts(by_key, keep)
+    g.context.visit_texts(by_key, keep)
     missed = [c for c in citations if not c.sentence and c.start is not None and c.end is not None]
-    g.prefetch_sentences((c.article, c.start, c.end) for c in missed)
+    g.context.prefetch_sentences((c.article, c.start, c.end) for c in missed)
     for c in citations:
         if not c.sentence:
-            stored = g.stored_sentence(c.article, c.start, c.end, c.surface) if c.start is not None else None
+            stored = g.context.stored_sentence(c.article, c.start, c.end, c.surface) if c.start is not None else None
             c.sentence = stored or f"»{c.surface}«"
 
 
@@ -256,16 +256,16 @@ def article(g: Graph, iri: str) -> ArticleInfo | None:
                           label=m["dlabel"] or m["doc"], kind=doc.kind if doc else ""))
     marks.sort(key=lambda k: (k.start is None, k.start or 0, k.doc))
     source = r["source"] or r["url"]
-    text = g.article_text(source, aid) if source else None
+    text = g.context.article_text(source, aid) if source else None
     out = ArticleInfo(iri=iri, id=aid, title=r["title"] or r["alabel"], date=r["date"], source=r["source"],
                       url=r["url"], province=(r["province"], r["plabel"] or r["province"]) if r["province"] else None,
                       marks=marks, text=None, sentences=[])
     if text is not None and all(k.start is None or text[k.start:k.end] == k.surface for k in marks):
         out.text = _pieces(text, marks)
         return out
-    g.prefetch_sentences((aid, k.start, k.end) for k in marks if k.start is not None and k.end is not None)
+    g.context.prefetch_sentences((aid, k.start, k.end) for k in marks if k.start is not None and k.end is not None)
     for k in marks:
-        sentence = g.stored_sentence(aid, k.start, k.end, k.surface) if k.start is not None else None
+        sentence = g.context.stored_sentence(aid, k.start, k.end, k.surface) if k.start is not None else None
         out.sentences.append((k, marked(sentence or f"»{k.surface}«")))
     return out
 

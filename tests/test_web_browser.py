@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from _web_graph import HOSTILE_TITLE, ROOT, Served, web_graph
+from _web_graph import HOSTILE_TITLE, Served, web_graph
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"

@@ -18,12 +18,14 @@ S = r"[ ]*(?:\n[ ]*)?"
 CODE = r"[^\W\d_][^\W_]{0,11}"
 YEAR = r"(?:19[4-9]\d|20[0-4]\d)"
 
-# A number + symbol after the number's first digit.  The number is ``text[m.start():m.end("digits")]``.
+# A number + symbol after the number's first digit.  The number is ``text[m.start():m.end("digits")]``; it
+# may carry a dot and one or two digits ('12.5/2025/NQ-CP'), and a dot may stand before it only after a
+# letter ('No.10-NQ/TW'; '1.500', '12.5' go on a number).
 # The number's left boundary is checked *after* its first digit ('(?<!...\d)'), not before it: a
 # pattern that starts with a digit lets the engine skip straight to the digits of the text (a
 # leading look-behind made it try every position, twice as slow).
 _NUMBER_TAIL = (
-    r"(?<![\w.,/&-]\d)(?P<digits>\d{0,4}(?:[a-zA-Z](?![^\W\d_]))?)(?!\d)"
+    r"(?<![\w,/&-]\d)(?<![\d.]\.\d)(?P<digits>\d{0,4}(?:\.\d{1,2}(?![\d.]))?(?:[a-zA-Z](?![^\W\d_]))?)(?!\d)"
     # A number followed by blanks is a reference only as '84 QĐ/TWĐTN' (a code, then a slash): the
     # look-ahead turns away '3 năm', '15 đồng chí' ... in the engine instead of in Python.
     r"(?P<sep0>" + S + r"[-/]" + S + r"|[ ]{1,2}(?=(?:" + YEAR + S + r"[-/]" + S + r")?" + CODE + S + r"/)"

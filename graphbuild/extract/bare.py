@@ -61,7 +61,7 @@ def bare_references(folded: str, original: str, taken: list[tuple[int, int]], ca
     refs: list[Ref] = []
     lex = lexicon()
     spans = _Taken(taken)
-    cited: dict[str, list[Ref]] | None = None  # coded references by number, made when first needed
+    cited: set[tuple[str, str]] | None = None  # numbers the text cites coded, made when first needed
     for w_start, w_end, word in caps:
         # A word that opens a reference already found ('Nghị quyết số 36-NQ/TW') has that reference's
         # number after it, which is taken: skipped before matching.
@@ -99,15 +99,20 @@ def _listed_after(folded: str, pos: int, word: str, codes: dict[str, str]) -> li
     return refs
 
 
-def _by_number(numbered: list[Ref]) -> dict[str, list[Ref]]:
-    by: dict[str, list[Ref]] = {}
+def _by_number(numbered: list[Ref]) -> set[tuple[str, str]]:
+    """(number, type word) of every coded reference with its word, (number, type code) of those without."""
+    keys: set[tuple[str, str]] = set()
     for r in numbered:
-        if r.number is not None:
-            by.setdefault(r.number, []).append(r)
-    return by
+        if r.number is None:
+            continue
+        if r.doc_type is not None:
+            keys.add((r.number, r.doc_type))
+        elif r.type_code is not None:
+            keys.add((r.number, r.type_code))
+    return keys
 
 
-def _vouched(num: str, year: str | None, word: str, cited: dict[str, list[Ref]], folded: str,
+def _vouched(num: str, year: str | None, word: str, cited: set[tuple[str, str]], folded: str,
              m: re.Match[str]) -> bool:
     """Whether a year-like number after a type word ('Quyết định 1901') is a document's number: the
     text cites a coded reference of that type with that number, or a date follows ('Quyết định 1998
@@ -119,7 +124,7 @@ def _vouched(num: str, year: str | None, word: str, cited: dict[str, list[Ref]],
     if _is_quantity(folded, m.end()):
         return False
     codes = lexicon().word_codes.get(word, {}).values()
-    return any(r.doc_type == word or (r.doc_type is None and r.type_code in codes) for r in cited.get(num, ()))
+    return (num, word) in cited or any((num, code) in cited for code in codes)
 
 
 def _looks_like_year(num: str) -> bool:

@@ -136,6 +136,8 @@ def _plenums(folded: str, m: re.Match[str]) -> list[Ref]:
     pending, after = [first], m.end()
     list_next = g.plenum_list_next()
     while True:
+        if _is_local(folded, after):  # 'Nghị quyết Hội nghị lần thứ 5 Ban Chấp hành Đảng bộ tỉnh'
+            return []
         terms, end = terms_after(folded, after)
         if terms:
             groups.append((pending, terms))
@@ -150,8 +152,6 @@ def _plenums(folded: str, m: re.Match[str]) -> list[Ref]:
         after = nxt.end()
     if pending:
         groups.append((pending, []))
-    if _is_local(folded, after):
-        return []
     return [Ref(m.start(), after, "named", doc_type="Nghị quyết", plenum=p, term=term)
             for plenums, terms in groups for p in plenums for term in terms or [None]]
 

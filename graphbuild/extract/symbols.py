@@ -287,8 +287,9 @@ def year_after_symbol(folded: str, ref: Ref) -> None:
 
 
 # Slugs of URLs and file names ('nghi-quyet-so-30-nq-cp', 'nghi-dinh-113-2018-nd-cp', 'nghi-quyet-so-24-nqtw-ngay-…'):
-# found from their '-so-' or from a URL ('://'), then read in the whole blank-free token around it.
-SLUG_NEEDLES = ("-so-", "://")
+# found from their '-so-', a URL ('://') or a file name's extension, then read in the whole blank-free token
+# around it.
+SLUG_NEEDLES = ("-so-", "://", ".pdf", ".doc", ".htm")
 _SLUG_REACH = 300
 
 

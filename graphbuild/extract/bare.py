@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import cache
 
 from graphbuild.extract import grammar as g
@@ -31,53 +32,99 @@ def _quantity_pattern() -> re.Pattern[str]:
     return re.compile("(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)")
 
 
+class _Taken:
+    """The spans of the references already found, indexed: whether an offset lies inside one is a
+    binary search, not a walk over every span (which made one big text quadratic)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self.starts = [s for s, _ in spans]
+        self.reach: list[int] = []  # the furthest end of the spans up to each one (spans may nest)
+        furthest = -1
+        for _, e in spans:
+            furthest = max(furthest, e)
+            self.reach.append(furthest)
+        self.opens = set(self.starts)
+
+    def covers(self, pos: int) -> bool:
+        i = bisect_right(self.starts, pos) - 1
+        return i >= 0 and pos < self.reach[i]
+
+
 def bare_references(folded: str, original: str, taken: list[tuple[int, int]], caps: list[Word],
                     numbered: list[Ref]) -> list[Ref]:
     """Type word + number references that carry no code, and the numbers listed after them.
 
-    ``numbered`` (the coded references, with their type words) vouches for a number that looks like
-    a year: 'Quyết định 1901' after 'Quyết định 1901/QĐ-TTg' is that decision, not a year.
+    A number that looks like a year is vouched for by the text: 'Quyết định 1901' is that decision,
+    not a year, when the text cites 'Quyết định 1901/QĐ-TTg' anywhere, or when a date follows it.
     """
     refs: list[Ref] = []
     lex = lexicon()
-    # A word that opens a reference already found ('Nghị quyết số 36-NQ/TW') has that reference's
-    # number after it, which is taken: skipped before matching.
-    opens = {s for s, _ in taken}
+    spans = _Taken(taken)
+    cited: set[tuple[str, str]] | None = None  # numbers the text cites coded, made when first needed
     for w_start, w_end, word in caps:
-        if w_start in opens or not original[w_start].isupper():
+        # A word that opens a reference already found ('Nghị quyết số 36-NQ/TW') has that reference's
+        # number after it, which is taken: skipped before matching.
+        if w_start in spans.opens or not original[w_start].isupper():
             continue  # 'theo kế hoạch 3 năm': a lower-case type word is generic
         m = g.BARE_NUMBER.match(folded, w_end)
-        if not m or any(s <= m.start("num") < e for s, e in taken):
+        if not m or spans.covers(m.start("num")):
             continue
         num, year = m.group("num"), m.group("year")
-        if _bad_bare_number(folded, m, num, year) and not _cited_before(num, year, word, w_start, numbered, folded, m):
-            continue
+        if _bad_bare_number(folded, m, num, year):
+            if cited is None:
+                cited = _by_number(numbered)
+            if not _vouched(num, year, word, cited, folded, m):
+                continue
         codes = lex.word_codes.get(word, {})
         refs.append(_bare_ref(w_start, m.end(), word, num, year, codes))
-        pos = m.end()
-        while True:  # 'Quyết định số 217, số 218': one reference per number
-            nxt = g.LIST_NEXT.match(folded, pos)
-            if not nxt or not ("số" in nxt.group("sep").lower() or "và" in nxt.group("sep")):
-                break
-            n2, y2 = nxt.group("num"), nxt.group("year")
-            if _bad_bare_number(folded, nxt, n2, y2):
-                break
-            ref = _bare_ref(nxt.start("num"), nxt.end(), word, n2, y2, codes)
-            ref.form = "list"
-            refs.append(ref)
-            pos = nxt.end()
+        refs += _listed_after(folded, m.end(), word, codes)
     return refs
 
 
-def _cited_before(num: str, year: str | None, word: str, pos: int, numbered: list[Ref], folded: str,
-                  m: re.Match[str]) -> bool:
-    """Whether a year-like number after a type word ('Quyết định 1901') is the number of a coded
-    reference of that type earlier in the text (and is no quantity: 'Quyết định 1901 năm')."""
-    if year or not _looks_like_year(num) or _is_quantity(folded, m.end()):
+def _listed_after(folded: str, pos: int, word: str, codes: dict[str, str]) -> list[Ref]:
+    """'Quyết định số 217, số 218': one reference per number listed after a bare one."""
+    refs = []
+    while True:
+        nxt = g.LIST_NEXT.match(folded, pos)
+        if not nxt or not ("số" in nxt.group("sep").lower() or "và" in nxt.group("sep")):
+            break
+        n2, y2 = nxt.group("num"), nxt.group("year")
+        if _bad_bare_number(folded, nxt, n2, y2):
+            break
+        ref = _bare_ref(nxt.start("num"), nxt.end(), word, n2, y2, codes)
+        ref.form = "list"
+        refs.append(ref)
+        pos = nxt.end()
+    return refs
+
+
+def _by_number(numbered: list[Ref]) -> set[tuple[str, str]]:
+    """(number, type word) of every coded reference with its word, (number, type code) of those without."""
+    keys: set[tuple[str, str]] = set()
+    for r in numbered:
+        if r.number is None:
+            continue
+        if r.doc_type is not None:
+            keys.add((r.number, r.doc_type))
+        elif r.type_code is not None:
+            keys.add((r.number, r.type_code))
+    return keys
+
+
+def _vouched(num: str, year: str | None, word: str, cited: set[tuple[str, str]], folded: str,
+             m: re.Match[str]) -> bool:
+    """Whether a year-like number after a type word ('Quyết định 1901') is a document's number: the
+    text cites a coded reference of that type with that number, or a date follows ('Quyết định 1998
+    ngày 5/11/2020'); never when it counts something ('Quyết định 1901 năm')."""
+    if year or not _looks_like_year(num):
+        return False
+    if g.DATE_AFTER.match(folded, m.end()):
+        return True
+    if _is_quantity(folded, m.end()):
         return False
     codes = lexicon().word_codes.get(word, {}).values()
-    return any(r.start < pos and r.number == num and (r.doc_type == word or (r.doc_type is None and r.type_code in codes))
-               for r in numbered)
+    return (num, word) in cited or any((num, code) in cited for code in codes)
 
 
 def _looks_like_year(num: str) -> bool:

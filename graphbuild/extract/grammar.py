@@ -18,12 +18,14 @@ S = r"[ ]*(?:\n[ ]*)?"
 CODE = r"[^\W\d_][^\W_]{0,11}"
 YEAR = r"(?:19[4-9]\d|20[0-4]\d)"
 
-# A number + symbol after the number's first digit.  The number is ``text[m.start():m.end("digits")]``.
+# A number + symbol after the number's first digit.  The number is ``text[m.start():m.end("digits")]``; it
+# may carry a dot and one or two digits ('12.5/2025/NQ-CP'), and a dot may stand before it only after a
+# letter ('No.10-NQ/TW'; '1.500', '12.5' go on a number).
 # The number's left boundary is checked *after* its first digit ('(?<!...\d)'), not before it: a
 # pattern that starts with a digit lets the engine skip straight to the digits of the text (a
 # leading look-behind made it try every position, twice as slow).
 _NUMBER_TAIL = (
-    r"(?<![\w.,/&-]\d)(?P<digits>\d{0,4}(?:[a-zA-Z](?![^\W\d_]))?)(?!\d)"
+    r"(?<![\w,/&-]\d)(?<![\d.]\.\d)(?P<digits>\d{0,4}(?:\.\d{1,2}(?![\d.]))?(?:[a-zA-Z](?![^\W\d_]))?)(?!\d)"
     # A number followed by blanks is a reference only as '84 QĐ/TWĐTN' (a code, then a slash): the
     # look-ahead turns away '3 năm', '15 đồng chí' ... in the engine instead of in Python.
     r"(?P<sep0>" + S + r"[-/]" + S + r"|[ ]{1,2}(?=(?:" + YEAR + S + r"[-/]" + S + r")?" + CODE + S + r"/)"
@@ -177,7 +179,7 @@ COMPACT_NUMBER = re.compile(r"(?P<num>\d{1,4})[ ]*/[ ]*(?P<year>" + YEAR + r")(?
 
 
 # The lead of a plenum or congress resolution written in lower case ('theo nghị quyết Trung ương 4').
-LEAD_LOWER = re.compile(r"(?i:nghị[ ]+quyết|nghi[ ]+quyet|nq)")
+LEAD_LOWER = re.compile(r"(?i:ngh[iị][ ]+quy[eếê]t|nq)")
 # Its candidates are found from its 'q' ('nq', 'nghị quyết'): a pattern that opens with one literal
 # letter is scanned for at memchr-like speed, and 'q' is rare in Vietnamese ('n' is in every other
 # word, and substring searches for 'nghị', 'nq' ... cost a scan each).  A capital 'Q' ('nghị
@@ -265,25 +267,67 @@ TERM = r"(?:XIV|XIII|XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I|1[0-4]|[1-9])"
 KHOA = r"(?:khóa|khoá|khoa|nhiệm[ ]+kỳ)"
 # 'khóa XI, XII', 'khóa XI, khóa XII và khóa XIII': the word may be repeated before each term.
 _TERMS = r"(?P<terms>" + TERM + r"(?:[ ]*(?:,|và|-)[ ]*(?:" + KHOA + r"[ ]+)?" + TERM + r")*)(?![\w])"
-TERM_LIST = re.compile(r"[ ]*(?:\([ ]*" + KHOA + r"[ ]+" + _TERMS + r"[ ]*\)|,?[ ]*" + KHOA + r"[ ]+" + _TERMS.replace(
-    "?P<terms>", "?P<terms2>") + r")", re.I)
+# '(khóa X)', '(khóa XI, nhiệm kỳ 2011 - 2016)', ', khóa XII', 'khóa (XI)' (the brackets round the term alone).
+TERM_LIST = re.compile(
+    r"[ ]*(?:\([ ]*" + KHOA + r"[ ]+" + _TERMS + r"(?:[ ]*[,;-][^()\n]{0,40})?[ ]*\)"
+    r"|,?[ ]*" + KHOA + r"[ ]+" + _TERMS.replace("?P<terms>", "?P<terms2>")
+    + r"|,?[ ]*" + KHOA + r"[ ]*\([ ]*" + _TERMS.replace("?P<terms>", "?P<terms3>") + r"[ ]*\))", re.I)
 TERM_ANY = re.compile(r"(?<![\w])" + KHOA + r"[ ]+(?P<term>" + TERM + r")(?![\w])", re.I)
 CENTRAL = r"(?:Ban[ ]+Chấp[ ]+hành[ ]+Trung[ ]+ương(?:[ ]+Đảng)?|BCH[ ]*(?:Trung[ ]+ương|TW|T\.Ư|TƯ)(?:[ ]+Đảng)?|Trung[ ]+ương(?:[ ]+Đảng)?|T\.[ ]?Ư|TƯ|TW|T\.W|Trung[ ]+uong)"
+# The lead of a plenum or congress resolution, marks missing or partly missing ('Nghi quyết', 'Nghi quyet').
+LEAD = r"(?:Ngh[iị][ ]+quy[eếê]t|NQ)"
+# A plenum's number in Roman figures ('Nghị quyết Trung ương IV'): capitals only, so no word is taken for one.
+PLENUM_ROMAN = r"(?-i:XXX|XXIX|XXVIII|XXVII|XXVI|XXV|XXIV|XXIII|XXII|XXI|XX|XIX|XVIII|XVII|XVI|XV|XIV|XIII|XII|XI|" \
+               r"IX|X|VIII|VII|VI|IV|V|III|II|I)"
+# A spelled plenum number right after the committee ('Hội nghị Trung ương bảy') ends the phrase: punctuation,
+# the term, or a joining word follows ('Trung ương năm 2019', 'Trung ương một số' are no plenums).
+SPELLED_END = r"(?=[ ]*(?:[,;:.()\n]|$|(?:khóa|khoá|khoa|về|và|của|đã|nhiệm)(?![\w])))"
+# A plenum number written as a figure is not the number of a coded resolution ('Trung ương 09-NQ/TW').
+_NOT_CODED = r"(?![\d/])(?![ ]*-\s*[^\W\d_]{1,6}\s*/)"
+
+
+def _plenum_numbers(suffix: str) -> tuple[str, str]:
+    """The plenum number after the committee ('6', 'IV', 'bảy') and after 'lần thứ' ('6', 'sáu', 'VI'),
+    with their groups named ``num``/``rom``/``word`` and ``ord`` plus ``suffix``."""
+    ords = _alternation(set(lexicon().ordinals))
+    after_central = (r"(?:(?P<num" + suffix + r">\d{1,2}" + _NOT_CODED + r")|(?P<rom" + suffix + r">" + PLENUM_ROMAN
+                     + r")|(?P<word" + suffix + r">" + ords + r")" + SPELLED_END + ")")
+    ordinal = r"(?:lần[ ]+thứ[ ]+(?P<ord" + suffix + r">\d{1,2}|" + ords + r"|" + TERM + r"))"
+    return after_central, ordinal
+
+
+@cache
+def plenum_body() -> re.Pattern[str]:
+    """What names a plenum after the lead: 'Trung ương 6', 'TW4', 'Hội nghị Trung ương bảy', 'Hội nghị lần
+    thứ sáu Ban Chấp hành Trung ương', 'lần thứ 7 BCH Trung ương' (group ``hn``: 'Hội nghị' is written;
+    ``central``: the committee is named after the ordinal; the caller wants one of them there)."""
+    number, ordinal = _plenum_numbers("")
+    number2, ordinal2 = _plenum_numbers("2")
+    return re.compile(
+        r"(?:"
+        r"(?:Hội[ ]+nghị[ ]+)?" + CENTRAL + r"[ ]*(?:" + number + r"|" + ordinal + r")"
+        r"|(?P<hn>Hội[ ]+nghị[ ]+)?" + ordinal2 + r"(?:[ ]*,?[ ]*(?:của[ ]+)?(?P<central>" + CENTRAL + r"))?"
+        r")(?![\w])",
+        re.I,
+    )
 
 
 @cache
 def plenum_pattern() -> re.Pattern[str]:
-    """`Nghị quyết Trung ương 6`, `NQ TW4`, `Nghị quyết Hội nghị lần thứ sáu Ban Chấp hành Trung ương`."""
+    """`Nghị quyết Trung ương 6`, `NQ TW4`, `Nghị quyết Hội nghị lần thứ sáu Ban Chấp hành Trung ương`:
+    the lead, then :func:`plenum_body`."""
+    return re.compile(r"(?<![\w])(?P<lead>" + LEAD + r")[ ]*(?:" + plenum_body().pattern + r")", re.I)
+
+
+@cache
+def plenum_list_next() -> re.Pattern[str]:
+    """The next plenum of a list: ', 5', ' và Trung ương 8', ', lần thứ bảy' (group ``again``: the committee
+    or 'lần thứ' is written again, as a spelled or Roman number needs)."""
     ords = _alternation(set(lexicon().ordinals))
-    number = r"(?P<num>\d{1,2}(?![\d/]))"
-    ordinal = r"(?:lần[ ]+thứ[ ]+(?P<ord>\d{1,2}|" + ords + r"|" + TERM + r"))"
-    ordinal2 = ordinal.replace("?P<ord>", "?P<ord2>")
     return re.compile(
-        r"(?<![\w])(?P<lead>Nghị[ ]+quyết|Nghi[ ]+quyet|NQ)[ ]*"
-        r"(?:"
-        r"(?:Hội[ ]+nghị[ ]+)?" + CENTRAL + r"[ ]*(?:" + number + r"|" + ordinal + r")"
-        r"|Hội[ ]+nghị[ ]+" + ordinal2 + r"(?:[ ]*,?[ ]*(?:của[ ]+)?(?P<central>" + CENTRAL + r"))?"
-        r")(?![\w])",
+        r"[ ]*(?:,|và|;)[ ]*(?P<again>(?:Hội[ ]+nghị[ ]+)?" + CENTRAL + r"[ ]*|lần[ ]+thứ[ ]+)?"
+        r"(?:(?P<num>\d{1,2})" + _NOT_CODED + r"|(?P<rom>" + PLENUM_ROMAN + r")|(?P<word>" + ords + r")" + SPELLED_END
+        + r")(?![\w])",
         re.I,
     )
 
@@ -300,18 +344,19 @@ def plenum_as_issuer() -> re.Pattern[str]:
 
 
 CONGRESS = re.compile(
-    r"(?<![\w])(?P<lead>Nghị[ ]+quyết|Nghi[ ]+quyet|NQ)[ ]+Đại[ ]+hội[ ]+"
+    r"(?<![\w])(?P<lead>" + LEAD + r"|Văn[ ]+kiện)[ ]+Đại[ ]+hội[ ]+"
     r"(?:(?:đại[ ]+biểu[ ]+)?(?:toàn[ ]+quốc[ ]+)?)?(?:Đảng(?![ ]+bộ)[ ]+)?(?:(?:đại[ ]+biểu[ ]+)?toàn[ ]+quốc[ ]+)?"
-    r"(?:lần[ ]+thứ[ ]+)?(?P<congress>" + TERM + r")(?![\w])",
+    r"(?:(?:lần[ ]+thứ|khóa|khoá|khoa)[ ]+)?(?P<congress>" + TERM + r")(?![\w])",
     re.I,
 )
+# 'Văn kiện Đại hội XIII': the congress's documents, found from the word (no type word leads them).
+CONGRESS_DOCUMENTS_NEEDLES = ("Văn kiện", "văn kiện", "VĂN KIỆN")
 CHARTER = re.compile(
     r"(?<![\w])Điều[ ]+lệ[ ]+Đảng(?![ ]+bộ)(?:[ ]+Cộng[ ]+sản[ ]+Việt[ ]+Nam)?"
     r"(?:[ ]*\([ ]*(?:khóa|khoá)[ ]+(?P<congress>" + TERM + r")[ ]*\)|[ ]*,?[ ]*(?:khóa|khoá)[ ]+(?P<congress2>"
     + TERM + r")(?![\w]))?",
     re.I,
 )
-PLENUM_LIST_NEXT = re.compile(r"[ ]*(?:,|và|;)[ ]*(?P<num>\d{1,2})(?![\d/\w])")
 LOCAL_COMMITTEE = re.compile(
     r"Đảng[ ]+bộ|Tỉnh[ ]+[uủ][ỷy]|Thành[ ]+[uủ][ỷy]|Huyện[ ]+[uủ][ỷy]|Quận[ ]+[uủ][ỷy]|Thị[ ]+[uủ][ỷy]|"
     r"HĐND|Hội[ ]+đồng|Quốc[ ]+hội|Mặt[ ]+trận|MTTQ|Đoàn|Hội[ ]+(?:Nông|Cựu|Liên|Phụ)|Công[ ]+đoàn|cấp[ ]+ủy|UBND",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import cache
 
 from graphbuild.extract import grammar as g
 from graphbuild.extract.ref import Ref, Word
@@ -28,22 +29,26 @@ def terms_after(folded: str, pos: int) -> tuple[list[str], int]:
         return [], pos
     lex = lexicon()
     terms = []
-    for tok in re.split(r"[ ]*(?:,|và|-)[ ]*", m.group("terms") or m.group("terms2")):
+    for tok in re.split(r"[ ]*(?:,|và|-)[ ]*", m.group("terms") or m.group("terms2") or m.group("terms3")):
         n = term_number(tok.rsplit(" ", 1)[-1])  # 'khóa XII' -> 'XII'
         if n and n <= lex.max_central_term:
             terms.append(ARABIC_TO_ROMAN[n])
     return terms, m.end() if terms else pos
 
 
-def _plenum_number(m: re.Match[str]) -> int | None:
+def _plenum_number(m: re.Match[str], suffix: str = "") -> int | None:
+    """The plenum number of a match of :func:`grammar.plenum_body` or :func:`grammar.plenum_list_next`:
+    a figure, a Roman figure, or a spelled number ('bảy', 'mười một')."""
     lex = lexicon()
-    raw = m.group("num") or m.group("ord") or m.group("ord2")
+    groups = m.groupdict()
+    raw = next((groups.get(k + s) for k in ("num", "rom", "word", "ord") for s in (suffix, "2")
+                if groups.get(k + s)), None)
     if raw is None:
         return None
-    raw = raw.strip().lower()
+    raw = raw.strip()
     if raw.isdigit():
         return int(raw)
-    key = " ".join(raw.split())
+    key = " ".join(raw.lower().split())
     return lex.ordinals.get(key) or lex.ordinals.get(strip_marks(key)) or term_number(raw.upper())
 
 
@@ -76,7 +81,7 @@ def leads(folded: str, caps: list[Word], qs: list[int]) -> list[int]:
 
 def _may_lead(folded: str, end: int) -> bool:
     """Whether what follows a lead word ending at ``end`` can make it a plenum or congress resolution:
-    a blank, then 'Hội nghị', a name of the Central Committee (B…, T…) or 'Đại hội'.  (The word
+    a blank, then 'Hội nghị', 'lần thứ', a name of the Central Committee (B…, T…) or 'Đại hội'.  (The word
     stands as a word, so what follows it directly is no letter; the patterns allow only blanks.)
     Most leads are the 'NQ' of a number ('36-NQ/TW') or 'Nghị quyết số …', and fail here."""
     if folded[end:end + 1] != " ":
@@ -86,41 +91,113 @@ def _may_lead(folded: str, end: int) -> bool:
     return c in _LEAD_NEXT if c else len(head) == 8
 
 
-_LEAD_NEXT = frozenset("HhBbTtĐđ")
+_LEAD_NEXT = frozenset("HhBbTtĐđLl")
 
 
 def named_references(folded: str, caps: list[Word], charters: list[int], qs: list[int]) -> list[Ref]:
-    """Plenum and congress resolutions (anchored on the type word 'Nghị quyết'), and the Charter
-    (at ``charters``, the capitalised 'Điều lệ' of the scan, and at every lower-case one)."""
+    """Plenum and congress resolutions (anchored on the type word 'Nghị quyết', on 'Văn kiện', and on a
+    'Hội nghị' that a verb makes the resolutions' name), and the Charter (at ``charters``, the
+    capitalised 'Điều lệ' of the scan, and at every lower-case one)."""
     refs: list[Ref] = []
     starts = leads(folded, caps, qs)
     plenum_pat = g.plenum_pattern()
     for m in filter(None, (plenum_pat.match(folded, st) for st in starts)):
-        plenum = _plenum_number(m)
-        if not plenum or plenum > 30:
-            continue
-        after = m.end()
-        plenums = [plenum]
-        while nxt := g.PLENUM_LIST_NEXT.match(folded, after):  # 'Nghị quyết Trung ương 4, 5, 6 khóa XII'
-            plenums.append(int(nxt.group("num")))
-            after = nxt.end()
-        if _is_local(folded, after):
-            continue
-        terms, end = terms_after(folded, after)
-        for p in plenums:
-            for term in terms or [None]:
-                refs.append(Ref(m.start(), end, "named", doc_type="Nghị quyết", plenum=p, term=term))
-    for m in filter(None, (g.CONGRESS.match(folded, st) for st in starts)):
+        refs += _plenums(folded, m)
+    body = g.plenum_body()
+    for st in _plenums_by_verb(folded):
+        m = body.match(folded, st)
+        if m is not None and not (m.group("ord2") and m.group("central") is None):  # the committee is named
+            refs += _plenums(folded, m)
+    congress_starts = sorted(starts + _find_all(folded, g.CONGRESS_DOCUMENTS_NEEDLES))
+    for m in filter(None, (g.CONGRESS.match(folded, st) for st in congress_starts)):
         n = term_number(m.group("congress"))
         if not n or n > lexicon().max_central_term or _is_local(folded, m.end()):
             continue
-        refs.append(Ref(m.start(), m.end(), "named", doc_type="Nghị quyết", congress=ARABIC_TO_ROMAN[n]))
+        doc_type = "Văn kiện" if m.group("lead")[0] in "Vv" else "Nghị quyết"
+        refs.append(Ref(m.start(), m.end(), "named", doc_type=doc_type, congress=ARABIC_TO_ROMAN[n]))
     starts = sorted(charters + _find_all(folded, g.CHARTER_NEEDLES))
     for m in filter(None, (g.CHARTER.match(folded, st) for st in starts)):
         raw = m.group("congress") or m.group("congress2")
         congress = _roman(raw) if raw else None
         refs.append(Ref(m.start(), m.end(), "named", doc_type="Điều lệ", congress=congress))
     return refs
+
+
+def _plenums(folded: str, m: re.Match[str]) -> list[Ref]:
+    """The plenum resolutions a plenum phrase names: one per plenum of a list ('Trung ương 4, 5, 6',
+    'Trung ương 7 và Trung ương 8') and per term; a term after a part of the list is that part's
+    ('Trung ương 4 (khóa XI) và Trung ương 4 (khóa XII)').  All share the phrase's span."""
+    if "ord2" in m.groupdict() and m.group("ord2") and m.group("hn") is None and m.group("central") is None:
+        return []  # 'Nghị quyết lần thứ 7' names no committee
+    first = _plenum_number(m)
+    if not first or first > _MAX_PLENUM:
+        return []
+    groups: list[tuple[list[int], list[str]]] = []
+    pending, after = [first], m.end()
+    list_next = g.plenum_list_next()
+    while True:
+        if _is_local(folded, after):  # 'Nghị quyết Hội nghị lần thứ 5 Ban Chấp hành Đảng bộ tỉnh'
+            return []
+        terms, end = terms_after(folded, after)
+        if terms:
+            groups.append((pending, terms))
+            pending, after = [], end
+        nxt = list_next.match(folded, after)
+        if nxt is None or not _list_item_ok(folded, nxt, bool(terms or not pending)):
+            break
+        number = _plenum_number(nxt)
+        if not number or number > _MAX_PLENUM:
+            break
+        pending.append(number)
+        after = nxt.end()
+    if pending:
+        groups.append((pending, []))
+    return [Ref(m.start(), after, "named", doc_type="Nghị quyết", plenum=p, term=term)
+            for plenums, terms in groups for p in plenums for term in terms or [None]]
+
+
+_MAX_PLENUM = 30
+
+
+def _list_item_ok(folded: str, nxt: re.Match[str], needs_committee: bool) -> bool:
+    """Whether a list item is a plenum: a spelled or Roman number, or one after a term, needs the
+    committee or 'lần thứ' written again; a figure counting something ('4, 5 năm qua') is none."""
+    if nxt.group("again") is None and (needs_committee or nxt.group("num") is None):
+        return False
+    return nxt.group("num") is None or not _counts_something(folded, nxt.end())
+
+
+def _counts_something(folded: str, pos: int) -> bool:
+    return _quantity().match(folded, pos) is not None
+
+
+@cache
+def _quantity() -> re.Pattern[str]:
+    """A quantity word ('năm', 'tháng', '%') right after a number: the number counts it."""
+    words = sorted(lexicon().quantity_words, key=len, reverse=True)
+    return re.compile("[ ]*(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.I)
+
+
+# A verb that makes 'Hội nghị Trung ương 6' the name of its resolutions ('thực hiện Hội nghị Trung ương 6'),
+# at the end of the text before it; without one the phrase names the meeting ('tại Hội nghị Trung ương 6').
+_VERB = (r"(?:thực[ ]+hiện|triển[ ]+khai|quán[ ]+triệt|học[ ]+tập|cụ[ ]+thể[ ]+ho[áa]|cụ[ ]+thể[ ]+hóa|"
+         r"thể[ ]+chế[ ]+ho[áa]|thể[ ]+chế[ ]+hóa|tinh[ ]+thần)")
+_VERB_BEFORE = re.compile(
+    r"(?<![\w])" + _VERB + r"(?:[ ]*(?:,|và)[ ]*" + _VERB + r")?[ ]+"
+    r"(?:(?:có[ ]+hiệu[ ]+quả|nghiêm[ ]+túc|tốt|thắng[ ]+lợi|việc|các[ ]+nội[ ]+dung(?:[ ]+của)?)[ ]+)?$",
+    re.I,
+)
+_VERB_REACH = 48
+_MEETING_NEEDLES = ("Hội nghị",)
+
+
+def _plenums_by_verb(folded: str) -> list[int]:
+    """Where a 'Hội nghị' with no lead follows a verb that makes it the name of its resolutions."""
+    found = []
+    for pos in _find_all(folded, _MEETING_NEEDLES):
+        if _VERB_BEFORE.search(folded, max(0, pos - _VERB_REACH), pos):
+            found.append(pos)
+    return found
 
 
 def _find_all(text: str, needles: tuple[str, ...]) -> list[int]:

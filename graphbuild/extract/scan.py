@@ -11,7 +11,13 @@ from functools import lru_cache
 
 from graphbuild.extract import grammar as g
 from graphbuild.extract.ref import Ref, Word
-from graphbuild.extract.symbols import classify_at, compact_reference, dotted_symbol
+from graphbuild.extract.symbols import (
+    classify_at,
+    compact_reference,
+    dotted_symbol,
+    slug_references,
+    year_after_symbol,
+)
 from graphbuild.extract.typewords import canonical_word
 from graphbuild.text.lexicon import lexicon
 
@@ -54,8 +60,11 @@ def scan(folded: str) -> tuple[list[Ref], list[Word], list[int], list[int]]:
         if group != "word":
             ref, at = classify_at(m)
             if ref is not None:
-                if folded[ref.end:ref.end + 1] == "." and ref.end == m.end():
+                follows = folded[ref.end:ref.end + 1]
+                if follows == "." and ref.end == m.end():
                     dotted_symbol(folded, ref)
+                elif follows == "-":
+                    year_after_symbol(folded, ref)
                 numbered.append(ref)
             # The last code of the symbol may open a capitalised word ('2019-Kế hoạch 5', '5/Điều lệ
             # Đảng'): scan on from it.  (No number can start inside a symbol: its digits follow letters.
@@ -78,4 +87,7 @@ def scan(folded: str) -> tuple[list[Ref], list[Word], list[int], list[int]]:
         if b < n and folded[b].isalnum():
             continue
         caps.append((a, b, word))
+    slugs = slug_references(folded)
+    if slugs:
+        numbered = sorted(numbered + slugs, key=lambda r: r.start)
     return numbered, caps, charters, qs

@@ -13,14 +13,20 @@ from functools import cache, lru_cache
 
 from graphbuild.extract import grammar as g
 from graphbuild.extract.ref import Ref
-from graphbuild.text.fold import fold_code_keep_d
+from graphbuild.text.fold import fold_code_keep_d, slug, strip_marks
 from graphbuild.text.lexicon import issuer_system, lexicon
 
 
 def _looks_like_code(token: str) -> bool:
-    """An unknown token is a code only if written mostly in capitals (SNV, TĐKT — not 'Chính')."""
+    """An unknown token is a code only if written mostly in capitals (SNV, TĐKT — not 'Chính'), or in
+    lower case with no vowel ('kgvx' of '1234/ttg-kgvx'): every Vietnamese word has one, abbreviations rarely."""
     letters = [c for c in token if c.isalpha()]
+    if letters and token.islower() and not any(strip_marks(c) in _VOWELS for c in letters):
+        return True
     return bool(letters) and sum(c.isupper() for c in letters) * 2 >= len(letters) + 1
+
+
+_VOWELS = frozenset("aeiouy")
 
 
 def _split_symbol(codes: str) -> tuple[list[str], list[str]]:
@@ -48,6 +54,23 @@ def _trim(tokens: list[str], seps: list[str]) -> tuple[list[str], list[str]]:
         if (spaced and not _known_code(nxt) and not caps) or (not _known_code(nxt) and not _looks_like_code(nxt)):
             return tokens[: i + 1], seps[:i]
     return tokens, seps
+
+
+_FOOTNOTE = re.compile(r"(?P<code>.*[^\W\d_])(?P<mark>\d{1,3})")
+
+
+def _without_footnote(tokens: list[str]) -> list[str]:
+    """'NQ/TW1', 'NĐ-CP4': a footnote marker that PDF text glued to the last code.  The digits are a
+    footnote when the code without them is a known issuer and with them is none (QH14, UBTVQH15 keep theirs).
+    The marker stays inside the reference's span (what is written there), out of its codes."""
+    last = tokens[-1]
+    m = _FOOTNOTE.fullmatch(last)
+    if m is None or len(tokens) < 2:
+        return tokens
+    lex = lexicon()
+    if lex.issuer_code(last) or lex.type_code(last) or not lex.issuer_code(m.group("code")):
+        return tokens
+    return [*tokens[:-1], m.group("code")]
 
 
 def _fuse_split(token: str) -> tuple[str, str] | None:
@@ -111,6 +134,10 @@ def _classify_shape(sep0: str, has_year: bool, codes: str) -> _Shape | None:
     lex = lexicon()
     all_tokens = _split_symbol(codes)[0]
     tokens, seps = _trim(*_split_symbol(codes))
+    end = len(codes)
+    if len(tokens) < len(all_tokens):  # (before a fused code is split in two: the span is what is written)
+        end = _symbol_end(codes, tokens)
+    tokens = _without_footnote(tokens)
     type_code = lex.type_code(tokens[0])
     if type_code is None and len(tokens) >= 1:
         fused = _fuse_split(tokens[0])
@@ -118,9 +145,6 @@ def _classify_shape(sep0: str, has_year: bool, codes: str) -> _Shape | None:
             tokens = [fused[0], fused[1], *tokens[1:]]
             seps = ["-", *seps]
             type_code = lex.type_code(fused[0])
-    end = len(codes)
-    if len(tokens) < len(all_tokens):
-        end = _symbol_end(codes, tokens)
     if type_code is not None:
         return _typed_shape(sep0, has_year, type_code, tokens[1:], seps, end)
     return _untyped_shape(sep0, tokens, end)
@@ -247,3 +271,78 @@ def _opening_words() -> tuple[frozenset[str], frozenset[str]]:
     'điều lệ') can open with, in lower case: whole single-word ones and first words of the others."""
     words = set(lexicon().type_words) | {g.CHARTER_WORD}
     return frozenset(w[0].upper() for w in words), frozenset(words | {w.split(" ")[0] for w in words})
+
+
+_YEAR_AFTER = re.compile(r"-(?P<year>" + g.YEAR + r")(?![\w/]|[.,]\d)")
+
+
+def year_after_symbol(folded: str, ref: Ref) -> None:
+    """'02/BXD-ĐT-1995': old state numbers wrote the year after the symbol (B.5); it is the number's year."""
+    if ref.kind != "state" or ref.year is not None:
+        return
+    m = _YEAR_AFTER.match(folded, ref.end)
+    if m is not None:
+        ref.year = int(m.group("year"))
+        ref.end = m.end()
+
+
+# Slugs of URLs and file names ('nghi-quyet-so-30-nq-cp', 'nghi-dinh-113-2018-nd-cp', 'nghi-quyet-so-24-nqtw-ngay-…'):
+# found from their '-so-', a URL ('://') or a file name's extension, then read in the whole blank-free token
+# around it.
+SLUG_NEEDLES = ("-so-", "://", ".pdf", ".doc", ".htm")
+_SLUG_REACH = 300
+
+
+@cache
+def _slug_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    """The slug of a type word, 'so', the number, the year, and the codes; and slug -> canonical word."""
+    words: dict[str, str] = {}
+    for key, word in lexicon().type_words.items():
+        words.setdefault(slug(key), word)
+    alternation = "|".join(sorted((re.escape(w) for w in words if w), key=len, reverse=True))
+    token = r"[a-z][a-z0-9]{0,11}"
+    return re.compile(
+        r"(?<![a-z0-9])(?P<word>" + alternation + r")-(?:so-)?(?P<num>\d{1,5})(?:-(?P<year>" + g.YEAR + r"))?"
+        r"-(?P<codes>" + token + r"(?:-" + token + r"){0,4})(?![a-z0-9])"
+    ), words
+
+
+def slug_references(folded: str) -> list[Ref]:
+    """The references written as slugs in the text's URLs and file names, as the numbers they spell."""
+    hits = sorted(i for needle in SLUG_NEEDLES for i in _find(folded, needle))
+    pattern, words = _slug_pattern()
+    refs: list[Ref] = []
+    done = -1
+    for i in hits:
+        if i < done:
+            continue
+        lo = max(0, i - _SLUG_REACH)
+        lo = max(folded.rfind(" ", lo, i), folded.rfind("\n", lo, i)) + 1 or lo
+        hi = min(len(folded), i + _SLUG_REACH)
+        blank = min((j for j in (folded.find(" ", i, hi), folded.find("\n", i, hi)) if j != -1), default=hi)
+        for m in pattern.finditer(folded, lo, blank):
+            ref = _slug_reference(m, words)
+            if ref is not None:
+                refs.append(ref)
+        done = blank
+    return refs
+
+
+def _slug_reference(m: re.Match[str], words: dict[str, str]) -> Ref | None:
+    codes = m.group("codes")
+    shape = _classify_shape("/", m.group("year") is not None, codes)
+    if shape is None:
+        return None
+    kind, type_code, issuer, _raw, rel_end, keeps_year, _needs_word = shape
+    year = m.group("year")
+    return Ref(m.start(), m.start("codes") + rel_end, kind, words[m.group("word")], m.group("num"), type_code,
+               issuer, int(year) if keeps_year and year else None)
+
+
+def _find(text: str, needle: str) -> list[int]:
+    found, i = [], text.find(needle)
+    while i != -1:
+        found.append(i)
+        i = text.find(needle, i + 1)
+    return found
+

@@ -29,6 +29,25 @@ def type_word_before(folded: str, ref: Ref) -> None:
     found = find_type_word(folded, ref.start)
     if found is not None:
         ref.start, ref.doc_type = found
+        if ref.type_code is None and ref.issuer_code:
+            _repair_doubled_code(ref)
+
+
+def _repair_doubled_code(ref: Ref) -> None:
+    """'Nghị quyết số 10/NQQ-CP': a type code typed with a letter doubled, that the type word written
+    before it confirms, is that code (a reader sees Nghị quyết 10/NQ-CP); anything else stays as written."""
+    first, _, rest = (ref.issuer_code or "").partition("-")
+    if not rest or len(first) < 3:
+        return
+    lex = lexicon()
+    for i in range(1, len(first)):
+        if first[i] != first[i - 1]:
+            continue
+        code = lex.type_code(first[:i] + first[i + 1:])
+        if code and ref.doc_type in (lex.codes[code].state, lex.codes[code].party):
+            ref.type_code, ref.issuer_code = code, rest
+            ref.needs_word = False
+            return
 
 
 def find_type_word(folded: str, pos: int) -> tuple[int, str] | None:

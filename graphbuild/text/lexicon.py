@@ -108,7 +108,13 @@ class Lexicon:
 
 
 def _word_keys(word: str) -> set[str]:
-    return {word.lower(), strip_marks(word).lower()}
+    """The spellings of a type word a reader may meet: each syllable with or without its marks
+    ('nghị quyết', 'nghi quyết', 'nghị quyet', 'nghi quyet')."""
+    keys = {""}
+    for syllable in word.lower().split(" "):
+        forms = {syllable, strip_marks(syllable)}
+        keys = {f"{k} {f}" if k else f for k in keys for f in forms}
+    return keys
 
 
 @cache

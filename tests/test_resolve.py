@@ -84,7 +84,7 @@ def test_list_item_keeps_the_term_of_its_head():
     r = Resolver()
     cs = r.resolve_article(art(), [party(0, "18", "NQ", "TW"), party(30, "19", "NQ", "TW", form="list")])
     assert cs[0].target == "doc/nq-tw_2017_18"
-    assert r.docs[cs[1].target].is_citekey, "the catalogue's 19-NQ/TW (2022) is another term"
+    assert cs[1].target == "doc/nq-tw_2017_19", "the head's term XII, not the catalogue's 19-NQ/TW of 2022"
 
 
 def test_provincial_numbers_are_per_province():
@@ -123,7 +123,8 @@ def test_plenum_names_link_to_their_resolutions():
                 term="XII", key=DocumentKey.of_plenum(6, "XII"))
     [c] = r.resolve_article(art(), [m])
     assert c.target == "doc/plenum_xii_6"
-    assert set(r.docs[c.target].parts) == {"doc/nq-tw_2017_18", "doc/nq-tw_2017_20", "doc/nq-tw_2017_21"}
+    assert set(r.docs[c.target].parts) == {"doc/nq-tw_2017_18", "doc/nq-tw_2017_19", "doc/nq-tw_2017_20",
+                                           "doc/nq-tw_2017_21"}
 
 
 def test_real_extractor_on_article_text():

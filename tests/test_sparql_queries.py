@@ -91,7 +91,7 @@ def check_09(r, _report):
 
 def check_10(r, _report):
     parts = {x["partNumber"] for x in r if x["plenum"] == D + "plenum_xii_6"}
-    assert parts == {"18-NQ/TW", "20-NQ/TW", "21-NQ/TW"}
+    assert parts == {"18-NQ/TW", "19-NQ/TW", "20-NQ/TW", "21-NQ/TW"}
 
 
 def check_11(r, _report):

@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from graphbuild.domain.ids import canonical_number, parsed_id
+from graphbuild.domain.ids import DocumentKey, canonical_number
 from graphbuild.text.lexicon import ROMAN, lexicon
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "catalogue.json"
@@ -103,14 +103,14 @@ def term_for(day: str, terms: list[Term]) -> str | None:
 def check_codes(entry: dict, where: str, errors: list[str]) -> str | None:
     """The id's number, type code and issuer code, and the type word; returns the type code."""
     try:
-        parts = parsed_id(entry["id"])
-    except (ValueError, TypeError):
-        parts = {}
-    if parts.get("kind") != "party" or not parts.get("type_code") or not parts.get("issuer_code"):
+        key: DocumentKey | None = DocumentKey.parse(entry["id"])
+    except (ValueError, TypeError, AttributeError):
+        key = None
+    if key is None or key.kind != "party" or not key.type_code or not key.issuer_code:
         errors.append(f"{where}: id must be party:NN-TYPE/ISSUER")
         return None
     lex = lexicon()
-    number, code, issuer = parts["number"], parts["type_code"], parts["issuer_code"]
+    number, code, issuer = key.number or "", key.type_code, key.issuer_code
     if canonical_number(number) != number:
         errors.append(f"{where}: number {number!r} is not canonical ({canonical_number(number)!r})")
     tc = lex.codes.get(code)
@@ -137,7 +137,7 @@ def check_issuer(entry: dict, where: str, errors: list[str]) -> None:
         return
     if body.system != "party" or body.level != "central":
         errors.append(f"{where}: issuer {body_id!r} is not a central Party body")
-    owner = lex.issuer_body.get(str(parsed_id(entry["id"]).get("issuer_code")))
+    owner = lex.issuer_body.get(str(DocumentKey.parse(entry["id"]).issuer_code))
     numbering = series_of(body_id)
     if owner and numbering != owner:
         errors.append(f"{where}: issuer {body_id!r} numbers in the series of {numbering!r}, not of {owner!r}")

@@ -46,7 +46,8 @@ def _texts(rng: random.Random, words: list[str], lead: list[str], n: int) -> lis
 @pytest.mark.parametrize("seed", range(4))
 def test_issuer_tree_matches_the_alternation(seed: int) -> None:
     rng = random.Random(seed)
-    plain = re.compile(g.S + r",?" + g.S + r"(?:của|do|cua)[ ]+(?P<body>" + g.body_pattern().pattern + r")", re.I)
+    plain = re.compile(g.S + r",?" + g.S + r"(?:của|do|cua)" + g.NAME_BLANK + g.ROLES_BEFORE_BODY + r"(?P<body>"
+                       + g.body_pattern().pattern + r")", re.I)
     tree = g.issuer_after()
     spellings = sorted(g._body_spellings())
     for text in _texts(rng, spellings, ["của ", "do ", " CỦA  ", "cua ", ", của "], 1500):

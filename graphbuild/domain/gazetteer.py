@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["Unit", "units", "unit_at", "detect_province", "MERGER_DATE"]
+__all__ = ["Unit", "units", "unit_at", "unit_named", "detect_province", "MERGER_DATE"]
 
 MERGER_DATE = "2025-07-01"
 
@@ -82,6 +82,29 @@ def unit_at(unit_id: str, date: str | None) -> Unit:
     if date and date[:10] >= MERGER_DATE:
         return _successor()[unit_id]
     return pre[unit_id]
+
+
+_UNIT_WORD = re.compile(r"^(?:tỉnh|thành phố|tp\.?)\s*", re.I)
+
+
+@lru_cache(maxsize=1)
+def _units_by_name() -> dict[str, Unit]:
+    """Every name form of a unit, without its 'tỉnh'/'thành phố' and in lower case -> the unit (the
+    units before 2025 first: a name written with a body is the body of that province as it was)."""
+    pre, post, _ = _load()
+    index: dict[str, Unit] = {}
+    for u in (*pre.values(), *post.values()):
+        for a in (u.name, *u.aliases):
+            index.setdefault(" ".join(_UNIT_WORD.sub("", a).lower().split()), u)
+    return index
+
+
+@lru_cache(maxsize=4096)
+def unit_named(name: str) -> Unit | None:
+    """The province or centrally-run city ``name`` names ('Hải Phòng', 'TP. Hồ Chí Minh', 'THÀNH PHỐ
+    HÀ NỘI'), in any case; None when it names none (a district, a person)."""
+    key = " ".join(_UNIT_WORD.sub("", unicodedata.normalize("NFC", name).strip()).lower().split())
+    return _units_by_name().get(key)
 
 
 @lru_cache(maxsize=1)

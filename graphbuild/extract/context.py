@@ -6,13 +6,13 @@ number and its subject, after it ('... ngày 23/9/2019 của Bộ Chính trị v
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+from functools import lru_cache
 
+from graphbuild.domain.issuers import name_issuer
 from graphbuild.extract import grammar as g
+from graphbuild.extract.issuers import header_issuer, issuer_after, issuer_before
 from graphbuild.extract.named import terms_after
 from graphbuild.extract.ref import Ref
-from graphbuild.text.fold import strip_marks
-from graphbuild.text.lexicon import lexicon
 
 
 def _iso(m: re.Match[str]) -> str | None:
@@ -27,28 +27,6 @@ def _iso_date(d: str, mo: str, y: str) -> str | None:
     if not (1 <= day <= 31 and 1 <= month <= 12):
         return None
     return f"{int(y):04d}-{month:02d}-{day:02d}"
-
-
-@cache
-def _body_index() -> dict[str, str]:
-    """Body spellings folded (no diacritics, lower case, single spaces) -> body id."""
-    index: dict[str, str] = {}
-    for spelling, bid in lexicon().body_names.items():
-        index.setdefault(" ".join(strip_marks(spelling).lower().split()), bid)
-    return index
-
-
-@lru_cache(maxsize=4096)
-def _body_name(text: str) -> tuple[str, str] | None:
-    """(canonical name as reported, body id) for a body named in ``text``."""
-    lex = lexicon()
-    key = " ".join(text.split())
-    body_id = _body_index().get(strip_marks(key).lower())
-    if body_id is None:
-        return None
-    body = lex.bodies[body_id]
-    short = body.short if body.short and strip_marks(body.short).lower() == strip_marks(key).lower() else None
-    return (f"{body.name} ({short})" if short else body.name), body_id
 
 
 # What can start each piece of context after a reference, once blanks, commas and '(' are skipped:
@@ -87,22 +65,22 @@ def context_after(folded: str, ref: Ref) -> None:
             ref.date, pos = iso, m.end()
             c = _peek(folded, pos)
     if c is None or c in _ISSUER_STARTS:
-        m = g.issuer_after().match(folded, pos)
-        if m:
-            named = _body_name(m.group("body"))
-            if named:
-                ref.issuer, ref.body_id = named
-                pos = m.end()
-                if ref.date is None:
-                    m2 = g.DATE_AFTER.match(folded, pos)
-                    if m2 and (iso := _iso(m2)):
-                        ref.date, pos = iso, m2.end()
-                c = _peek(folded, pos)
+        found = issuer_after(folded, pos)
+        if found:
+            issuer, pos = found
+            ref.issuer, ref.body_id = issuer.name, issuer.body_id
+            if ref.date is None:
+                m2 = g.DATE_AFTER.match(folded, pos)
+                if m2 and (iso := _iso(m2)):
+                    ref.date, pos = iso, m2.end()
+            c = _peek(folded, pos)
     central = ref.kind == "party" and ref.issuer_code == "TW"
     if central and ref.issuer is None and (c is None or c in _PLENUM_STARTS):
         m = g.plenum_as_issuer().match(folded, pos)
         if m:
-            ref.issuer, ref.body_id = _body_name("Ban Chấp hành Trung ương Đảng") or (None, None)
+            central_committee = name_issuer("Ban Chấp hành Trung ương Đảng")
+            if central_committee:
+                ref.issuer, ref.body_id = central_committee.name, central_committee.body_id
             pos = m.end()
             c = _peek(folded, pos)
     if central and (c is None or c in _TERM_STARTS):
@@ -129,8 +107,19 @@ _DATE_BEFORE = re.compile(
 _VERB_ENDINGS = ("ban hành", "ra", "thông qua", "ký", "xây dựng", "phát hành", "có")
 
 
+# The place and date of a header after its number: 'Số: 155/KH-UBND \n Bắc Ninh, ngày 26 tháng 5 năm 2017'.
+_HEADER_DATE = re.compile(r"[ |*\n]*[^\W\d_][^\n,|*]{0,40},[ ]*(?:ngày|ngay)[ ]*(?:" + g.DAY_MONTH_YEAR + r")", re.I)
+
+
 def context_before(folded: str, ref: Ref, floor: int) -> None:
-    """`Ngày 30-7-2021, BCH Trung ương đã ban hành Quy định số 24-QĐ/TW`: date and body before."""
+    """`Ngày 30-7-2021, BCH Trung ương đã ban hành Quy định số 24-QĐ/TW`: date and body before; or the
+    body a document's header names above its own number (and the date written beside it)."""
+    if ref.issuer is None and (issuer := header_issuer(folded, ref.start, floor)):
+        ref.issuer, ref.body_id = issuer.name, issuer.body_id
+        m = _HEADER_DATE.match(folded, ref.ctx_end or ref.end) if ref.date is None else None
+        if m and (iso := _iso(m)):
+            ref.date = iso
+        return
     lo = max(floor, ref.start - 220)
     # Most references follow no verb: look at the last few characters first (a verb ending is at
     # most 9 long; the whole clause is looked at when blanks fill the tail).
@@ -147,10 +136,9 @@ def context_before(folded: str, ref: Ref, floor: int) -> None:
     if ref.issuer is None:
         verb = g.ENACT.search(clause)
         if verb:  # the subject of 'X (đã) ban hành <reference>': the last body named before the verb
-            bodies = list(g.body_pattern().finditer(clause, 0, verb.start()))
-            named = _body_name(bodies[-1].group(0)) if bodies else None
-            if named:
-                ref.issuer, ref.body_id = named
+            issuer = issuer_before(folded, ref.start - len(clause), ref.start - len(clause) + verb.start())
+            if issuer:
+                ref.issuer, ref.body_id = issuer.name, issuer.body_id
     if ref.date is None:
         m = _DATE_BEFORE.search(clause)
         if m and _iso(m):

@@ -36,6 +36,7 @@ from operator import attrgetter
 from pathlib import Path
 
 from graphbuild.domain.ids import DocumentKey
+from graphbuild.domain.issuers import issuer_of
 from graphbuild.domain.model import Article, Mention
 from graphbuild.resolve.bodies import BodyKey, BodyRecord, body_key, body_local
 from graphbuild.resolve.catalogue import MEMO_SIZE, Catalogue, CatalogueEntry, catalogue, term_of
@@ -288,10 +289,8 @@ class Resolver:
             rec.doc_types[m.doc_type] += 1
         if m.date and rec.year and m.date[:4] == str(rec.year):
             rec.dates[m.date] += 1
-        if m.issuer:
-            named = self.catalogue.body_for_name(m.issuer)
-            if named:
-                rec.name_issuer(self._body_key(named, article.province), at)
+        if m.issuer and (named := issuer_of(m.issuer)):  # scoped to the place the name gives, else the article's
+            rec.name_issuer(self._body_key(named[0], named[1] or article.province), at)
 
     # ---- one mention
 

@@ -36,16 +36,32 @@ class TypeCode:
 
 
 @dataclass(frozen=True)
+class BodyForm:
+    """One name a body goes by, with its short form: 'Thành ủy' is the Tỉnh ủy of a centrally-run city.
+
+    ``district``: the body this name stands for instead when the place written after it is no
+    province-level unit ('Thành ủy Nha Trang' is the committee of a city within a province).
+    """
+
+    body: str
+    name: str
+    short: str | None = None
+    district: str | None = None
+
+
+@dataclass(frozen=True)
 class Body:
     id: str
     name: str
     short: str | None
-    aliases: tuple[str, ...]
+    aliases: tuple[str, ...]  # every other spelling, those of its other forms included
     codes: tuple[str, ...]
     parent: str | None
     level: str
     system: str
     scoped: bool = False
+    qualifier: str | None = None  # what completes the name in a text: 'place', 'body' or 'function'
+    forms: tuple[BodyForm, ...] = ()  # its names at other ranks of place (its own name first)
 
 
 @dataclass
@@ -62,6 +78,7 @@ class Lexicon:
     issuer_ascii: dict[str, str] = field(default_factory=dict)
     issuer_body: dict[str, str] = field(default_factory=dict)  # canonical issuer code -> body id
     body_names: dict[str, str] = field(default_factory=dict)  # spelling -> body id
+    body_forms: dict[str, BodyForm] = field(default_factory=dict)  # spelling -> the name it is a spelling of
     ordinals: dict[str, int] = field(default_factory=dict)
     quantity_words: tuple[str, ...] = ()
     max_central_term: int = 14
@@ -158,17 +175,26 @@ def _add_types(lex: Lexicon, types: dict[str, Any]) -> None:
 
 def _add_bodies(lex: Lexicon, bodies: dict[str, Any]) -> None:
     for b in bodies["bodies"]:
-        body = Body(id=b["id"], name=b["name"], short=b.get("short"), aliases=tuple(b.get("aliases", ())),
+        own = BodyForm(b["id"], b["name"], b.get("short"))
+        forms = [(own, tuple(b.get("aliases", ())))] + [
+            (BodyForm(b["id"], f["name"], f.get("short"), f.get("district")), tuple(f.get("aliases", ())))
+            for f in b.get("forms", ())]
+        spellings = [(s, form) for form, aliases in forms
+                     for s in (form.name, *aliases, *((form.short,) if form.short else ()))]
+        body = Body(id=b["id"], name=b["name"], short=b.get("short"),
+                    aliases=tuple(dict.fromkeys(s for s, _ in spellings if s != own.name)),
                     codes=tuple(b.get("codes", ())), parent=b.get("parent"), level=b.get("level", ""),
-                    system=b.get("system", ""), scoped=bool(b.get("scoped")))
+                    system=b.get("system", ""), scoped=bool(b.get("scoped")), qualifier=b.get("qualifier"),
+                    forms=tuple(form for form, _ in forms))
         lex.bodies[body.id] = body
         for code in body.codes:
             canonical = _listed_issuer_code(code, body)
             lex.issuer_exact.setdefault(fold_code_keep_d(code), canonical)
             lex.issuer_ascii.setdefault(fold_code(code), canonical)
             lex.issuer_body.setdefault(canonical, body.id)
-        for spelling in (body.name, *body.aliases, *((body.short,) if body.short else ())):
+        for spelling, form in spellings:
             lex.body_names.setdefault(spelling, body.id)
+            lex.body_forms.setdefault(spelling, form)
     lex.issuer_exact[fold_code_keep_d("TƯ")] = "TW"  # TƯ: central unless the context is provincial
 
 

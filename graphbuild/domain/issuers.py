@@ -19,7 +19,7 @@ from graphbuild.domain.gazetteer import unit_named
 from graphbuild.text.fold import strip_marks
 from graphbuild.text.lexicon import BodyForm, lexicon
 
-__all__ = ["Issuer", "form_of", "name_issuer", "issuer_of", "canonical_admin", "ADMIN_WORDS"]
+__all__ = ["Issuer", "form_of", "in_capitals", "name_issuer", "issuer_of", "canonical_admin", "ADMIN_WORDS"]
 
 # The words that say what kind of place follows ('tỉnh Quảng Ninh', 'TP. Cần Thơ'), by their folded spelling.
 ADMIN_WORDS = {"tinh": "tỉnh", "thanh pho": "thành phố", "tp": "thành phố", "tp.": "thành phố",
@@ -51,9 +51,16 @@ def _spellings() -> dict[str, tuple[str, BodyForm]]:
 
 
 def form_of(spelling: str) -> BodyForm | None:
-    """The name a body's spelling is of ('UBND TP' -> Ủy ban nhân dân thành phố), in any case and spacing."""
+    """The name a body's spelling is of ('UBND thành phố' -> Ủy ban nhân dân thành phố), in any case and spacing."""
     found = _spellings().get(_fold(spelling))
     return found[1] if found else None
+
+
+def in_capitals(spelling: str) -> bool:
+    """Whether a body's name is written in capitals that the lexicon does not write so ('ỦY BAN NHÂN DÂN'
+    in a header, not 'UBND')."""
+    found = _spellings().get(_fold(spelling))
+    return spelling.isupper() and found is not None and not found[0].isupper()
 
 
 def canonical_admin(word: str) -> str | None:
@@ -87,8 +94,10 @@ def name_issuer(spelling: str, admin: str = "", qualifier: str = "") -> Issuer |
         return None
     written, form = found
     kind = canonical_admin(admin) if admin else None
+    ranked = False
     if kind is not None and (joined := _spellings().get(_fold(f"{spelling} {kind}"))) is not None:
         written, form, kind = f"{written} {admin}", joined[1], None  # 'UBND' + 'huyện' is the name 'UBND huyện'
+        ranked = True
     body = lexicon().bodies[form.body]
     body_id, province, place, place_written = form.body, None, qualifier, qualifier
     if qualifier and body.qualifier == "place":
@@ -105,7 +114,7 @@ def name_issuer(spelling: str, admin: str = "", qualifier: str = "") -> Issuer |
     words = [form.name] + ([kind] if kind else []) + ([place] if place else [])
     name = " ".join(words)
     short = " ".join([written] + ([admin] if kind else []) + ([place_written] if place_written else []))
-    return Issuer(body_id, _reported(name, short, place, place_written), province, bool(qualifier))
+    return Issuer(body_id, _reported(name, short, place, place_written), province, bool(qualifier) or ranked)
 
 
 def _reported(name: str, short: str, place: str, place_written: str) -> str:

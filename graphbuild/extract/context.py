@@ -108,7 +108,8 @@ _VERB_ENDINGS = ("ban hành", "ra", "thông qua", "ký", "xây dựng", "phát h
 
 
 # The place and date of a header after its number: 'Số: 155/KH-UBND \n Bắc Ninh, ngày 26 tháng 5 năm 2017'.
-_HEADER_DATE = re.compile(r"[ |*\n]*[^\W\d_][^\n,|*]{0,40},[ ]*(?:ngày|ngay)[ ]*(?:" + g.DAY_MONTH_YEAR + r")", re.I)
+_HEADER_DATE = re.compile(r"[ |*\n]*[^\W\d_][^\n,|*]{0,40}(?:\n[^\n,|*]{1,30})?,[ ]*(?:ngày|ngay)[ ]*(?:"
+                          + g.DAY_MONTH_YEAR + r")", re.I)
 
 
 def context_before(folded: str, ref: Ref, floor: int) -> None:

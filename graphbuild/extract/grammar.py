@@ -41,14 +41,17 @@ DOTTED_TAIL = re.compile(r"\.(?P<codes>" + CODE + r"(?:" + S + r"[-/]" + S + COD
 # One code-separator step inside the symbol, for splitting it into tokens.
 SYMBOL_PART = re.compile(r"(" + S + r"[-/]" + S + r")")
 
+# Between the words of a date written out: spaces, or a line end of PDF text ('ngày 23 tháng\n4 năm 2018').
+_WORD_GAP = r"(?:[ ]+|[ ]*\n[ ]*)"
 DAY_MONTH_YEAR = (
     r"(?P<d>\d{1,2})[ ]*[/.-][ ]*(?P<m>\d{1,2})[ ]*[/.-][ ]*(?P<y>(?:19|20)\d\d)"
-    r"|(?P<d2>\d{1,2})[ ]+tháng[ ]+(?P<m2>\d{1,2})[ ]+năm[ ]+(?P<y2>(?:19|20)\d\d)"
+    r"|(?P<d2>\d{1,2})" + _WORD_GAP + r"tháng" + _WORD_GAP + r"(?P<m2>\d{1,2})" + _WORD_GAP + r"năm" + _WORD_GAP
+    + r"(?P<y2>(?:19|20)\d\d)"
 )
 # Groups ``all``, ``all2``: the phrase says the date is every listed document's ('cùng ngày', 'đều ban hành ngày').
 DATE_AFTER = re.compile(
     S + r"[,(]?" + S + r"(?P<all>(?:cùng|đều)[ ]+)?(?:được[ ]+)?(?:ban[ ]+hành[ ]+|ký[ ]+)?(?:vào[ ]+)?"
-    r"(?P<all2>cùng[ ]+)?(?:ngày|ngay)[ ]*:?[ ]*(?:" + DAY_MONTH_YEAR + r")\)?",
+    r"(?P<all2>cùng[ ]+)?(?:ngày|ngay)" + S + r":?[ ]*(?:" + DAY_MONTH_YEAR + r")\)?",
     re.I,
 )
 # A full date written straight after a number, with no 'ngày' ('NGHỊ QUYẾT 20 NQ/TW 25/10/2017'); the same

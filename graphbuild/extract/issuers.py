@@ -14,19 +14,19 @@ import re
 from functools import cache
 
 from graphbuild.domain.gazetteer import unit_named
-from graphbuild.domain.issuers import Issuer, canonical_admin, form_of, name_issuer
+from graphbuild.domain.issuers import Issuer, canonical_admin, form_of, in_capitals, name_issuer
 from graphbuild.extract import grammar as g
 from graphbuild.text.fold import strip_marks
 from graphbuild.text.lexicon import lexicon
 
 _CAPITALS = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 _NAME_WORD = r"[" + _CAPITALS + r"][^\W\d_]*"
-_ADMIN = r"(?i:tỉnh|thành[ ]+phố|tp\.?|huyện|quận|thị[ ]+xã|thị[ ]+trấn|xã|phường)"
+_ADMIN = r"(?i:tp(?:\.|(?![\w]))|(?:tỉnh|thành[ ]+phố|huyện|quận|thị[ ]+xã|thị[ ]+trấn|xã|phường)(?![\w]))"
 # A place after a body's name: a word for its kind, then capitalised words ('huyện Đông Anh', 'TP.HCM',
 # 'TỈNH BẮC NINH', 'Bà Rịa - Vũng Tàu').  Which of the words are the place is decided in Python.
 _PLACE = re.compile(
     g.NAME_BLANK + r"(?:(?P<admin>" + _ADMIN + r")(?:" + g.NAME_BLANK + r"|(?<=\.)))?"
-    r"(?P<run>" + _NAME_WORD + r"(?:(?:[ ]+|[ ]*-[ ]*)" + _NAME_WORD + r"){0,4})(?![\w])"
+    r"(?P<run>" + _NAME_WORD + r"(?:(?:[ ]+|[ ]*-[ ]*)" + _NAME_WORD + r"){0,4}(?![\w]))?"
 )
 # Capitalised words that end a place: what usually follows a body's name in a sentence or a title.
 _NOT_PLACE = frozenset(
@@ -60,10 +60,10 @@ def named_at(folded: str, start: int, end: int, limit: int | None = None) -> tup
     if form is None:
         return None
     body = lexicon().bodies[form.body]
-    upper = written.isupper()
+    upper = in_capitals(written)
     limit = len(folded) if limit is None else limit
     if body.qualifier == "place":
-        place = _place(folded, end, limit, upper, form.district is not None or body.level in ("district", "commune"))
+        place = _place(folded, end, limit, upper, written)
         if place is not None:
             admin, qualifier, stop = place
             issuer = name_issuer(written, admin, qualifier)
@@ -83,30 +83,42 @@ def named_at(folded: str, start: int, end: int, limit: int | None = None) -> tup
     return (issuer, end) if issuer else None
 
 
-def _place(folded: str, end: int, limit: int, upper: bool, any_place: bool) -> tuple[str, str, int] | None:
-    """(word for the kind of place, the place, end) written after a body's name; the place is the longest
-    run of capitalised words that names a province, else (``any_place``: a district's or commune's
-    body) the words before the first that ends a place, unless they are a person's name."""
+def _place(folded: str, end: int, limit: int, upper: bool, written: str) -> tuple[str, str, int] | None:
+    """(word for the kind of place, the place, end) written after the body name ``written``; the place is
+    the longest run of capitalised words that names a province, else, for a district's or commune's
+    body, the words before the first that ends a place, unless they are a person's name."""
     m = _PLACE.match(folded, end, limit)
-    if m is None:
+    if m is None or not (m.group("admin") or m.group("run")):
         return None
     admin = m.group("admin") or ""
     if admin and upper and canonical_admin(admin) != "thành phố":
         admin = admin.lower()  # 'ỦY BAN NHÂN DÂN TỈNH BẮC NINH': a header in capitals
+    only_admin = (admin, "", m.end("admin")) if admin else None  # 'UBND huyện', with no place named
+    if not m.group("run"):
+        return only_admin
     cuts = [w.end() for w in re.finditer(r"[^\s-]+", m.group("run"))]
     run_start = m.start("run")
     for cut in reversed(cuts[:_MAX_PLACE_WORDS]):
         text = _as_name(folded[run_start:run_start + cut], upper)
         if unit_named(text) is not None:
             return admin, text, run_start + cut
-    if not any_place:
-        return None
+    if not _takes_any_place(written, admin):
+        return only_admin
     words = [strip_marks(w).lower() for w in re.findall(r"[^\s-]+", m.group("run"))]
-    n = next((i for i, w in enumerate(words) if w in _NOT_PLACE), len(words))
-    n = min(n, _MAX_PLACE_WORDS - 1)
+    n = min(next((i for i, w in enumerate(words) if w in _NOT_PLACE), len(words)), _MAX_PLACE_WORDS - 1)
     if n == 0 or (n >= 3 and words[0] in _FAMILY_NAMES):
-        return None
+        return only_admin
     return admin, _as_name(folded[run_start:run_start + cuts[n - 1]], upper), run_start + cuts[n - 1]
+
+
+def _takes_any_place(written: str, admin: str) -> bool:
+    """Whether a body name (with the word for a kind of place after it) may be followed by a place no
+    gazetteer lists: a district's or commune's body, or a name one may be called by ('Thành ủy')."""
+    kind = canonical_admin(admin) if admin else None
+    form = (form_of(f"{written} {kind}") if kind else None) or form_of(written)
+    if form is None:
+        return False
+    return form.district is not None or lexicon().bodies[form.body].level in ("district", "commune")
 
 
 def _as_name(text: str, upper: bool) -> str:

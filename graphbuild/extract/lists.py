@@ -53,7 +53,9 @@ def share_across_lists(folded: str, refs: list[Ref]) -> None:
 
     The type word goes forwards to an item with no word of its own, unless that item's type code
     says another type ('Kế hoạch số 298 KH/TWĐTN và 22HD/TWĐTN': a Hướng dẫn).  What follows the
-    last item goes backwards: the issuing body, the term of a central number, and the date only
+    last item goes backwards: the issuing body (to an item whose number it can have issued: 'Quy
+    định số 57-QĐ/TW ... và Quyết định số 512-QĐNS/TW ... của Bộ Chính trị', but not 'Nghị định số
+    15/2020/NĐ-CP và Thông tư số 12/2021/TT-BTC của Bộ Tài chính'), the term of a central number, and the date only
     where the text says so ('cùng ngày') or the items are one series issued together (same type
     and issuer code, numbers a few apart: 'số 18-NQ/TW, 19-NQ/TW ngày 25/10/2017').  A date after
     a list of unrelated numbers ('Chỉ thị 05-CT/TW, Kết luận 01-KL/TW ngày 18/5/2021') is the last one's.
@@ -69,7 +71,7 @@ def share_across_lists(folded: str, refs: list[Ref]) -> None:
             continue
         if a.kind != b.kind or a.kind == "named":
             continue
-        if a.issuer is None and b.issuer:
+        if a.issuer is None and b.issuer and _issues_in_series(b.body_id, a, b):
             a.issuer = b.issuer
             a.body_id = b.body_id
         if a.term is None and b.term and a.issuer_code == b.issuer_code == "TW":
@@ -77,6 +79,29 @@ def share_across_lists(folded: str, refs: list[Ref]) -> None:
         if a.date is None and b.date and a.issuer == b.issuer and (b.date_shared or _one_series(a, b)):
             a.date = b.date
             a.date_shared = b.date_shared
+
+
+def _issues_in_series(body_id: str | None, item: Ref, last: Ref) -> bool:
+    """Whether the body named after a list's last item can have issued an earlier ``item``: an item with
+    no issuer code, or the last item's code, always; otherwise only the body its code names (for a
+    Party code also one within it: Bộ Chính trị issues in the /TW series; for a state code a local
+    body within it: UBND huyện numbers with /UBND)."""
+    if item.issuer_code is None or item.issuer_code == last.issuer_code or body_id is None:
+        return True
+    lex = lexicon()
+    series = lex.issuer_body.get(item.issuer_code.split("-")[0].rstrip("0123456789"))
+    if series is None:
+        return False
+    if item.kind == "state" and body_id != series and lex.bodies[body_id].level == "central":
+        return False
+    body: str | None = body_id
+    for _ in range(20):
+        if body is None:
+            break
+        if body == series:
+            return True
+        body = lex.bodies[body].parent
+    return False
 
 
 def _word_fits(head: Ref, item: Ref) -> bool:

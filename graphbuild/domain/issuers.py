@@ -37,7 +37,9 @@ class Issuer:
     qualified: bool  # whether what was written after the name was taken as part of it
 
 
+@lru_cache(maxsize=8192)
 def _fold(text: str) -> str:
+    """Compared without diacritics, case or spacing (a body's spelling repeats across a corpus: memoised)."""
     return " ".join(strip_marks(text).lower().split())
 
 

@@ -37,6 +37,7 @@ _FAMILY_NAMES = frozenset(
     "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dinh trinh dao mai truong luong lam "
     "phung to cao ha ta thai van chu luu kieu quach doan vuong trieu nong lo luc giang".split())
 _MAX_PLACE_WORDS = 4
+_WORD = re.compile(r"[^\s-]+")
 
 
 @cache
@@ -96,7 +97,8 @@ def _place(folded: str, end: int, limit: int, upper: bool, written: str) -> tupl
     only_admin = (admin, "", m.end("admin")) if admin else None  # 'UBND huyện', with no place named
     if not m.group("run"):
         return only_admin
-    cuts = [w.end() for w in re.finditer(r"[^\s-]+", m.group("run"))]
+    run = m.group("run")
+    cuts = [w.end() for w in _WORD.finditer(run)]
     run_start = m.start("run")
     for cut in reversed(cuts[:_MAX_PLACE_WORDS]):
         text = _as_name(folded[run_start:run_start + cut], upper)
@@ -104,7 +106,7 @@ def _place(folded: str, end: int, limit: int, upper: bool, written: str) -> tupl
             return admin, text, run_start + cut
     if not _takes_any_place(written, admin):
         return only_admin
-    words = [strip_marks(w).lower() for w in re.findall(r"[^\s-]+", m.group("run"))]
+    words = [strip_marks(w).lower() for w in _WORD.findall(run)]
     n = min(next((i for i, w in enumerate(words) if w in _NOT_PLACE), len(words)), _MAX_PLACE_WORDS - 1)
     if n == 0 or (n >= 3 and words[0] in _FAMILY_NAMES):
         return only_admin

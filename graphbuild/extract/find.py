@@ -8,7 +8,7 @@
      numbers that share its symbol (:mod:`.lists`);
   3. named references (:mod:`.named`): plenum and congress resolutions, the Party Charter;
   4. bare references (:mod:`.bare`): a type word + number with no code, and lists sharing one type word;
-  5. context (:mod:`.context`): date, issuing body and subject around each reference, shared
+  5. context (:mod:`.context`; the body's name as completed by :mod:`.issuers`): date, issuing body and subject around each reference, shared
      along lists (:mod:`.lists`); named references in a title become relations (:mod:`.titles`);
   6. ids (:mod:`.document_ids`); short forms point back to the nearest earlier full reference of
      the same document (:mod:`.shortforms`); Mentions in the text's own offsets (:mod:`.mentions`).

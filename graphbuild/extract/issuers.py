@@ -16,7 +16,6 @@ from functools import cache
 from graphbuild.domain.gazetteer import unit_named
 from graphbuild.domain.issuers import Issuer, canonical_admin, form_of, in_capitals, name_issuer
 from graphbuild.extract import grammar as g
-from graphbuild.text.fold import strip_marks
 from graphbuild.text.lexicon import lexicon
 
 _CAPITALS = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
@@ -28,14 +27,15 @@ _PLACE = re.compile(
     g.NAME_BLANK + r"(?:(?P<admin>" + _ADMIN + r")(?:" + g.NAME_BLANK + r"|(?<=\.)))?"
     r"(?P<run>" + _NAME_WORD + r"(?:(?:[ ]+|[ ]*-[ ]*)" + _NAME_WORD + r"){0,4}(?![\w]))?"
 )
-# Capitalised words that end a place: what usually follows a body's name in a sentence or a title.
+# Capitalised words that end a place: what usually follows a body's name in a sentence or a title
+# (compared with their marks: 'Năm' ends a place, 'Nam' of Lục Nam does not).
 _NOT_PLACE = frozenset(
-    "khoa khoá ve nhiem ban hoi ngay so dang tinh thanh huyen quan ubnd hdnd lan ky quyet nghi chi ke thong huong "
-    "ket quy chuong de tai theo va cong nam thang".split())
+    "khóa khoá về nhiệm ban ngày số đảng tỉnh huyện quận ubnd hđnd lần quyết nghị chỉ kế thông hướng kết quy "
+    "chương đề tại theo và năm tháng".split())
 # Family names: three capitalised words opening with one are a person ('Bí thư Thành ủy Nguyễn Văn Quảng').
 _FAMILY_NAMES = frozenset(
-    "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dinh trinh dao mai truong luong lam "
-    "phung to cao ha ta thai van chu luu kieu quach doan vuong trieu nong lo luc giang".split())
+    "nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý đinh trịnh đào mai trương lương lâm "
+    "phùng tô cao hà tạ thái văn chu lưu kiều quách đoàn vương triệu nông lò lục giang".split())
 _MAX_PLACE_WORDS = 4
 _WORD = re.compile(r"[^\s-]+")
 
@@ -106,7 +106,7 @@ def _place(folded: str, end: int, limit: int, upper: bool, written: str) -> tupl
             return admin, text, run_start + cut
     if not _takes_any_place(written, admin):
         return only_admin
-    words = [strip_marks(w).lower() for w in _WORD.findall(run)]
+    words = [w.lower() for w in _WORD.findall(run)]
     n = min(next((i for i, w in enumerate(words) if w in _NOT_PLACE), len(words)), _MAX_PLACE_WORDS - 1)
     if n == 0 or (n >= 3 and words[0] in _FAMILY_NAMES):
         return only_admin

@@ -311,7 +311,7 @@ class _Reader:
         tail = f":{line}"
         file = source[: -len(tail)] if line is not None and source.endswith(tail) else source
         self.clash = SkippedInput(file, line, f"id {aid!r} is already the id of {had}; this article is kept as "
-                                              f"{aid}_{n!r} — give each record its own id", "repaired")
+                                              f"{f'{aid}_{n}'!r} — give each record its own id", "repaired")
         return f"{aid}_{n}"
 
     def articles(self, text: str, source: str, **fields: Any) -> Iterator[Article | SkippedInput]:
@@ -407,14 +407,15 @@ class _Utf8Scan:
 
     def __init__(self) -> None:
         self.dec = codecs.getincrementaldecoder("utf-8")()
-        self.size = self.nuls = self.high = self.invalid = 0
+        self.started = False
+        self.nuls = self.high = self.invalid = 0
         self.broken = self.other = False
 
     def add(self, chunk: bytes) -> None:
-        if not self.size and (chunk.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff"))
+        if not self.started and (chunk.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff"))
                               or (b"\x00" in chunk and _utf16_guess(chunk) is not None)):
             self.other = True  # UTF-16 or UTF-32: decoded whole
-        self.size += len(chunk)
+        self.started = True
         self.nuls += chunk.count(0)
         if not self.broken:
             try:
@@ -433,7 +434,7 @@ class _Utf8Scan:
                 self.dec.decode(b"", final=True)
             except UnicodeDecodeError:
                 self.broken = True
-        if self.other or self.nuls * 1000 > self.size:
+        if self.other:
             return None
         if not self.broken:
             return "utf-8"

@@ -35,7 +35,7 @@ COMPRESSED = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz", ".zst": "zstd"}
 MAX_FILE_BYTES = 1 << 30  # one file read whole, after decompression: more is not one article or one CSV
 MAX_LINE_BYTES = 64 << 20  # one line of a JSON Lines file (one record), as the web archives' record cap
 BOMB_MIN_BYTES = 1 << 30  # decompressed bytes after which the ratio below is checked
-MAX_RATIO = 1000  # text compresses 3-20 times; a file that expands more than this is a decompression bomb
+MAX_RATIO = 200  # text compresses 3-20 times (gzip at most ~1030): one that expands more is a decompression bomb
 _CHUNK = 1 << 20
 
 _SPECIAL = (
@@ -64,6 +64,8 @@ def _open_error(e: OSError, path: Path, name: str) -> SkippedInput:
         what = "broken symbolic link" if os.path.islink(path) else "no such file"
         return SkippedInput(name, None, f"{what}; check the path")
     if isinstance(e, PermissionError):
+        if os.path.isdir(path):
+            return _folder_error(path, name)
         return SkippedInput(name, None, "permission denied; make the file readable (chmod +r) or skip it")
     if e.errno == errno.ELOOP:
         return SkippedInput(name, None, "symbolic link loop; fix or remove the link")

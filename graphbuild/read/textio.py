@@ -245,9 +245,6 @@ def decode_noting(data: bytes, name: str) -> tuple[str, SkippedInput | None]:
                 text = None
             if text is not None and _mostly_text(text):
                 return text, None
-        if nuls * 1000 > len(data):
-            raise SkippedInput(name, None, "binary file, not text (contains NUL bytes); skipped — give a text, HTML, "
-                                           "JSON Lines or CSV file")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -255,9 +252,10 @@ def decode_noting(data: bytes, name: str) -> tuple[str, SkippedInput | None]:
     else:
         if not nuls:
             return text, None
-        return text.replace("\x00", "\ufffd"), repair_note(name, data, _nul_offsets(data), nuls, "NUL byte")
+        if _mostly_text(text):  # a few NUL bytes in text: damage, each replaced
+            return text.replace("\x00", "\ufffd"), repair_note(name, data, _nul_offsets(data), nuls, "NUL byte")
     repaired = replace_invalid(data)
-    if repaired is not None:
+    if repaired is not None and (not nuls or _mostly_text(repaired[0])):
         text, bad = repaired
         return text.replace("\x00", "\ufffd"), repair_note(name, data, bad, len(bad), "invalid UTF-8 byte")
     if nuls:

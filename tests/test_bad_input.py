@@ -692,3 +692,47 @@ def test_no_input_at_all_exits_2_and_writes_nothing(tmp_path: Path) -> None:
         assert code == 2, (args, err)
         assert "nothing written" in err and "error:" in err, err
         assert not out.exists(), args
+
+
+def _wet_record(url: str, body: bytes, length: object = None) -> bytes:
+    head = (f"WARC/1.0\r\nWARC-Type: conversion\r\nWARC-Target-URI: {url}\r\n"
+            f"Content-Length: {len(body) if length is None else length}\r\n\r\n")
+    return head.encode() + body + b"\r\n\r\n"
+
+
+def test_web_archive_reader_bounds_what_it_reads(monkeypatch) -> None:
+    """The WET/WARC reader the Spark engine runs: a negative or non-numeric Content-Length stops the file with a
+    message (the records before it kept), a huge one is passed over unread, a header line has a bound, and a
+    gzip bomb is refused; none of them is loaded into memory."""
+    import gzip
+
+    from graphbuild.domain.skipped import SkippedInput
+    from graphbuild.read import opening, webarchive
+    from graphbuild.read.webarchive import read_archive
+
+    def read(data: bytes, name: str = "crawl.warc.wet") -> tuple[list[str], list[str]]:
+        items = list(read_archive(data, name, language=None))
+        return ([a.id for a in items if not isinstance(a, SkippedInput)],
+                [str(s) for s in items if isinstance(s, SkippedInput)])
+
+    good = [_wet_record(f"https://vn.example/{n}", article(1060 + n).encode()) for n in range(3)]
+    ids, skips = read(good[0] + _wet_record("https://vn.example/neg", b"x", -5) + good[2])
+    assert ids == ["https://vn.example/0"]
+    assert skips == ["crawl.warc.wet:2: damaged archive (negative Content-Length -5); the records before it were kept"]
+    ids, skips = read(good[0] + _wet_record("https://vn.example/nan", b"x", "12abc") + good[2])
+    assert ids == ["https://vn.example/0"] and "Content-Length '12abc' is not a number" in skips[0]
+    huge = 10**12
+    ids, skips = read(good[0] + _wet_record("https://vn.example/huge", b"x", huge) + good[2])
+    assert ids == ["https://vn.example/0"], "the rest of the file is inside the declared body"
+    assert skips == [f"crawl.warc.wet:2: record longer than 64 MiB (Content-Length {huge}); skipped"]
+    ids, skips = read(gzip.compress(good[0]) + gzip.compress(_wet_record("https://vn.example/h", b"x", huge)),
+                      "crawl.warc.wet.gz")
+    assert ids == ["https://vn.example/0"] and "record longer than 64 MiB" in skips[0]
+    ids, skips = read(good[0] + b"WARC/1.0\r\nX-Long: " + b"a" * (webarchive.HEADER_LINE * 3))
+    assert ids == ["https://vn.example/0"] and "a header line longer than 65536 bytes" in skips[0]
+    monkeypatch.setattr(opening, "BOMB_MIN_BYTES", 1 << 20)
+    bomb = gzip.compress(good[1]) + gzip.compress(_wet_record("https://vn.example/b", b"", 10**10)[:-4]
+                                                  + b"\0" * (16 << 20))
+    ids, skips = read(bomb, "bomb.warc.wet.gz")
+    assert ids == ["https://vn.example/1"]
+    assert len(skips) == 1 and "bomb.warc.wet.gz: expands more than 200 times" in skips[0], skips

@@ -82,6 +82,8 @@ def tell_outcome(result: Any, out: str, quiet: bool, list_skipped: int = 0) -> N
                        err=True)
     if result.skipped:
         for s in result.skipped[:list_skipped]:
-            click.echo(f"graphbuild build: skipped {s}", err=True)
-        click.echo(f"graphbuild build: {len(result.skipped)} input(s) skipped", err=True)
+            click.echo(f"graphbuild build: {getattr(s, 'verb', 'skipped')} {s}", err=True)
+        repaired = sum(getattr(s, "severity", "") == "repaired" for s in result.skipped)
+        click.echo(f"graphbuild build: {len(result.skipped) - repaired} input(s) skipped"
+                   + (f", {repaired} repaired" if repaired else ""), err=True)
         sys.exit(1)

@@ -105,7 +105,7 @@ def build(inputs: tuple[str, ...], out: str, jobs: int | None, quiet: bool, stri
             if bar is not None and bar.tty and bar.width:
                 err.write("\n")
                 bar.width = 0
-            click.echo(f"graphbuild build: skipped {item}", err=True)
+            click.echo(f"graphbuild build: {item.verb} {item}", err=True)
         else:
             count[0] += 1
         if bar is not None:

@@ -1,4 +1,4 @@
-"""A skipped input: a source, or one record of it, that gives no article, with where and why."""
+"""A skipped input: a source, or one record of it, that gives no article (or gives it repaired), with where and why."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ class SkippedInput(Exception):
     stream in place of what could not be read (graphbuild.read.articles), so one bad input never
     stops the rest; a build lists them in report.json and on stderr.  ``str()`` is
     ``"SOURCE[:LINE]: what is wrong; what to do"``, ready to print.  ``severity`` is ``"warning"``
-    for inputs that are merely empty, ``"error"`` otherwise.
+    for inputs that are merely empty, ``"repaired"`` for one that was read all the same after a
+    repair the message names (a byte replaced, an id made unique), ``"error"`` otherwise.
     """
 
     def __init__(self, source: str, line: int | None, message: str, severity: str = "error") -> None:
@@ -19,6 +20,11 @@ class SkippedInput(Exception):
         self.line = line
         self.message = message
         self.severity = severity
+
+    @property
+    def verb(self) -> str:
+        """What became of the input, for a message: ``"repaired"`` (it was read) or ``"skipped"``."""
+        return "repaired" if self.severity == "repaired" else "skipped"
 
     def __str__(self) -> str:
         where = self.source if self.line is None else f"{self.source}:{self.line}"

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from graphbuild.domain.model import Article
 from graphbuild.domain.skipped import SkippedInput
 from graphbuild.pipeline.processes import die_with_parent
+from graphbuild.pipeline.results import BuildError
 from graphbuild.read.articles import read_articles
 from graphbuild.read.textio import iter_files
 
@@ -55,9 +56,32 @@ def read_ahead(paths: Iterable[str], jobs: int, progress: list[int] | None = Non
     """``read_articles`` in a child process when ``jobs > 1``, in the same order.
 
     Stdin stays in this process, and so does everything where fork is not available.
-    ``progress[0]``, if given, follows the bytes of input read so far.
+    ``progress[0]``, if given, follows the bytes of input read so far.  Inputs that give no
+    article at all raise :class:`~graphbuild.pipeline.results.BuildError` at the end: a build of
+    nothing is a mistake (a misspelt folder), not an empty graph.
     """
     paths = list(paths)
+    articles = skipped = 0
+    for item in _read(paths, jobs, progress):
+        if isinstance(item, SkippedInput):
+            skipped += item.severity != "repaired"
+        else:
+            articles += 1
+        yield item
+    if not articles:
+        raise BuildError(_nothing_read(paths, skipped))
+
+
+def _nothing_read(paths: list[str], skipped: int) -> str:
+    """Why a build read no article: what was given, and what to give instead."""
+    given = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+    if skipped:
+        return (f"no article could be read from {given} ({skipped} input(s) skipped, listed above); nothing written "
+                "— fix or replace those inputs")
+    return f"no input: {given} holds no file to read; nothing written — give files or folders of articles"
+
+
+def _read(paths: list[str], jobs: int, progress: list[int] | None) -> Iterator[Article | SkippedInput]:
     if jobs <= 1 or "-" in paths or not hasattr(os, "fork"):
         yield from read_articles(paths, progress)
         return

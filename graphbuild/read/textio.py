@@ -14,21 +14,20 @@ the next file.
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import re
-import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
 from graphbuild.domain.skipped import SkippedInput
+from graphbuild.read.opening import read_input
 
 __all__ = [
-    "decode", "detect_encoding", "read_bytes", "read_text", "iter_files", "iter_files_with_root",
-    "looks_vietnamese",
+    "decode", "decode_noting", "detect_encoding", "read_bytes", "read_text", "iter_files", "iter_files_with_root",
+    "looks_vietnamese", "printable",
 ]
 
 _DATA = Path(__file__).resolve().parent.parent / "data"
@@ -209,24 +208,35 @@ _BOMS = (
 def decode(data: bytes, name: str) -> str:
     """Decode the bytes of source ``name`` to text, or raise :class:`~graphbuild.domain.skipped.SkippedInput`.
 
+    The text of :func:`decode_noting`, without its note on repaired bytes.
+    """
+    return decode_noting(data, name)[0]
+
+
+def decode_noting(data: bytes, name: str) -> tuple[str, SkippedInput | None]:
+    """(text, note) of the bytes of source ``name``, or raise :class:`~graphbuild.domain.skipped.SkippedInput`.
+
     Order of tests: empty → ``""``; a BOM decides (and is stripped); NUL bytes mean UTF-16
-    without BOM or a binary file; valid UTF-8 is returned untouched (not even normalised,
-    because extractor offsets index this very string); otherwise Windows-1258, TCVN3 and VNI
-    are tried and the one that reads as Vietnamese wins, converted to NFC.
+    without BOM, a binary file, or (a few of them in text) damage; valid UTF-8 is returned
+    untouched (not even normalised, because extractor offsets index this very string); UTF-8
+    with a few invalid bytes is read with each replaced by U+FFFD; otherwise Windows-1258,
+    TCVN3 and VNI are tried and the one that reads as Vietnamese wins, converted to NFC.
+    ``note`` (severity ``"repaired"``) says which bytes were replaced, or is None.
     """
     if not data:
-        return ""
+        return "", None
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(enc)
+                return data[len(bom):].decode(enc), None
             except UnicodeDecodeError as e:
                 raise SkippedInput(
                     name, None,
                     f"starts with a {enc.upper()} byte-order mark but is not valid {enc.upper()} "
                     f"(byte {e.start + len(bom)}); re-save the file as UTF-8",
                 ) from e
-    if b"\x00" in data:
+    nuls = data.count(0)
+    if nuls:
         enc = _utf16_guess(data)
         if enc is not None:
             try:
@@ -234,21 +244,92 @@ def decode(data: bytes, name: str) -> str:
             except UnicodeDecodeError:
                 text = None
             if text is not None and _mostly_text(text):
-                return text
-        raise SkippedInput(name, None, "binary file, not text (contains NUL bytes); skipped — give a text, HTML, "
-                               "JSON Lines or CSV file")
+                return text, None
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         bad_at = e.start
+    else:
+        if not nuls:
+            return text, None
+        if _mostly_text(text):  # a few NUL bytes in text: damage, each replaced
+            return text.replace("\x00", "\ufffd"), repair_note(name, data, _nul_offsets(data), nuls, "NUL byte")
+    repaired = replace_invalid(data)
+    if repaired is not None and (not nuls or _mostly_text(repaired[0])):
+        text, bad = repaired
+        return text.replace("\x00", "\ufffd"), repair_note(name, data, bad, len(bad), "invalid UTF-8 byte")
+    if nuls:
+        raise SkippedInput(name, None, "binary file, not text (contains NUL bytes); skipped — give a text, HTML, "
+                                       "JSON Lines or CSV file")
     guess = _guess_legacy(data)
     if guess is not None:
-        return guess[1]
+        return guess[1], None
     raise SkippedInput(
         name, None,
         f"not UTF-8 (invalid byte 0x{data[bad_at]:02X} at offset {bad_at}) and not recognisable as "
         "Windows-1258, TCVN3 (ABC) or VNI Vietnamese text; re-encode the file as UTF-8",
     )
+
+
+_ASCII = bytes(range(128))
+REPAIR_RATIO = 40  # bytes of valid non-ASCII UTF-8 needed for each invalid byte replaced (1 in ~20 letters)
+
+
+def replace_invalid(data: bytes, ratio: int | None = REPAIR_RATIO) -> tuple[str, list[int]] | None:
+    """(text, offsets of the invalid bytes) of UTF-8 ``data`` with each invalid sequence replaced by U+FFFD
+    (as ``errors="replace"`` does), or None when the invalid bytes are too many for damaged UTF-8
+    (more than one for each ``ratio`` bytes of valid non-ASCII UTF-8; ``ratio`` None: no limit).
+
+    Why a ratio: a Vietnamese UTF-8 text has a multi-byte letter in most words, so one stray
+    byte among them is damage; a file whose high bytes are mostly invalid is another encoding.
+    """
+    allowed = len(data) if ratio is None else len(data.translate(None, _ASCII)) // ratio
+    view = memoryview(data)
+    parts: list[str] = []
+    bad: list[int] = []
+    pos = 0
+    while True:
+        try:
+            parts.append(str(view[pos:], "utf-8"))
+            break
+        except UnicodeDecodeError as e:
+            if len(bad) >= allowed:
+                return None
+            parts.append(str(view[pos:pos + e.start], "utf-8"))
+            parts.append("\ufffd")
+            bad.append(pos + e.start)
+            pos += e.end
+    return "".join(parts), bad
+
+
+def _nul_offsets(data: bytes, most: int = 6) -> list[int]:
+    """The offsets of the first ``most`` NUL bytes of ``data``."""
+    out: list[int] = []
+    pos = data.find(0)
+    while pos >= 0 and len(out) < most:
+        out.append(pos)
+        pos = data.find(0, pos + 1)
+    return out
+
+
+def repair_note(name: str, data: bytes, bad: list[int], total: int, what: str, line: int | None = None
+                ) -> SkippedInput:
+    """The note of ``total`` bytes replaced by U+FFFD, the first at offsets ``bad`` of ``data`` (one source,
+    or its ``line``)."""
+    def line_of(pos: int) -> int:
+        return data.count(b"\n", 0, pos) + 1
+
+    first = bad[0]
+    where = line if line is not None else line_of(first)
+    column = first - data.rfind(b"\n", 0, first)
+    more = ""
+    if total > 1:
+        lines = sorted({line_of(p) for p in bad[1:6]}) if line is None else []
+        on = f", on line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))}" if lines else ""
+        more = f" (and {total - 1} more{on}{', ...' if total > 6 and lines else ''})"
+    return SkippedInput(name, where, f"{what} 0x{data[first]:02X} at byte {column} of the line replaced by U+FFFD"
+                                     f"{more}; the rest was read — re-save the file as UTF-8 to keep what was there",
+                        "repaired")
 
 
 def detect_encoding(data: bytes) -> str:
@@ -270,30 +351,15 @@ def detect_encoding(data: bytes) -> str:
 
 
 def read_bytes(path: str | os.PathLike[str] | None, name: str | None = None) -> bytes:
-    """The raw bytes of one source (``None`` or ``"-"`` = stdin); OS errors become SkippedInput.
+    """The bytes of one source (``None`` or ``"-"`` = stdin), decompressed by its suffix and bounded in size;
+    what cannot be read (missing, a folder, a FIFO or a device, too large) becomes SkippedInput.
 
     Separate from :func:`read_text` so readers that decode differently (HTML with a declared
     charset) still get the same error messages.
     """
     is_stdin = path is None or str(path) == "-"
-    label = name if name is not None else ("-" if is_stdin else str(path))
-    try:
-        if is_stdin:
-            return sys.stdin.buffer.read()
-        with open(path, "rb") as fh:  # type: ignore[arg-type]
-            return fh.read()
-    except FileNotFoundError as e:
-        broken = not is_stdin and os.path.islink(path)  # type: ignore[arg-type]
-        what = "broken symbolic link" if broken else "no such file"
-        raise SkippedInput(label, None, f"{what}; check the path") from e
-    except IsADirectoryError as e:
-        raise SkippedInput(label, None, "is a directory; pass it as a folder argument to read the files in it") from e
-    except PermissionError as e:
-        raise SkippedInput(label, None, "permission denied; make the file readable (chmod +r) or skip it") from e
-    except OSError as e:
-        if e.errno == errno.ELOOP:
-            raise SkippedInput(label, None, "symbolic link loop; fix or remove the link") from e
-        raise SkippedInput(label, None, f"cannot read: {e.strerror or e}; check the file") from e
+    label = name if name is not None else ("-" if is_stdin else printable(str(path)))
+    return read_input(None if is_stdin else Path(path), label)  # type: ignore[arg-type]
 
 
 def read_text(path: str | os.PathLike[str] | None, name: str | None = None) -> str:
@@ -307,14 +373,28 @@ def read_text(path: str | os.PathLike[str] | None, name: str | None = None) -> s
     return decode(read_bytes(path, label), label)
 
 
+def printable(name: str) -> str:
+    """A file name as text that can be written anywhere: bytes that are not UTF-8 (kept by Python as lone
+    surrogates) become ``\\xNN``, so one odd name cannot stop the writing of report.json or of ``extract``."""
+    if name.isascii():
+        return name
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def _walk(root: Path) -> Iterator[Path]:
     """Files below ``root``, sorted, hidden entries skipped, each real folder visited once.
 
     Symbolic links to folders are followed (corpora are often assembled from links) but a
     folder already visited — by its resolved identity — is pruned, so link loops terminate.
+    A folder that cannot be listed is yielded itself, in its place: the reader then says why
+    (:func:`graphbuild.read.opening.open_input`), rather than the files in it going missing unsaid.
     """
     seen: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+    unlisted: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=lambda e: unlisted.append(
+            Path(e.filename) if e.filename is not None else root)):
+        yield from unlisted
+        unlisted.clear()
         try:
             st = os.stat(dirpath)
             key = (st.st_dev, st.st_ino)
@@ -329,6 +409,7 @@ def _walk(root: Path) -> Iterator[Path]:
         for f in sorted(filenames):
             if not f.startswith("."):
                 yield Path(dirpath) / f
+    yield from unlisted
 
 
 def iter_files(paths: Iterable[str]) -> Iterator[tuple[str, Path | None]]:
@@ -355,6 +436,6 @@ def iter_files_with_root(paths: Iterable[str]) -> Iterator[tuple[str, Path | Non
         path = Path(p)
         if path.is_dir():
             for f in _walk(path):
-                yield str(f), f, path
+                yield printable(str(f)), f, path
         else:
-            yield p, path, path.parent
+            yield printable(p), path, path.parent

@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import queue as queue_mod
 from collections.abc import Iterable, Iterator
+from multiprocessing.queues import Queue
 
 from graphbuild.domain.model import Article
 from graphbuild.domain.skipped import SkippedInput
@@ -24,8 +25,11 @@ from graphbuild.read.textio import iter_files
 READ_BATCH = 256
 READ_AHEAD = 4  # reader batches in flight: bounds memory when reading runs ahead of the build
 
+# What the reader process sends: a batch with the input position after it, an error, or None at the end.
+_Message = tuple[list[Article | SkippedInput], int] | tuple[str, BaseException] | None
 
-def _reader(paths: list[str], queue, parent: int) -> None:
+
+def _reader(paths: list[str], queue: Queue[_Message], parent: int) -> None:
     """Child process body: read the inputs and put them on ``queue`` in batches, then None.
 
     An exception is sent as itself (or as a RuntimeError with its text if it will not pickle)

@@ -177,7 +177,7 @@ class WorkerPool:
         """One page of the web face, under the same time limit as a query."""
         return self.run(("page", request))
 
-    def run(self, job: tuple) -> Reply:
+    def run(self, job: tuple[str, str, str | None] | tuple[str, PageRequest]) -> Reply:
         """The answer to one job, or 503 when it (or the wait for a free worker) passes the time limit.
 
         Every request takes one slot from the idle queue and puts exactly one back: the worker,

@@ -41,7 +41,6 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from pyoxigraph import Store
-
 from waitress import wasyncore
 from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
@@ -266,7 +265,7 @@ class Endpoint:
         method = environ.get("REQUEST_METHOD", "GET")
         try:
             reply = self.handle(environ)
-        except Exception as e:  # noqa: BLE001 - a bug answers 500 in words, never a waitress traceback
+        except Exception as e:  # a bug answers 500 in words, never a waitress traceback
             reply = _text_reply(500, f"request failed: {type(e).__name__}: {e}")
         headers = [*CORS, ("Vary", "Accept")]
         if reply.status != 204:

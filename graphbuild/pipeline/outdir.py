@@ -35,7 +35,7 @@ class StagedOutput:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(self.tmp, 0o777 & ~umask)  # mkdtemp makes it private; the output should not be
-        self._lock: IO[str] = open(self.tmp / LOCK, "w")  # noqa: SIM115 - held open until commit or discard
+        self._lock: IO[str] = open(self.tmp / LOCK, "w")  # held open until commit or discard
         _try_lock(self._lock)
 
     def commit(self) -> None:

@@ -47,10 +47,10 @@ def _reader(paths: list[str], queue: Queue[_Message], parent: int) -> None:
         if batch:
             queue.put((batch, position[0]))
         queue.put(None)
-    except BaseException as e:  # noqa: BLE001 - forwarded to the parent, which re-raises it
+    except BaseException as e:  # forwarded to the parent, which re-raises it
         try:
             queue.put(("error", e))
-        except Exception:  # noqa: BLE001 - an exception that does not pickle
+        except Exception:  # an exception that does not pickle
             queue.put(("error", RuntimeError(f"{type(e).__name__}: {e}")))
 
 

@@ -17,7 +17,7 @@ PROGRESS_MIN_BYTES = 4_000_000  # below this (about 600 articles) a run is short
 SMALL_INPUT_BYTES = 4_000_000
 
 
-def _formats(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+def _formats(ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
     """``--formats ttl,graphml`` (or repeated): the optional files to write; ``all`` for every one,
     ``nt`` for none of them (graph.nt is always written).  Click runs this only for `build`, so the
     import of graphbuild.pipeline here costs the other commands nothing."""

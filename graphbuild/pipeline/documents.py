@@ -57,7 +57,7 @@ class DocSummaries:
     def __enter__(self) -> DocSummaries:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *_exc: object) -> None:
         self.fh.close()
 
 

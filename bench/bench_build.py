@@ -37,7 +37,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import common  # noqa: E402
+import common
 
 CLI = [sys.executable, "-m", "graphbuild.cli.main"]  # the working tree's CLI, whatever is on PATH
 

@@ -40,7 +40,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import common  # noqa: E402
+import common
 
 #: The floor: the Party-number shape, exactly as measured in rdf-gephi-performance.md section 5.
 FLOOR_PATTERN = r"\d{1,4}\s*-\s*[A-ZĐ]{1,5}\s*/\s*[A-ZĐ]{1,8}"

@@ -916,7 +916,7 @@ def write_corpus(out: Path, n: int, seed: int = 1, fmt: str = "jsonl", shards: i
     out.mkdir(parents=True, exist_ok=True)
     summ = Summary()
     t0 = time.perf_counter()
-    truth = open(truth_path(out), "w", encoding="utf-8")  # noqa: SIM115 - closed in finally
+    truth = open(truth_path(out), "w", encoding="utf-8")  # closed in finally
     cur_shard = -1
     fh = None
     try:
@@ -927,7 +927,7 @@ def write_corpus(out: Path, n: int, seed: int = 1, fmt: str = "jsonl", shards: i
                     if fh:
                         fh.close()
                     name = f"articles-{shard:03d}.jsonl" if shards > 1 else "articles.jsonl"
-                    fh = open(out / name, "w", encoding="utf-8")  # noqa: SIM115
+                    fh = open(out / name, "w", encoding="utf-8")
                     summ.files.append(name)
                     cur_shard = shard
                 line = json.dumps({"id": art.id, "url": art.url, "title": art.title, "date": art.date,

@@ -102,9 +102,9 @@ def run_atheris(argv: list[str]) -> None:
     import atheris
 
     with atheris.instrument_imports(include=["graphbuild"]):
-        import graphbuild.domain.ids  # noqa: F401
-        import graphbuild.extract.find  # noqa: F401
-        import graphbuild.extract.grammar  # noqa: F401
+        import graphbuild.domain.ids
+        import graphbuild.extract.find
+        import graphbuild.extract.grammar
         import graphbuild.text.normalize  # noqa: F401
     target = Target()
     dirs = [a for a in argv[1:] if not a.startswith("-")]

@@ -18,10 +18,10 @@ pytest.importorskip("pyspark", reason="--engine spark needs PySpark: pip install
 if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
     pytest.skip("--engine spark needs Java (17+) on PATH or JAVA_HOME", allow_module_level=True)
 
-import pyoxigraph as ox  # noqa: E402
-from click.testing import CliRunner  # noqa: E402
+import pyoxigraph as ox
+from click.testing import CliRunner
 
-from graphbuild.cli.main import cli  # noqa: E402
+from graphbuild.cli.main import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

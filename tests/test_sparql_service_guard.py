@@ -27,7 +27,7 @@ class _Counter(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    do_GET = do_POST = _answer  # noqa: N815 - http.server naming
+    do_GET = do_POST = _answer  # http.server naming
 
     def log_message(self, *args: object) -> None:
         pass

@@ -93,7 +93,7 @@ class SourceContext:
         for path, lines in by_file.items():
             try:
                 _read_texts(path, lines, keep)
-            except Exception:  # noqa: BLE001 - a moved or changed source only loses context
+            except Exception:  # a moved or changed source only loses context
                 continue
 
     def _source_file(self, source: str) -> tuple[Path | None, int | None]:

@@ -213,6 +213,7 @@ def _extracted(text: str, x: str) -> Query | None:
     if not mentions:
         return None
     best = max(mentions, key=lambda m: (m.end - m.start, -m.start))
+    assert best.key is not None  # its id is the key's text
     q = query_from_id(Query(text, "extractor"), best.key)
     if best.year and q.year is None and best.kind == "state":
         q.year = best.year

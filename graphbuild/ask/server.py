@@ -40,6 +40,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs
 
+from pyoxigraph import Store
 from waitress import wasyncore
 from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
@@ -118,7 +119,8 @@ class _Channel(HTTPChannel):
     def received(self, data: bytes) -> bool:
         if self.request is None and data:
             self.request_began = time.time()
-        return super().received(data)
+        more: bool = super().received(data)
+        return more
 
 
 class _Listener(TcpWSGIServer):
@@ -162,7 +164,7 @@ class Endpoint:
                  max_rows: int = DEFAULT_MAX_ROWS, quiet: bool = False, workers: int = 0,
                  pages: type[Pages] | None = None, client_timeout: int = CLIENT_TIMEOUT,
                  threads: int | None = None) -> None:
-        self.store = open_store(graph_dir)  # also checks --graph before anything listens
+        self.store: Store | None = open_store(graph_dir)  # also checks --graph before anything listens
         self.query_timeout = timeout
         self.max_rows = max_rows
         self.quiet = quiet
@@ -259,11 +261,11 @@ class Endpoint:
 
     # ------------------------------------------------------------------ one request
 
-    def _wsgi(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+    def _wsgi(self, environ: dict[str, Any], start_response: Callable[..., object]) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
         try:
             reply = self.handle(environ)
-        except Exception as e:  # noqa: BLE001 - a bug answers 500 in words, never a waitress traceback
+        except Exception as e:  # a bug answers 500 in words, never a waitress traceback
             reply = _text_reply(500, f"request failed: {type(e).__name__}: {e}")
         headers = [*CORS, ("Vary", "Accept")]
         if reply.status != 204:
@@ -285,7 +287,7 @@ class Endpoint:
     def handle(self, environ: dict[str, Any]) -> Reply:
         """The answer to one request, from its WSGI environ."""
         host = environ.get("HTTP_HOST")
-        if not self.host_allowed(host):
+        if host is not None and not self.host_allowed(host):
             return _text_reply(421, f"Host {host[:100]!r} is not this server ({self.url}); "
                                     "bind with --host 0.0.0.0 to answer other names")
         method = environ.get("REQUEST_METHOD", "GET")
@@ -346,6 +348,7 @@ class Endpoint:
         """One SPARQL query, in a worker or in this thread."""
         if self.pool is not None:
             return self.pool.answer(text, accept)
+        assert self.store is not None  # closed only when there are workers
         return respond(self.store, text, accept, max_rows=self.max_rows, timeout=self.query_timeout)
 
     def page(self, request: PageRequest) -> Reply:
@@ -373,7 +376,7 @@ def _path(environ: dict[str, Any]) -> str:
         return raw
 
 
-def respond(store, text: str, accept: str | None, max_rows: int = DEFAULT_MAX_ROWS,
+def respond(store: Store, text: str, accept: str | None, max_rows: int = DEFAULT_MAX_ROWS,
             timeout: float | None = DEFAULT_TIMEOUT) -> Reply:
     """The whole HTTP answer to one query: run it, pick the format from ``accept``, serialize.
 

@@ -131,7 +131,7 @@ def _parsed_forms(text: str) -> set[str]:
         from rdflib.plugins.sparql.parserutils import CompValue
 
         tree = parseQuery(text)
-    except Exception:  # noqa: BLE001 - whatever rdflib fails on, the lexer's answer stands
+    except Exception:  # whatever rdflib fails on, the lexer's answer stands
         return set()
     found: set[str] = set()
     stack: list[Any] = [tree]
@@ -182,7 +182,7 @@ def execute(store: ox.Store, text: str, max_rows: int = DEFAULT_MAX_ROWS,
     def work() -> None:
         try:
             outcome.append(_run(store, text, max_rows, stop))
-        except BaseException as e:  # noqa: BLE001 - handed to the caller's thread, raised there
+        except BaseException as e:  # handed to the caller's thread, raised there
             outcome.append(e)
 
     worker = threading.Thread(target=work, name="sparql", daemon=True)

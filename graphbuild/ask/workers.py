@@ -79,7 +79,7 @@ def _worker_main(conn: Connection, graph_dir: str, max_rows: int, pages: type[Pa
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         store = open_store(graph_dir)
-    except Exception as e:  # noqa: BLE001 - reported to the parent, which refuses to start
+    except Exception as e:  # reported to the parent, which refuses to start
         conn.send(("error", f"{type(e).__name__}: {e}"))
         return
     conn.send(("ready", os.getpid()))
@@ -96,7 +96,7 @@ def _worker_main(conn: Connection, graph_dir: str, max_rows: int, pages: type[Pa
                 reply = site.render(job[1])
             else:
                 reply = respond(store, job[1], job[2], max_rows=max_rows, timeout=None)
-        except Exception as e:  # noqa: BLE001 - a bug must not kill the worker silently
+        except Exception as e:  # a bug must not kill the worker silently
             reply = Reply(500, f"request failed: {type(e).__name__}: {e}\n".encode(), "text/plain; charset=utf-8")
         try:
             conn.send(reply)
@@ -177,7 +177,7 @@ class WorkerPool:
         """One page of the web face, under the same time limit as a query."""
         return self.run(("page", request))
 
-    def run(self, job: tuple) -> Reply:
+    def run(self, job: tuple[str, str, str | None] | tuple[str, PageRequest]) -> Reply:
         """The answer to one job, or 503 when it (or the wait for a free worker) passes the time limit.
 
         Every request takes one slot from the idle queue and puts exactly one back: the worker,

@@ -17,7 +17,7 @@ PROGRESS_MIN_BYTES = 4_000_000  # below this (about 600 articles) a run is short
 SMALL_INPUT_BYTES = 4_000_000
 
 
-def _formats(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+def _formats(ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
     """``--formats ttl,graphml`` (or repeated): the optional files to write; ``all`` for every one,
     ``nt`` for none of them (graph.nt is always written).  Click runs this only for `build`, so the
     import of graphbuild.pipeline here costs the other commands nothing."""
@@ -85,6 +85,7 @@ def build(inputs: tuple[str, ...], out: str, jobs: int | None, quiet: bool, stri
     Exit status: 0 on success, 1 when some inputs were skipped (the rest is built), 2 on
     failure.
     """
+    from graphbuild.domain.model import Article
     from graphbuild.domain.skipped import SkippedInput
     from graphbuild.pipeline.build import build as run_build
     from graphbuild.pipeline.progress import Progress
@@ -100,7 +101,7 @@ def build(inputs: tuple[str, ...], out: str, jobs: int | None, quiet: bool, stri
     position = [0]  # input bytes read so far, kept up to date by the reader
     count = [0]
 
-    def on_article(item) -> None:
+    def on_article(item: Article | SkippedInput) -> None:
         if isinstance(item, SkippedInput):
             if bar is not None and bar.tty and bar.width:
                 err.write("\n")

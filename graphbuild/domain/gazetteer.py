@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 __all__ = ["Unit", "units", "unit_at", "unit_named", "detect_province", "MERGER_DATE"]
 
@@ -54,7 +55,7 @@ def _load() -> tuple[dict[str, Unit], dict[str, Unit], list[str]]:
     with open(path, encoding="utf-8") as fh:
         raw = json.load(fh)
 
-    def mk(d: dict) -> Unit:
+    def mk(d: dict[str, Any]) -> Unit:
         return Unit(d["id"], d["name"], d["type"], tuple(d["aliases"]), d.get("valid_from"),
                     d.get("valid_to"), tuple(d.get("absorbed", ())))
 

@@ -42,13 +42,13 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from pyspark import StorageLevel
+from pyspark import RDD, StorageLevel
 from pyspark.sql import SparkSession
 from pyspark.sql import types as T
 
@@ -59,10 +59,17 @@ from graphbuild.pipeline.processes import die_with_parent, pythonpath
 from graphbuild.pipeline.report import report_text
 from graphbuild.pipeline.results import BuildError, strict_failure
 
+if TYPE_CHECKING:
+    from graphbuild.resolve.bodies import BodyRecord
+    from graphbuild.resolve.records import Citation, DocRecord
+
 IGNORED_NAMES = ("_SUCCESS",)  # Spark's and Hadoop's bookkeeping files inside dataset folders
 PARQUET = (".parquet", ".parq")
 
-Key = tuple  # order key: (file index, record index) or (input index, file URI, record index)
+# order key: (file index, record index) or (input index, file URI, record index)
+Key = tuple[int, int] | tuple[int, str, int]
+Read = tuple[Key, Article | SkippedInput]  # one item read, with its order key
+Item = TypeVar("Item")
 
 
 @dataclass(frozen=True)
@@ -152,7 +159,7 @@ def plan(inputs: Iterable[str]) -> list[Source]:
     return out
 
 
-def _read_source(src: Source) -> Iterator[tuple[Key, Any]]:
+def _read_source(src: Source) -> Iterator[Read]:
     """Executor side: (key, Article | SkippedInput) of one local file, in record order."""
     from graphbuild.read import articles
 
@@ -173,10 +180,10 @@ def _read_source(src: Source) -> Iterator[tuple[Key, Any]]:
         yield (src.index, n), item
 
 
-def _read_remote_archives(spark: SparkSession, src: Source):
+def _read_remote_archives(spark: SparkSession, src: Source) -> RDD[Read]:
     from graphbuild.read.webarchive import read_archive
 
-    def records(kv: tuple[str, bytes]) -> Iterator[tuple[Key, Any]]:
+    def records(kv: tuple[str, bytes]) -> Iterator[Read]:
         uri, data = kv
         for n, item in enumerate(read_archive(data, uri)):
             yield (src.index, uri, n), item
@@ -184,13 +191,13 @@ def _read_remote_archives(spark: SparkSession, src: Source):
     return spark.sparkContext.binaryFiles(src.name).flatMap(records)
 
 
-def _read_parquet(spark: SparkSession, src: Source):
+def _read_parquet(spark: SparkSession, src: Source) -> RDD[Read]:
     """Rows of a Parquet file/folder as article records (same columns as JSON Lines: text, title, date, url)."""
     from graphbuild.read import articles
 
     name = src.name
 
-    def records(row_n: tuple[Any, int]) -> Iterator[tuple[Key, Any]]:
+    def records(row_n: tuple[Any, int]) -> Iterator[Read]:
         row, n = row_n
         rec = {k: v for k, v in row.asDict().items() if v is not None}
         for item in articles.read_record(rec, name, n + 1):
@@ -199,7 +206,7 @@ def _read_parquet(spark: SparkSession, src: Source):
     return spark.read.parquet(src.name).rdd.zipWithIndex().flatMap(records)
 
 
-def read(spark: SparkSession, sources: list[Source]):
+def read(spark: SparkSession, sources: list[Source]) -> RDD[Read]:
     """(key, Article | SkippedInput) of every source: local files spread over the cluster, the rest through Spark."""
     sc = spark.sparkContext
     local = [s for s in sources if not s.remote and s.kind != "parquet"]
@@ -219,12 +226,12 @@ def _first(a: tuple[Key, Article], b: tuple[Key, Article]) -> tuple[Key, Article
     return a if a[0] <= b[0] else b
 
 
-def unique_articles(items, partitions: int):
+def unique_articles(items: RDD[Read], partitions: int) -> RDD[tuple[Key, Article]]:
     """The articles, each text once at its smallest key (what the local reader's de-duplication keeps)."""
     from graphbuild.read.articles import dedupe_key
 
-    return (items.filter(lambda kv: isinstance(kv[1], Article))
-            .map(lambda kv: (dedupe_key(kv[1].text), kv))
+    articles = cast("RDD[tuple[Key, Article]]", items.filter(lambda kv: isinstance(kv[1], Article)))
+    return (articles.map(lambda kv: (dedupe_key(kv[1].text), kv))
             .reduceByKey(_first, partitions)
             .values())
 
@@ -232,7 +239,7 @@ def unique_articles(items, partitions: int):
 # --------------------------------------------------------------------------- extract and resolve
 
 
-def _mention_row(article: Article, c) -> dict[str, Any]:
+def _mention_row(article: Article, c: Citation) -> dict[str, Any]:
     """One row of mentions/: the local build's mentions.jsonl object, relations as JSON."""
     from graphbuild.pipeline.rows import mention_row
 
@@ -252,7 +259,8 @@ def extract_and_resolve(items: Iterable[tuple[Key, Article]]) -> Iterator[tuple[
         mentions = extract(art.text, "")
         for m in mentions:
             m.source = art.source
-        citations = resolver.resolve_article(art, mentions, key=key)
+        # The resolver only orders by the key; its ``Order`` (ints) does not name the remote key's URI.
+        citations = resolver.resolve_article(art, mentions, key=key)  # type: ignore[arg-type]
         for line in article_nt_lines(art, citations):
             yield "nt", line
         for c in citations:
@@ -265,18 +273,18 @@ def extract_and_resolve(items: Iterable[tuple[Key, Article]]) -> Iterator[tuple[
     yield "stats", resolver.stats
 
 
-def _merge(a, b):
+def _merge(a: DocRecord, b: DocRecord) -> DocRecord:
     return a.merge(b)
 
 
-def _with_candidates(kv):
+def _with_candidates(kv: tuple[str, tuple[DocRecord, set[str] | None]]) -> DocRecord:
     _base, (rec, cands) = kv
     if cands:
         rec.add("candidates", cands)
     return rec
 
 
-def settle_documents(docs, partitions: int):
+def settle_documents(docs: RDD[tuple[str, DocRecord]], partitions: int) -> RDD[DocRecord]:
     """Merged document records with citation keys' corpus-wide candidates (Resolver.finish, as a join)."""
     merged = docs.reduceByKey(_merge, partitions)
     bases = merged.flatMap(lambda kv: [(b, kv[0]) for b in kv[1].bases]).groupByKey().mapValues(set)
@@ -285,19 +293,19 @@ def settle_documents(docs, partitions: int):
     return merged.filter(lambda kv: not kv[1].is_citekey).values().union(settled_keys)
 
 
-def _doc_lines(rec) -> list[str]:
+def _doc_lines(rec: DocRecord) -> list[str]:
     from graphbuild.graph.triples import document_nt_lines
 
     return document_nt_lines(rec)
 
 
-def _body_lines(body) -> list[str]:
+def _body_lines(body: BodyRecord) -> list[str]:
     from graphbuild.graph.triples import body_nt_lines
 
     return body_nt_lines(body)
 
 
-def _doc_row(d) -> dict[str, Any]:
+def _doc_row(d: DocRecord) -> dict[str, Any]:
     from graphbuild.graph.namespaces import ID
 
     return {"document": d.local, "document_iri": ID + d.local, "kind": d.kind, "label": d.label, "number": d.number,
@@ -323,8 +331,8 @@ DOCUMENT_SCHEMA = T.StructType([T.StructField(n, t) for n, t in (
     ("conflicts", T.ArrayType(_S)))])
 
 
-def _to_row(names: list[str]):
-    def row(d: dict[str, Any]) -> tuple:
+def _to_row(names: list[str]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    def row(d: dict[str, Any]) -> tuple[Any, ...]:
         return tuple(d.get(n) for n in names)
     return row
 
@@ -372,7 +380,7 @@ class _Job:
 
     def __init__(self, spark: SparkSession, inputs: Iterable[str], out: str, strict: bool) -> None:
         self.spark = spark
-        self.persisted: list[Any] = []
+        self.persisted: list[RDD[Any]] = []
         partitions = max(2, spark.sparkContext.defaultParallelism)
         items = self._persist(read(spark, plan(inputs)))
         self.result = SparkResult(out)
@@ -385,11 +393,11 @@ class _Job:
         self.docs = self._persist(settle_documents(self.part("doc"), partitions))
         self.bodies = self.part("body").reduceByKey(lambda a, b: a, partitions).values()
 
-    def _persist(self, rdd):
+    def _persist(self, rdd: RDD[Item]) -> RDD[Item]:
         self.persisted.append(rdd.persist(StorageLevel.MEMORY_AND_DISK))
         return rdd
 
-    def part(self, tag: str):
+    def part(self, tag: str) -> RDD[Any]:
         """The values of one kind of output of ``extract_and_resolve``."""
         return self.tagged.filter(lambda kv: kv[0] == tag).values()
 
@@ -397,7 +405,7 @@ class _Job:
         for rdd in self.persisted:
             rdd.unpersist()
 
-    def triples(self):
+    def triples(self) -> RDD[str]:
         """Every N-Triples line of the graph (articles, documents, bodies and the run); the counts noted."""
         from graphbuild.graph.triples import run_nt_lines
         from graphbuild.resolve.records import Stats

@@ -164,7 +164,7 @@ class _Run:
     def __enter__(self) -> _Run:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *_exc: object) -> None:
         if self.loader is not None:
             self.loader.kill()
 

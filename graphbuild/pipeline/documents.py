@@ -42,7 +42,7 @@ class DocSummaries:
     """
 
     def __init__(self, path: Path, ranged: SpilledCounts | None) -> None:
-        self.fh = open(path, "w", encoding="utf-8", errors="surrogatepass")  # noqa: SIM115 - closed by __exit__
+        self.fh = open(path, "w", encoding="utf-8", errors="surrogatepass")  # closed by __exit__
         self.ranged = ranged.merged() if ranged is not None else None
         self.pending = next(self.ranged, None) if self.ranged is not None else None
 
@@ -57,7 +57,7 @@ class DocSummaries:
     def __enter__(self) -> DocSummaries:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *_exc: object) -> None:
         self.fh.close()
 
 

@@ -35,7 +35,7 @@ class StagedOutput:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(self.tmp, 0o777 & ~umask)  # mkdtemp makes it private; the output should not be
-        self._lock: IO[str] = open(self.tmp / LOCK, "w")  # noqa: SIM115 - held open until commit or discard
+        self._lock: IO[str] = open(self.tmp / LOCK, "w")  # held open until commit or discard
         _try_lock(self._lock)
 
     def commit(self) -> None:
@@ -131,7 +131,8 @@ def _exchange(a: Path, b: Path) -> bool:
         return False  # glibc before 2.28
     fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
     at_fdcwd, rename_exchange = -100, 2
-    return fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+    status: int = fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return status == 0
 
 
 def swap_into_place(tmp: Path, out: Path) -> None:

@@ -80,7 +80,7 @@ def fork_writer(target: Callable[..., object], *args: object) -> BaseProcess:
     return proc
 
 
-def _writer_main(parent: int, target: Callable[..., object], args: tuple) -> None:
+def _writer_main(parent: int, target: Callable[..., object], args: tuple[object, ...]) -> None:
     """A forked writer's body.  It runs below the store loader: the store is the longest of the writers,
     and its last step, ``optimize()``, runs on one core (139 s at 1M articles); when Turtle, JSON-LD
     and the Gephi files took the CPU first, they were done by then and that core stood idle."""

@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import queue as queue_mod
 from collections.abc import Iterable, Iterator
+from multiprocessing.queues import Queue
 
 from graphbuild.domain.model import Article
 from graphbuild.domain.skipped import SkippedInput
@@ -25,8 +26,11 @@ from graphbuild.read.textio import iter_files
 READ_BATCH = 256
 READ_AHEAD = 4  # reader batches in flight: bounds memory when reading runs ahead of the build
 
+# What the reader process sends: a batch with the input position after it, an error, or None at the end.
+_Message = tuple[list[Article | SkippedInput], int] | tuple[str, BaseException] | None
 
-def _reader(paths: list[str], queue, parent: int) -> None:
+
+def _reader(paths: list[str], queue: Queue[_Message], parent: int) -> None:
     """Child process body: read the inputs and put them on ``queue`` in batches, then None.
 
     An exception is sent as itself (or as a RuntimeError with its text if it will not pickle)
@@ -44,10 +48,10 @@ def _reader(paths: list[str], queue, parent: int) -> None:
         if batch:
             queue.put((batch, position[0]))
         queue.put(None)
-    except BaseException as e:  # noqa: BLE001 - forwarded to the parent, which re-raises it
+    except BaseException as e:  # forwarded to the parent, which re-raises it
         try:
             queue.put(("error", e))
-        except Exception:  # noqa: BLE001 - an exception that does not pickle
+        except Exception:  # an exception that does not pickle
             queue.put(("error", RuntimeError(f"{type(e).__name__}: {e}")))
 
 

@@ -7,9 +7,10 @@ passes them whole (:func:`report_text`); the bytes are the same.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Protocol
 
 from graphbuild.pipeline.results import BuildResult
 
@@ -21,7 +22,28 @@ _CONFLICTS = '"conflicts": []'
 _report_item = json.JSONEncoder(ensure_ascii=False, indent=1, sort_keys=True).encode  # json.dumps(..., same args)
 
 
-def report_text(r, unresolved: Iterable[tuple[str, int, list[str]]], **extra: object) -> str:
+class RunCounts(Protocol):
+    """What report.json says of a run: a BuildResult's counts, or the Spark job's."""
+
+    @property
+    def articles(self) -> int: ...
+    @property
+    def documents(self) -> int: ...
+    @property
+    def citation_keys(self) -> int: ...
+    @property
+    def bodies(self) -> int: ...
+    @property
+    def citations(self) -> int: ...
+    @property
+    def ambiguous(self) -> int: ...
+    @property
+    def skipped(self) -> Sequence[object]: ...
+    @property
+    def conflicts(self) -> Sequence[tuple[str, str]]: ...
+
+
+def report_text(r: RunCounts, unresolved: Iterable[tuple[str, int, list[str]]], **extra: object) -> str:
     """The text of report.json, shared by both engines (``r``: a BuildResult or the Spark result)."""
     report = {
         "articles": r.articles, "documents": r.documents, "citation_keys": r.citation_keys, "bodies": r.bodies,

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import overload
 
 from graphbuild.domain.skipped import SkippedInput
 
@@ -71,7 +72,12 @@ class ReportConflicts(Sequence[tuple[str, str]]):
     def __len__(self) -> int:
         return self.size
 
-    def __getitem__(self, i):  # type: ignore[override]
+    @overload
+    def __getitem__(self, i: int) -> tuple[str, str]: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[tuple[str, str]]: ...
+
+    def __getitem__(self, i: int | slice) -> tuple[str, str] | list[tuple[str, str]]:
         return self._load()[i]
 
     def __iter__(self) -> Iterator[tuple[str, str]]:

@@ -16,6 +16,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from graphbuild.ask.documents import term_value
 from graphbuild.ask.query import Citation, Graph
 from graphbuild.text.fold import fold_words
 from graphbuild.text.sentences import sentence_around
@@ -24,18 +25,24 @@ from graphbuild.write.store import GB, ID, ORG, RDFS, SKOS
 ARTICLE_LINK = re.compile(r"»(.*?)«", re.S)
 
 
-def _rows(g: Graph, sparql: str, names: tuple[str, ...], **bindings: ox.NamedNode | ox.Literal) -> list[dict]:
+# One record for a template: a query row's values by name, or what a page part makes of them.
+Record = dict[str, Any]
+
+
+def _rows(g: Graph, sparql: str, names: tuple[str, ...], **bindings: ox.NamedNode | ox.Literal) -> list[Record]:
     result = g.query(sparql, **bindings)
     return [{n: (None if sol[n] is None else sol[n].value) for n in names} for sol in result]
 
 
 def objects(g: Graph, iri: str, predicate: str) -> list[str]:
     """The values of one property of a node, sorted (index lookups, no query text)."""
-    return sorted(q.object.value for q in g.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(predicate), None))
+    return sorted(term_value(q.object)
+                  for q in g.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(predicate), None))
 
 
 def subjects(g: Graph, predicate: str, obj: str) -> list[str]:
-    return sorted(q.subject.value for q in g.store.quads_for_pattern(None, ox.NamedNode(predicate), ox.NamedNode(obj)))
+    return sorted(term_value(q.subject)
+                  for q in g.store.quads_for_pattern(None, ox.NamedNode(predicate), ox.NamedNode(obj)))
 
 
 def label(g: Graph, iri: str) -> str:
@@ -65,7 +72,7 @@ SELECT ?a ?title ?alabel ?date WHERE {
   OPTIONAL { ?a sdo:headline ?title } OPTIONAL { ?a rdfs:label ?alabel }
 } ORDER BY DESC(?date) ?a LIMIT ?limit"""
 
-def newest_articles(g: Graph, limit: int = 10) -> list[dict]:
+def newest_articles(g: Graph, limit: int = 10) -> list[Record]:
     found = _rows(g, _NEWEST.replace("?limit", str(int(limit))), ("a", "title", "alabel", "date"))
     return [{"iri": r["a"], "title": r["title"] or r["alabel"], "date": r["date"]} for r in found]
 
@@ -103,7 +110,7 @@ def document_links(g: Graph, iri: str) -> dict[str, str | None]:
     return found[0] if found else {}
 
 
-def cited_together(g: Graph, iri: str) -> list[dict]:
+def cited_together(g: Graph, iri: str) -> list[Record]:
     """The documents most often cited by the same articles, with how many articles."""
     return [{"iri": r["other"], "label": r["label"] or r["other"], "articles": int(r["n"] or 0)}
             for r in _rows(g, _TOGETHER, ("other", "label", "n"), doc=ox.NamedNode(iri))]
@@ -126,8 +133,8 @@ def with_sentences(g: Graph, citations: list[Citation]) -> None:
     for c in citations:
         c.sentence = ""
     g.context.visit_texts(by_key, keep)
-    missed = [c for c in citations if not c.sentence and c.start is not None and c.end is not None]
-    g.context.prefetch_sentences((c.article, c.start, c.end) for c in missed)
+    g.context.prefetch_sentences((c.article, c.start, c.end) for c in citations
+                                 if not c.sentence and c.start is not None and c.end is not None)
     for c in citations:
         if not c.sentence:
             stored = g.context.stored_sentence(c.article, c.start, c.end, c.surface) if c.start is not None else None
@@ -174,7 +181,7 @@ class BodyInfo:
     province: str | None
     parents: list[tuple[str, str]]
     children: list[tuple[str, str]]
-    documents: list[dict] = field(default_factory=list)
+    documents: list[Record] = field(default_factory=list)
     by_year: list[tuple[str, int]] = field(default_factory=list)
     by_type: list[tuple[str, int]] = field(default_factory=list)
 
@@ -188,7 +195,7 @@ def body(g: Graph, iri: str) -> BodyInfo:
                     parents=[(p, label(g, p)) for p in objects(g, iri, ORG + "subOrganizationOf")],
                     children=[(c, label(g, c)) for c in subjects(g, ORG + "subOrganizationOf", iri)])
     docs = _rows(g, _ISSUED, ("doc", "label", "date", "year", "tlabel", "count"), body=ox.NamedNode(iri))
-    seen: dict[str, dict] = {}
+    seen: dict[str, Record] = {}
     for r in docs:
         seen.setdefault(r["doc"], {"iri": r["doc"], "label": r["label"] or r["doc"], "date": r["date"] or r["year"],
                                    "type": r["tlabel"], "citations": int(r["count"] or 0)})
@@ -310,14 +317,14 @@ SELECT ?term ?doc ?label ?date ?year ?count WHERE {
 }"""
 
 
-def province_articles(g: Graph, iri: str) -> list[dict]:
+def province_articles(g: Graph, iri: str) -> list[Record]:
     found = _rows(g, _PROVINCE_ARTICLES, ("a", "title", "alabel", "date"), p=ox.NamedNode(iri))
     arts = [{"iri": r["a"], "title": r["title"] or r["alabel"], "date": r["date"]} for r in found]
     arts.sort(key=lambda a: (a["date"] or "", a["title"] or ""), reverse=True)
     return arts
 
 
-def province_cites(g: Graph, iri: str) -> list[dict]:
+def province_cites(g: Graph, iri: str) -> list[Record]:
     return [{"iri": r["doc"], "label": r["label"] or r["doc"], "articles": int(r["n"] or 0)}
             for r in _rows(g, _PROVINCE_CITES, ("doc", "label", "n"), p=ox.NamedNode(iri))]
 
@@ -329,11 +336,11 @@ def province_bodies(g: Graph, iri: str) -> list[tuple[str, str]]:
 
 def terms(g: Graph) -> list[str]:
     """Every term (khóa) documents carry, oldest first by roman numeral."""
-    found = {q.object.value for q in g.store.quads_for_pattern(None, ox.NamedNode(GB + "term"), None)}
+    found = {term_value(q.object) for q in g.store.quads_for_pattern(None, ox.NamedNode(GB + "term"), None)}
     return sorted(found, key=lambda t: (_roman(t), t))
 
 
-def term_documents(g: Graph, term: str) -> list[dict]:
+def term_documents(g: Graph, term: str) -> list[Record]:
     found = _rows(g, _TERM_DOCS, ("doc", "label", "date", "year", "count"), term=ox.Literal(term))
     docs = [{"iri": r["doc"], "label": r["label"] or r["doc"], "date": r["date"] or r["year"],
              "citations": int(r["count"] or 0)} for r in found]

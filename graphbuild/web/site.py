@@ -22,7 +22,7 @@ import math
 import re
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qs, quote, urlencode
 
 import pyoxigraph as ox
@@ -53,18 +53,21 @@ class NotFound(Exception):
     pass
 
 
+Item = TypeVar("Item")
+
+
 @dataclass
-class Pager:
+class Pager(Generic[Item]):
     """One page of a long list, and what the links to the others need."""
 
-    items: list
+    items: list[Item]
     page: int
     pages: int
     total: int
     start: int
 
     @classmethod
-    def of(cls, items: list, page: int, size: int = PAGE) -> Pager:
+    def of(cls, items: list[Item], page: int, size: int = PAGE) -> Pager[Item]:
         pages = max(1, math.ceil(len(items) / size))
         page = min(max(1, page), pages)
         return cls(items[(page - 1) * size: page * size], page, pages, len(items), (page - 1) * size)
@@ -161,7 +164,7 @@ class Site:
     def search(self, params: dict[str, str]) -> Reply:
         q = " ".join(params.get("q", "").split())[:MAX_Q]
         kind = params.get("kind")
-        groups: dict[str, list[dict]] = {}
+        groups: dict[str, list[browse.Record]] = {}
         if q:
             if self._index is None:
                 self._index = browse.search_index(self.graph)

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from graphbuild.resolve.bodies import BodyRecord
 from graphbuild.resolve.docstore import SortedSpill
@@ -27,11 +28,12 @@ from graphbuild.resolve.records import DocRecord
 _encode = json.JSONEncoder(ensure_ascii=False).encode
 # The C scanner behind json.loads, called directly: a line is read twice or three times by the
 # Gephi writers, and loads' Python layers (decode, raw_decode, two whitespace matches) cost as
-# much as the parse itself.  The lines are this module's own, one JSON array each.
-_scan = json.JSONDecoder().scan_once
+# much as the parse itself.  The lines are this module's own, one JSON array each.  (typeshed does not
+# declare the attribute.)
+_scan: Callable[[str, int], tuple[list[Any], int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
-def _decode(line: str) -> list:
+def _decode(line: str) -> list[Any]:
     try:
         return _scan(line, 0)[0]
     except StopIteration as e:  # what the scanner raises for a line that is no JSON value
@@ -101,8 +103,10 @@ class Options:
         return (not self.since or date >= self.since) and (not self.until or date <= self.until)
 
 
-Node = tuple  # (id, label, kind, date, issuer, province, citations): see elements
-Fan = tuple  # (source, kind, targets, weights or None): the edges of one source and kind, see elements
+# (id, label, kind, date, issuer, province, citations): see elements
+Node = tuple[str, str | None, str, str | None, str | None, str | None, int]
+# (source, kind, targets, weights or None): the edges of one source and kind, see elements
+Fan = tuple[str, str, Sequence[str], Sequence[int] | None]
 
 
 @dataclass(slots=True)
@@ -168,7 +172,7 @@ def _summaries(docs: Docs, articles: Callable[[], Iterable[ArticleSummary]],
     the options keep) or a summary stream already counted so (what a build writes)."""
     if callable(docs):
         return docs
-    cited: Counter = Counter()
+    cited: Counter[str] = Counter()
     for a in articles():
         if opts.keeps(a.date):
             cited.update(a.refs)
@@ -220,7 +224,7 @@ class _Selection:
                 if flags is not None:
                     flags.add((edge[1], edge[2], False))
                 edge = next(edges, None)
-            into: list[tuple] = []
+            into: list[tuple[str, int, int, bool]] = []  # (target, source position, edge index, own)
             while edge is not None and edge[0] == d.local:
                 into.append(edge)
                 edge = next(edges, None)
@@ -287,7 +291,7 @@ class _Elements:
 
     def nodes(self) -> Iterator[Node]:
         body_by = self.body_by
-        issued: Counter = Counter()
+        issued: Counter[str] = Counter()
         shown: set[str | None] = set()
         for d, keep in self.sel.kept():
             if not keep:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from graphbuild.resolve.bodies import BodyRecord
@@ -72,14 +72,14 @@ def _attr(value: object) -> str:
 # writer below takes them for any value that needs escaping (and the tests hold its fast path
 # to them), so they are the definition of the bytes.
 
-def _attrs(node: Node) -> dict:
+def _attrs(node: Node) -> dict[str, Any]:
     """A node's attributes as the reference writers take them, in key order (None: not written)."""
     nid, label, kind, date, issuer, province, citations = node
     return {"label": label, "kind": kind, "date": date, "issuer": issuer, "province": province,
             "citations": citations, "size": 1.0 + citations, "color": COLORS[kind]}
 
 
-def _graphml_node(nid: str, attrs: dict) -> str:
+def _graphml_node(nid: str, attrs: dict[str, Any]) -> str:
     data = "".join(f'<data key="{k}">{_text(v)}</data>' for k, v in attrs.items() if v is not None)
     return f"<node id={_attr(nid)}>{data}</node>\n"
 
@@ -97,7 +97,7 @@ def _rgb(color: str) -> str:
 _GEXF_ATTRS = [k for k in NODE_KEYS if k[0] not in ("label", "size", "color")]
 
 
-def _gexf_node(nid: str, a: dict) -> str:
+def _gexf_node(nid: str, a: dict[str, Any]) -> str:
     values = "".join(f'<attvalue for="{i}" value={_attr(a[name])}/>'
                      for i, (name, _) in enumerate(_GEXF_ATTRS) if a.get(name) is not None)
     return (f'<node id={_attr(nid)} label={_attr(a["label"])}>'

@@ -107,8 +107,8 @@ def name_issuer(spelling: str, admin: str = "", qualifier: str = "") -> Issuer |
         if unit is not None:
             province, place = unit.name, _bare_place(unit.name)
             if kind is None and form.name == body.name and (
-                    ranked := _spellings().get(_fold(f"{spelling} {unit.type}"))) and ranked[1].body == form.body:
-                form = ranked[1]  # 'UBND Đà Nẵng': the name of a city's committee
+                    city := _spellings().get(_fold(f"{spelling} {unit.type}"))) and city[1].body == form.body:
+                form = city[1]  # 'UBND Đà Nẵng': the name of a city's committee
         elif form.district:
             body_id = form.district
         elif body.level == "province":

@@ -105,9 +105,9 @@ def named_references(folded: str, caps: list[Word], charters: list[int], qs: lis
         refs += _plenums(folded, m)
     body = g.plenum_body()
     for st in _plenums_by_verb(folded):
-        m = body.match(folded, st)
-        if m is not None and not (m.group("ord2") and m.group("central") is None):  # the committee is named
-            refs += _plenums(folded, m)
+        hit = body.match(folded, st)
+        if hit is not None and not (hit.group("ord2") and hit.group("central") is None):  # the committee is named
+            refs += _plenums(folded, hit)
     congress_starts = sorted(starts + _find_all(folded, g.CONGRESS_DOCUMENTS_NEEDLES))
     for m in filter(None, (g.CONGRESS.match(folded, st) for st in congress_starts)):
         n = term_number(m.group("congress"))

@@ -115,7 +115,7 @@ def decompressed(raw: BinaryIO, name: str) -> BinaryIO:
     kind = compression_of(name)
     if kind is None:
         return raw
-    return io.BufferedReader(_Decompressed(raw, kind, name), _CHUNK)  # type: ignore[return-value]
+    return io.BufferedReader(_Decompressed(raw, kind, name), _CHUNK)
 
 
 class _Decompressed(io.RawIOBase):
@@ -126,11 +126,11 @@ class _Decompressed(io.RawIOBase):
         self.out = 0  # decompressed bytes given so far
         self.inner: BinaryIO
         if kind == "gzip":
-            self.inner = gzip.GzipFile(fileobj=raw)  # type: ignore[assignment]
+            self.inner = gzip.GzipFile(fileobj=raw)
         elif kind == "bzip2":
-            self.inner = bz2.BZ2File(raw)  # type: ignore[assignment]
+            self.inner = bz2.BZ2File(raw)
         elif kind == "xz":
-            self.inner = lzma.LZMAFile(raw)  # type: ignore[assignment]
+            self.inner = lzma.LZMAFile(raw)
         else:
             try:
                 import zstandard
@@ -142,12 +142,12 @@ class _Decompressed(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def, override]
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
         try:
             data = self.inner.read(len(buffer))
         except SkippedInput:
             raise
-        except Exception as e:  # noqa: BLE001 - each library names its own errors (OSError, EOFError, LZMAError...)
+        except Exception as e:  # each library names its own errors (OSError, EOFError, LZMAError...)
             raise SkippedInput(self.name, None, f"damaged {self.kind} data after {self.out} bytes ({e}); the rest "
                                                 "skipped — check the file or compress it again") from None
         n = len(data)

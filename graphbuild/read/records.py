@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any, Protocol
 
 from graphbuild.domain.model import Article
@@ -124,7 +124,7 @@ def csv_records(reader: RecordReader, text: str, source: str, tsv: bool) -> Iter
 
 
 def _rows_from(reader: RecordReader, lines: list[str], pos: int, delimiter: str,
-               shape: tuple[int, list[int], list[str]], source: str) -> Iterator[Article | SkippedInput]:
+               shape: tuple[int, list[int], list[str]], source: str) -> Generator[Article | SkippedInput, None, int]:
     """Read rows from ``lines[pos:]`` until the end or a row to read past; returns where to go on."""
     width, keep, names = shape
     rows = csv.reader(_from(lines, pos), delimiter=delimiter, strict=True)

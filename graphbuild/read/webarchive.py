@@ -162,7 +162,7 @@ def read_archive(data: bytes | BinaryIO, name: str, language: str | None = LANGU
                 continue
             try:
                 page = _text_of(rec, where)
-            except Exception as e:  # noqa: BLE001 - one bad page must not stop the file
+            except Exception as e:  # one bad page must not stop the file
                 yield SkippedInput(name, seen, f"could not parse record ({type(e).__name__}: {e}); skipped")
                 continue
             if page is None or not page[0].strip():

@@ -14,10 +14,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "graphbuild"
 MAX_MODULE_LINES = 600
 MAX_FUNCTION_LINES = 60
 
-# Waiting for the reading work (graphbuild/read/ is being changed by it): split it then, and drop the entry.
-MODULES_OVER: dict[str, int] = {
-    "read/articles.py": 767,
-}
+# Modules over the limit, each at its size then, so none can grow: the list may only shrink.
+MODULES_OVER: dict[str, int] = {}
 FUNCTIONS_OVER: dict[str, int] = {}  # "path:function" -> lines
 
 SOURCES = sorted(p for p in PACKAGE.rglob("*.py") if "ontology" not in p.parts)

@@ -244,7 +244,8 @@ def _mention_row(article: Article, c) -> dict[str, Any]:
 def extract_and_resolve(items: Iterable[tuple[Key, Article]]) -> Iterator[tuple[str, Any]]:
     """mapPartitions body: tagged outputs of one partition's articles, then its resolver's records."""
     from graphbuild.extract.find import extract
-    from graphbuild.graph.triples import article_nt_lines
+    from graphbuild.graph.triples import article_nt_lines, relation_nt_lines
+    from graphbuild.resolve.relations import stated_relations
     from graphbuild.resolve.resolver import Resolver
 
     resolver = Resolver()
@@ -254,6 +255,8 @@ def extract_and_resolve(items: Iterable[tuple[Key, Article]]) -> Iterator[tuple[
             m.source = art.source
         citations = resolver.resolve_article(art, mentions, key=key)
         for line in article_nt_lines(art, citations):
+            yield "nt", line
+        for line in relation_nt_lines(art, stated_relations(resolver, art, citations)):
             yield "nt", line
         for c in citations:
             yield "mention", _mention_row(art, c)

@@ -51,10 +51,12 @@ class Grammar:
     openers: frozenset[str]
     chain: frozenset[str]
     negations: tuple[str, ...]
+    coordinators: frozenset[str]
     stop_words: frozenset[str]
     enact: re.Pattern[str]
     self_words: frozenset[str]
-    self_pronoun: re.Pattern[str]
+    own_subject: re.Pattern[str]  # 'Quyết định này …' opening a clause
+    own_tail: re.Pattern[str]  # '… Nghị định này' ending one
     body_start: re.Pattern[str]
     limits: dict[str, int]
 
@@ -88,10 +90,14 @@ def grammar() -> Grammar:
         openers=frozenset(data["clause_openers"]),
         chain=frozenset(w for p in data["chain_words"] for w in p.split()),
         negations=tuple(data["negations"]),
+        coordinators=frozenset(data["coordinators"]),
         stop_words=frozenset(data["target_stop_words"]),
         enact=re.compile(r"(?<![\w])(?:" + enact + r")[ ]+(?:các[ ]+|kèm[ ]+theo[ ]+)?$", re.I),
         self_words=frozenset(data["self_number_words"]),
-        self_pronoun=re.compile(r"(?<![\w])" + re.escape(data["self_pronoun"]) + r"[ ]*(?:đã[ ]+|sẽ[ ]+)?$", re.I),
+        own_subject=re.compile(r"[ ]*(?P<word>[^\W\d]+(?:[ ]+[^\W\d]+)?)[ ]+" + re.escape(data["self_pronoun"])
+                               + r"(?![\w])", re.I),
+        own_tail=re.compile(r"(?P<word>[^\W\d]+(?:[ ]+[^\W\d]+)?)[ ]+" + re.escape(data["self_pronoun"])
+                            + r"[ ]*(?:đã[ ]+|sẽ[ ]+)?\Z", re.I),
         body_start=re.compile(r"^[ ]*(?:" + body + r")(?![\w])", re.I | re.M),
         limits=data["limits"],
     )
@@ -121,9 +127,13 @@ def note(source: Ref, relation: str, target: Ref, start: int, end: int) -> None:
 
 _BREAK = re.compile(r"[;!?\n]|\.(?:\s|$)|:\s")
 _TARGET_GAP_BAD = re.compile(r"[.;:!?\n()“”\"]")
-_CLAUSE_START = re.compile(r"(?:\n|\.\s|;\s|:\s|,\s|^)[ \-–•+*]*(?P<lead>[^\n.;:,]*)$")
+_CLAUSE_START = re.compile(r"(?:\n|\.\s|;\s|:\s|,\s|^)[ \-–•+*]*(?P<lead>[^\n.;:,]*)\Z")
 _LIST_GAP = re.compile(r"(?:[ ]*,[ ]*|[ ]+và[ ]+|[ ]*;[ ]*)(?:các[ ]+)?$", re.I)
 _DATE_ISO = re.compile(g.DATE_ANY.pattern, re.I)
+# 'Số: 03/NQ-CP' at the end of a header line: the word and the number (any symbol) and nothing after.
+_NUMBER_WORD = re.compile(r"(?:^|[ ])số[ ]*:?[ ]*\d[^\s]*\Z", re.I)
+# A clause whose subject is the text's own document: 'Quyết định này có hiệu lực … và thay thế …'.
+_CLAUSE_BREAK = re.compile(r"[.;:!?]\s|\n")
 
 
 class _Text:
@@ -140,19 +150,38 @@ class _Text:
 
     def _own_document(self) -> Ref | None:
         """The reference standing after 'Số' / 'Số:' at the start of a header line."""
-        folded, limit = self.folded, self.gr.limits["header_chars"]
+        limit = self.gr.limits["header_chars"]
         for r in self.refs:
             if r.start > limit:
                 break
             if r.kind == "named":
                 continue
-            line = folded[folded.rfind("\n", 0, r.start) + 1:r.start]
-            head, _, word = line.rstrip(" :").rpartition(" ")
-            if word.lower() in self.gr.self_words and head == head.upper() and (r.type_code or r.issuer_code):
+            if (r.type_code or r.issuer_code) and self._after_number_word(r):
                 if r.date is None:
                     r.date = self._header_date(r)
                 return r
         return None
+
+    def _after_number_word(self, r: Ref) -> bool:
+        """Whether 'Số' / 'Số:' stands before the number on its line, after nothing but capitals (the issuer
+        of a header table row) or a type word ('Luật số: 77/2015/QH13'), or on the line before ('Số:' and
+        the number broken over two lines by a header table)."""
+        folded = self.folded
+        lo = folded.rfind("\n", 0, r.start) + 1
+        line = folded[lo:r.end].strip(" |\t")
+        m = _NUMBER_WORD.search(line)
+        lines_back = 0
+        while m is None and line == folded[r.start:r.end].strip(" |\t") and lo > 0 and lines_back < 2:
+            hi, lo = lo - 1, folded.rfind("\n", 0, lo - 1) + 1  # the number alone on its line: join the one before
+            before = folded[lo:hi].strip(" |\t")
+            if before:
+                line = f"{before} {line}"
+                m = _NUMBER_WORD.search(line)
+            lines_back += 1
+        if m is None:
+            return False
+        head = line[:m.start()].strip(" |\t")
+        return head == head.upper() or g.type_word_pattern().fullmatch(head) is not None
 
     def _header_date(self, own: Ref) -> str | None:
         """The date of the header line(s) after the number ('Hà Nội, ngày 09 tháng 01 năm 2025')."""
@@ -194,16 +223,16 @@ class _Text:
                 return True
         return False
 
-    def left(self, pos: int) -> Ref | None:
+    def left(self, pos: int, passive: bool = False) -> Ref | None:
         """The reference whose title runs up to ``pos`` (see the module docstring), or the own document
-        named by 'Nghị định này'."""
+        named by 'Nghị định này'; ``passive``: a comma may close the title ('…, được sửa đổi bởi')."""
         folded, gr = self.folded, self.gr
         i = bisect.bisect_left(self.starts, pos) - 1
         while i >= 0 and self.refs[i].end > pos:
             i -= 1
         lo = max(0, pos - gr.limits["left_gap_chars"])
         tail = folded[lo:pos]
-        if self.own is not None and gr.self_pronoun.search(tail) and _ends_with_type_word(tail):
+        if self.own is not None and _names_own_document(gr, tail):
             return self.own
         if i < 0:
             return None
@@ -222,12 +251,14 @@ class _Text:
             if m:
                 rest = rest[m.end():]
         rest = rest.strip(" ").lower()
+        if passive:
+            rest = rest.removesuffix(",").rstrip(" ")
         if rest.startswith(","):
             return None
         words = rest.replace(",", " , ").split()
         if len(words) > gr.limits["left_gap_words"]:
             return None
-        if words and (words[-1] in ("và", ",") or rest.endswith(gr.negations)):
+        if words and (words[-1] in gr.coordinators or rest.endswith(gr.negations)):
             if not all(w in gr.chain or w == "," for w in words) or self._is_object(r):
                 return None
         return r
@@ -268,8 +299,9 @@ class _Text:
         return not lead or all(w in self.gr.openers for w in lead.split())
 
     def issued_later(self, pos: int) -> Ref | None:
-        """The reference the clause goes on to issue ('…, Tỉnh ủy ban hành Kế hoạch số 146-KH/TU')."""
-        end = _sentence_end(self.folded, pos)
+        """The reference the clause goes on to issue ('…, Tỉnh ủy ban hành Kế hoạch số 146-KH/TU'), before the
+        sentence ends (a ';' ends it too: what follows is another statement)."""
+        end = _sentence_end(self.folded, pos, "; ")
         i = bisect.bisect_left(self.starts, pos)
         for r in self.refs[i:]:
             if r.start >= end:
@@ -284,14 +316,17 @@ class _Text:
         return re.search(r"(?<![\w])(?:ban[ ]+hành|xây[ ]+dựng)(?![\w])", self.folded[pos:end], re.I) is not None
 
 
-def _sentence_end(folded: str, pos: int) -> int:
-    ends = [i for i in (folded.find("\n", pos), folded.find(". ", pos)) if i >= 0]
+def _sentence_end(folded: str, pos: int, *more: str) -> int:
+    ends = [i for i in (folded.find(b, pos) for b in ("\n", ". ", *more)) if i >= 0]
     return min(ends) if ends else len(folded)
 
 
-def _ends_with_type_word(tail: str) -> bool:
-    m = re.search(r"([^\W\d]+(?:[ ]+[^\W\d]+)?)[ ]+này[ ]*(?:đã[ ]+|sẽ[ ]+)?$", tail, re.I)
-    return bool(m) and g.type_word_pattern().fullmatch(m.group(1)) is not None
+def _names_own_document(gr: Grammar, tail: str) -> bool:
+    """Whether the clause ending ``tail`` has 'Nghị định này' (a type word and 'này') as its subject, or
+    ends with it."""
+    clause = tail[max((m.end() for m in _CLAUSE_BREAK.finditer(tail)), default=0):]
+    m = gr.own_subject.match(clause) or gr.own_tail.search(clause)
+    return m is not None and g.type_word_pattern().fullmatch(m.group("word")) is not None
 
 
 def _case_ok(words: str, opening: bool) -> bool:
@@ -333,13 +368,13 @@ def _apply(text: _Text, phrase: Phrase, start: int, end: int, opening: bool) -> 
     """Note the relation one phrase states, if its neighbours are references."""
     rel, direction = phrase.relation, phrase.direction
     if direction == "backward":
-        target = text.left(start)
+        target = text.left(start, passive=True)
         if target is not None:
             for source in text.right(end):
                 note(source, rel, target, start, end)
         return
     if direction == "left_self":
-        target = text.left(start)
+        target = text.left(start, passive=True)
         if target is not None and text.own is not None:
             note(text.own, rel, target, start, end)
         return

@@ -52,6 +52,7 @@ class Grammar:
     chain: frozenset[str]
     negations: tuple[str, ...]
     coordinators: frozenset[str]
+    instructing: tuple[str, ...]  # each with a blank on both sides, to find as words
     stop_words: frozenset[str]
     enact: re.Pattern[str]
     self_words: frozenset[str]
@@ -91,6 +92,7 @@ def grammar() -> Grammar:
         chain=frozenset(w for p in data["chain_words"] for w in p.split()),
         negations=tuple(data["negations"]),
         coordinators=frozenset(data["coordinators"]),
+        instructing=tuple(f" {w} " for w in data["instructing"]),
         stop_words=frozenset(data["target_stop_words"]),
         enact=re.compile(r"(?<![\w])(?:" + enact + r")[ ]+(?:các[ ]+|kèm[ ]+theo[ ]+)?$", re.I),
         self_words=frozenset(data["self_number_words"]),
@@ -139,8 +141,8 @@ _CLAUSE_BREAK = re.compile(r"[.;:!?]\s|\n")
 class _Text:
     """One text's references and where its own document's title and preamble lie."""
 
-    def __init__(self, folded: str, original: str, refs: list[Ref]) -> None:
-        self.folded, self.original, self.refs = folded, original, refs
+    def __init__(self, folded: str, refs: list[Ref]) -> None:
+        self.folded, self.refs = folded, refs
         self.starts = [r.start for r in refs]
         self.gr = grammar()
         self.own = self._own_document()
@@ -164,8 +166,9 @@ class _Text:
 
     def _after_number_word(self, r: Ref) -> bool:
         """Whether 'Số' / 'Số:' stands before the number on its line, after nothing but capitals (the issuer
-        of a header table row) or a type word ('Luật số: 77/2015/QH13'), or on the line before ('Số:' and
-        the number broken over two lines by a header table)."""
+        of a header table row) or a type word and a colon ('Luật số: 77/2015/QH13'), or on the line before
+        ('Số:' and the number broken over two lines by a header table); after it on the line, at most a place
+        and date ('Hà Nội, ngày 09 tháng 01 năm 2025')."""
         folded = self.folded
         lo = folded.rfind("\n", 0, r.start) + 1
         line = folded[lo:r.end].strip(" |\t")
@@ -180,8 +183,11 @@ class _Text:
             lines_back += 1
         if m is None:
             return False
+        rest = folded[r.end:folded.find("\n", r.end) % (len(folded) + 1)].strip(" |\t")
+        if rest and not _DATE_ISO.search(rest):  # only a place and date may follow on a header line
+            return False
         head = line[:m.start()].strip(" |\t")
-        return head == head.upper() or g.type_word_pattern().fullmatch(head) is not None
+        return head == head.upper() or (":" in m.group(0) and g.type_word_pattern().fullmatch(head) is not None)
 
     def _header_date(self, own: Ref) -> str | None:
         """The date of the header line(s) after the number ('Hà Nội, ngày 09 tháng 01 năm 2025')."""
@@ -203,7 +209,7 @@ class _Text:
         """From the own number to the first line of the body ('Điều 1', 'I.'), within a bound."""
         assert self.own is not None
         lo = self.own.end
-        hi = lo + self.gr.limits["title_chars"] * 4
+        hi = lo + self.gr.limits["preamble_chars"]
         for m in self.gr.body_start.finditer(self.folded, lo, hi):
             if not m.group(0).strip().lower().startswith("căn cứ"):
                 return lo, m.start()
@@ -257,6 +263,8 @@ class _Text:
             return None
         words = rest.replace(",", " , ").split()
         if len(words) > gr.limits["left_gap_words"]:
+            return None
+        if any(w in f" {' '.join(words)} " for w in gr.instructing):
             return None
         if words and (words[-1] in gr.coordinators or rest.endswith(gr.negations)):
             if not all(w in gr.chain or w == "," for w in words) or self._is_object(r):
@@ -350,7 +358,7 @@ def relate(folded: str, original: str, refs: list[Ref]) -> None:
     """Note on each source reference the relations the text states (see the module docstring)."""
     if not refs:
         return
-    text = _Text(folded, original, refs)
+    text = _Text(folded, refs)
     gr = text.gr
     for lo, hi in _windows(refs, gr.limits["left_gap_chars"] + 40):
         for m in gr.pattern.finditer(folded, lo, hi):

@@ -254,3 +254,39 @@ def add_run(g: TripleTarget, digest: str, articles: int, documents: int) -> URIR
     g.add((dataset, NS_PROV.wasGeneratedBy, run))
     g.add((dataset, NS_RDFS.label, Literal(f"{articles} articles, {documents} documents")))
     return run
+
+
+_RELATION_PROPERTIES = {"implements": NS_ELI.ensures_implementation_of, "based_on": NS_ELI.based_on,
+                        "amends": NS_ELI.amends, "repeals": NS_ELI.repeals, "guides": NS_GB.guides,
+                        "cites": NS_ELI.cites}
+
+
+def add_relations(g: TripleTarget, article: Article, relations: list) -> None:
+    """The relations an article states (graphbuild.resolve.relations.StatedRelation): the direct triple and the
+    statement with its evidence."""
+    from graphbuild.text.sentences import sentence_spans
+
+    local = article_local(article.id)
+    spans = sorted(r.words_span for r in relations)
+    sentence_of = dict(zip(spans, sentence_spans(article.text, spans), strict=True)) if article.text else {}
+    for r in relations:
+        source, target, prop = iri(*r.source.split("/", 1)), iri(*r.target.split("/", 1)), _RELATION_PROPERTIES[
+            r.relation]
+        (w0, w1), (s0, s1), (t0, t1) = r.words_span, r.source_span, r.target_span
+        st = iri("relation", f"{local}_{w0}_{s0}_{t0}")
+        g.add((source, prop, target))
+        g.add((st, NS_RDF.type, NS_GB.StatedRelation))
+        g.add((st, NS_RDF.subject, source))
+        g.add((st, NS_RDF.predicate, prop))
+        g.add((st, NS_RDF.object, target))
+        g.add((st, NS_GB.relationKind, Literal(r.relation)))
+        g.add((st, NS_GB.statedIn, iri("article", local)))
+        g.add((st, NS_GB.sourceMention, iri("mention", f"{local}_{s0}_{s1}")))
+        g.add((st, NS_NIF.anchorOf, Literal(r.words)))
+        g.add((st, NS_NIF.beginIndex, Literal(w0, datatype=NS_XSD.nonNegativeInteger)))
+        g.add((st, NS_NIF.endIndex, Literal(w1, datatype=NS_XSD.nonNegativeInteger)))
+        if r.target_cited:
+            g.add((st, NS_GB.targetMention, iri("mention", f"{local}_{t0}_{t1}")))
+        span = sentence_of.get(r.words_span)
+        if span is not None:
+            g.add((st, NS_GB.sentence, Literal(" ".join(article.text[span[0]:span[1]].split()))))

@@ -181,3 +181,22 @@ def test_equivalence_document_body_and_run_lines_and_rdflib_reference():
         assert triples.body_nt_lines(b) == sink.drain(), b.local
     reference.add_run(sink, "0123456789abcdef", len(texts), len(docs))
     assert triples.run_nt_lines("0123456789abcdef", len(texts), len(docs)) == sink.drain()
+
+
+def test_equivalence_relation_lines_and_rdflib_reference():
+    """The relations an article states: the emitter writes what the rdflib reference adds, in the same order."""
+    from graphbuild.extract.find import extract
+    from graphbuild.resolve.relations import stated_relations
+
+    folder = ROOT / "tests" / "fixtures" / "relations"
+    r = Resolver()
+    seen = 0
+    for path in sorted(folder.iterdir()):
+        text = path.read_text(encoding="utf-8")
+        a = Article(id=path.stem, text=text, source=str(path), province="Quảng Nam")
+        stated = stated_relations(r, a, r.resolve_article(a, extract(text, a.source)))
+        seen += len(stated)
+        sink = reference.TripleSink()
+        reference.add_relations(sink, a, stated)
+        assert triples.relation_nt_lines(a, stated) == sink.drain()
+    assert seen >= 5

@@ -112,6 +112,19 @@ def check_13(r, report):
     assert any(x["doc"] == D + "kl-tw_2021_21" and x["conflict"].startswith("date") for x in r)
 
 
+def check_14(r, _report):
+    assert [(x["province"], x["doc"], x["kind"], x["target"]) for x in r] == [
+        ("(central)", D + "ctr-btctw_2021_02", "implements", D + "congress_xiii")]
+    assert all(int(x["articles"]) >= 1 for x in r)
+
+
+def check_15(r, _report):
+    found = {(x["source"], x["kind"], x["target"]) for x in r}
+    assert {(D + "ctr-btctw_2021_02", "implements", D + "congress_xiii"),
+            (D + "qd-tw_2021_24", "guides", D + "charter"), (D + "hd-tw_2021_01", "guides", D + "charter")} <= found
+    assert all(x["words"] and x["words"].lower() in x["sentence"].lower() for x in r)
+
+
 CHECKS: dict[str, Callable] = {
     "01-articles-citing-a-document.rq": check_01,
     "02-documents-of-an-issuer.rq": check_02,
@@ -126,6 +139,8 @@ CHECKS: dict[str, Callable] = {
     "11-documents-by-type.rq": check_11,
     "12-how-references-are-written.rq": check_12,
     "13-conflicting-values.rq": check_13,
+    "14-what-implements-a-directive-by-province.rq": check_14,
+    "15-relations-stated-between-documents.rq": check_15,
 }
 
 

@@ -18,18 +18,19 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
 
+from graphbuild.ask.directives import RELATION_IRIS, DirectiveLink, directive_links
 from graphbuild.ask.documents import Document, Graph, term_value
 from graphbuild.ask.matching import Match, find_documents, suggest
 from graphbuild.ask.reference import Query, leading_int, parse_loose, parse_reference
 from graphbuild.write.store import DCT, GB, ID
 
 __all__ = [
-    "CITATION_KEYS", "ArticleRefs", "Citation", "Document", "DocumentInfo", "Graph", "Match", "Query", "Reference",
+    "CITATION_KEYS", "ArticleRefs", "Citation", "DirectiveLink", "Document", "DocumentInfo", "Graph", "Match", "Query", "Reference",
     "Related", "cites", "cites_by_document", "citing_articles", "find_article", "find_documents", "parse_loose",
     "parse_reference", "refs", "show", "stats", "suggest",
 ]
@@ -257,9 +258,11 @@ class DocumentInfo:
     cite_keys: list[str]
     citations: int
     articles: int
-    outgoing: list[Related]  # documents it cites, implements, contains, may be
-    incoming: list[Related]  # documents that cite it, contain it, ...
+    outgoing: list[Related]  # documents it contains, may be, ... (the stated relations are in ``directives``)
+    incoming: list[Related]  # documents that contain it, ...
     conflicts: list[str]
+    # what it implements, rests on, amends, repeals, guides, and what does so to it (graphbuild.ask.directives)
+    directives: list[DirectiveLink] = field(default_factory=list)
 
 
 _SHOW = """
@@ -298,20 +301,25 @@ def _describe(g: Graph, d: Document) -> DocumentInfo:
         issuer=_v(sol, "issuer") if sol else None, numbering_body=_v(sol, "nbody") if sol else None,
         subject=_v(sol, "subject") if sol else None, source=_v(sol, "source") if sol else None,
         cite_keys=d.cite_keys, citations=d.citations, articles=int(counted["n"].value) if counted else 0,
-        outgoing=outgoing, incoming=incoming, conflicts=conflicts)
+        outgoing=outgoing, incoming=incoming, conflicts=conflicts, directives=directive_links(g, d))
 
 
 def _related(g: Graph, d: Document) -> tuple[list[Related], list[Related]]:
-    """(documents d points to, documents pointing to d), each by relation then id."""
+    """(documents d points to, documents pointing to d), each by relation then id; the relations texts
+    state (implements, amends, ...) are :func:`directive_links`'s."""
     node = ox.NamedNode(d.iri)
     outgoing, incoming = [], []
     for q in g.store.quads_for_pattern(node, None, None):
         o = q.object
+        if q.predicate.value in RELATION_IRIS:
+            continue
         if isinstance(o, ox.NamedNode) and o.value in g.documents and o.value != d.iri:
             od = g.documents[o.value]
             outgoing.append(Related(_local(q.predicate.value), od.id, od.label, od.iri))
     for q in g.store.quads_for_pattern(None, None, node):
         s = term_value(q.subject)
+        if q.predicate.value in RELATION_IRIS:
+            continue
         if s in g.documents and s != d.iri:
             sd = g.documents[s]
             incoming.append(Related(_local(q.predicate.value), sd.id, sd.label, sd.iri))

@@ -42,6 +42,11 @@ def show(reference: str, graph_dir: str, fmt: str) -> None:
             if value:
                 click.echo(f"  {name:9} {value}")
         click.echo(f"  articles  {i.articles} ({i.citations} mention(s)); `graphbuild cites {i.document}` lists them")
+        if i.directives:
+            click.echo("  directive network (articles stating it):")
+            for link in i.directives:
+                where = f"  [{link.province}]" if link.province and link.direction == "in" else ""
+                click.echo(f"    {link.wording:14} {link.document}  {link.label}{where}  ({link.articles})")
         for title, rel in (("it cites / contains / may be", i.outgoing), ("cited / contained by", i.incoming)):
             if rel:
                 click.echo(f"  {title}:")

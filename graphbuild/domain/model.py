@@ -51,8 +51,10 @@ class Mention:
     form: str = "full"  # full | short (type word + number only) | list (shares a type word)
     antecedent: int | None = None  # start offset of the full mention a short one refers back to
     sentence: tuple[int, int] | None = field(default=None, repr=False)
-    # Documents this one's title says it implements or is about ('Hướng dẫn ... thi hành Điều lệ Đảng'):
-    # [{"relation": "implements" | "cites", "target": id, "start": .., "end": .., "surface": ..}]
+    # What the text states this document implements, rests on, amends, repeals or guides (graphbuild.extract.relations):
+    # [{"relation": "implements" | "based_on" | "amends" | "repeals" | "guides" | "cites", "target": id,
+    #   "start": .., "end": .., "surface": .. (the target's span), "source": id, "words": .., "words_start": ..,
+    #   "words_end": .. (the words stating it)}]
     relations: list[dict[str, Any]] = field(default_factory=list)
 
     @property

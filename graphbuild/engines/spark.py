@@ -251,7 +251,8 @@ def _mention_row(article: Article, c: Citation) -> dict[str, Any]:
 def extract_and_resolve(items: Iterable[tuple[Key, Article]]) -> Iterator[tuple[str, Any]]:
     """mapPartitions body: tagged outputs of one partition's articles, then its resolver's records."""
     from graphbuild.extract.find import extract
-    from graphbuild.graph.triples import article_nt_lines
+    from graphbuild.graph.triples import article_nt_lines, relation_nt_lines
+    from graphbuild.resolve.relations import stated_relations
     from graphbuild.resolve.resolver import Resolver
 
     resolver = Resolver()
@@ -262,6 +263,8 @@ def extract_and_resolve(items: Iterable[tuple[Key, Article]]) -> Iterator[tuple[
         # The resolver only orders by the key; its ``Order`` (ints) does not name the remote key's URI.
         citations = resolver.resolve_article(art, mentions, key=key)  # type: ignore[arg-type]
         for line in article_nt_lines(art, citations):
+            yield "nt", line
+        for line in relation_nt_lines(art, stated_relations(resolver, art, citations)):
             yield "nt", line
         for c in citations:
             yield "mention", _mention_row(art, c)

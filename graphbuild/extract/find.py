@@ -8,8 +8,10 @@
      numbers that share its symbol (:mod:`.lists`);
   3. named references (:mod:`.named`): plenum and congress resolutions, the Party Charter;
   4. bare references (:mod:`.bare`): a type word + number with no code, and lists sharing one type word;
-  5. context (:mod:`.context`; the body's name as completed by :mod:`.issuers`): date, issuing body and subject around each reference, shared
-     along lists (:mod:`.lists`); named references in a title become relations (:mod:`.titles`);
+  5. context (:mod:`.context`; the body's name as completed by :mod:`.issuers`): date, issuing body and
+     subject around each reference, shared along lists (:mod:`.lists`); named references in a title
+     become relations (:mod:`.titles`), and the relations the text states between its references are
+     noted (:mod:`.relations`);
   6. ids (:mod:`.document_ids`); short forms point back to the nearest earlier full reference of
      the same document (:mod:`.shortforms`); Mentions in the text's own offsets (:mod:`.mentions`).
 
@@ -32,6 +34,7 @@ from graphbuild.extract.lists import share_across_lists, shared_symbol_list
 from graphbuild.extract.mentions import to_mentions
 from graphbuild.extract.named import fill_terms, named_references
 from graphbuild.extract.ref import Ref, Word, implied_doc_type
+from graphbuild.extract.relations import relate
 from graphbuild.extract.scan import scan
 from graphbuild.extract.shortforms import link_short_forms
 from graphbuild.extract.titles import titles
@@ -52,6 +55,7 @@ def extract(text: str, source: str = "<text>") -> list[Mention]:
     fill_terms(folded, refs)
     _read_context(folded, refs)
     refs = titles(folded, original_case, refs, caps)
+    relate(folded, original_case, refs)
     for ref in refs:
         _settle(ref)
     link_short_forms(refs)

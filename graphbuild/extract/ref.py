@@ -33,7 +33,9 @@ class Ref:
     raw_issuer: str = ""
     needs_word: bool = False  # a number that is a reference only after a type word ('số 12-NQ' with no code)
     body_id: str | None = None  # the lexicon id of the issuing body named in the text
-    relations: list[tuple[str, Ref]] | None = None  # (relation, target) named in its title; rare, so made on demand
+    # (relation, target, start, end of the words stating it) the text states of this document; rare, so made
+    # on demand (graphbuild.extract.relations, .titles)
+    relations: list[tuple[str, Ref, int, int]] | None = None
     date_shared: bool = False  # the date phrase says it is every listed item's ('cùng ngày')
 
 

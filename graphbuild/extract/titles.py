@@ -8,6 +8,7 @@ import bisect
 
 from graphbuild.extract import grammar as g
 from graphbuild.extract.ref import Ref, Word
+from graphbuild.extract.relations import note, title_relation
 
 
 def titles(folded: str, original: str, refs: list[Ref], caps: list[Word]) -> list[Ref]:
@@ -16,20 +17,19 @@ def titles(folded: str, original: str, refs: list[Ref], caps: list[Word]) -> lis
     'Quy định số 24-QĐ/TW về thi hành Điều lệ Đảng', 'Hướng dẫn thi hành Điều lệ Đảng':
     the phrase 'thi hành Điều lệ Đảng' (or a bare 'về X') is part of the document's
     name, so the article cites the Quy định and the Charter is what the Quy định
-    implements, not a citation of its own.  'Kế hoạch ... thực hiện Nghị quyết Trung
+    guides, not a citation of its own.  'Kế hoạch ... thực hiện Nghị quyết Trung
     ương 5' keeps the resolution as a citation and also records the relation.
-    Numbered references are always kept as citations.
+    Numbered references are always kept as citations.  The relation of each link word is
+    the relation grammar's (:func:`graphbuild.extract.relations.title_relation`).
     """
     kept: list[Ref] = []
     for ref in refs:
         if ref.kind == "named":
             head = _title_head(folded, original, kept, ref.start, caps)
             if head is not None:
-                verb, doc, link = head
+                doc, link, (w0, w1) = head
                 if doc is not None:
-                    if doc.relations is None:
-                        doc.relations = []
-                    doc.relations.append((verb, ref))
+                    note(doc, title_relation(link), ref, w0, w1)
                 if link in ("thi hành", "về", "về việc"):
                     continue
         kept.append(ref)
@@ -37,8 +37,8 @@ def titles(folded: str, original: str, refs: list[Ref], caps: list[Word]) -> lis
 
 
 def _title_head(folded: str, original: str, kept: list[Ref], pos: int,
-                caps: list[Word]) -> tuple[str, Ref | None, str] | None:
-    """(relation, document) when the words before ``pos`` are a document's title leading up to it.
+                caps: list[Word]) -> tuple[Ref | None, str, tuple[int, int]] | None:
+    """(document, link word, its span) when the words before ``pos`` are a document's title leading up to it.
 
     The document is the nearest earlier numbered reference, or ``None`` for a capitalised
     type word with no number ('Hướng dẫn thi hành ...').
@@ -52,8 +52,7 @@ def _title_head(folded: str, original: str, kept: list[Ref], pos: int,
         if r.kind != "named":
             m = g.TITLE_GAP.match(folded, r.end, pos)
             if m and m.end() == pos:
-                link = " ".join(m.group("link").lower().split())
-                return ("cites" if link.startswith("về") else "implements"), r, link
+                return r, " ".join(m.group("link").lower().split()), m.span("link")
             break
     # Only the capitalised type words between the cut and pos (caps is in text order): looping
     # over every type word of the text for every named reference was quadratic.
@@ -65,6 +64,5 @@ def _title_head(folded: str, original: str, kept: list[Ref], pos: int,
             continue
         m = g.TITLE_GAP.match(folded, w_end, pos)
         if m and m.end() == pos and original[w_start].isupper():
-            link = " ".join(m.group("link").lower().split())
-            return ("cites" if link.startswith("về") else "implements"), None, link
+            return None, " ".join(m.group("link").lower().split()), m.span("link")
     return None

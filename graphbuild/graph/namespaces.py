@@ -13,6 +13,8 @@ IRI scheme (all flat local names under ``BASE + "id/"``; see README "IRI scheme"
     id/body/{body id}[_{province}]                 a body, one per province when scoped
     id/article/{article id}                        an article
     id/mention/{article id}_{start}_{end}          a mention (code-point offsets)
+    id/relation/{article id}_{words}_{source}_{target}  a relation the article states (offsets of its words,
+                                                   source mention and target reference)
     id/province/{slug} | id/type/{slug} | id/plenum/{term}_{n} | id/run/{digest}
 """
 
@@ -49,6 +51,7 @@ class NS_GB(DefinedNamespace):
     Plenum: URIRef
     DocumentType: URIRef
     BuildRun: URIRef
+    StatedRelation: URIRef
     # object properties
     refersTo: URIRef
     candidate: URIRef
@@ -57,6 +60,10 @@ class NS_GB(DefinedNamespace):
     province: URIRef
     adoptedAt: URIRef
     plenum: URIRef
+    guides: URIRef
+    statedIn: URIRef
+    sourceMention: URIRef
+    targetMention: URIRef
     # datatype properties
     citeKey: URIRef
     term: URIRef
@@ -69,6 +76,8 @@ class NS_GB(DefinedNamespace):
     catalogued: URIRef
     conflict: URIRef
     citationCount: URIRef
+    relationKind: URIRef
+    sentence: URIRef
 
 
 NS_ELI = Namespace("http://data.europa.eu/eli/ontology#")
@@ -104,6 +113,7 @@ PREFIXES: dict[str, str] = {
     "body": ID + "body/",
     "article": ID + "article/",
     "mention": ID + "mention/",
+    "relation": ID + "relation/",
     "province": ID + "province/",
     "type": ID + "type/",
     "plenum": ID + "plenum/",

@@ -37,8 +37,10 @@ from graphbuild.graph.namespaces import (
     NS_SKOS,
     NS_XSD,
 )
+from graphbuild.resolve.relations import StatedRelation
 from graphbuild.resolve.resolver import BodyRecord, Citation, DocRecord
 from graphbuild.text.fold import slug
+from graphbuild.text.sentences import sentence_spans
 
 # --------------------------------------------------------------------------- terms
 
@@ -205,6 +207,58 @@ def article_nt_lines(article: Article, citations: list[Citation]) -> list[str]:
             out.append(f"{mn} {_ANTECEDENT} {mention}{c.antecedent}_{ends[c.antecedent]}> .\n")
     for target in sorted({c.target for c in citations}):
         out.append(f"{node} {_REFERENCES} {_node(target)} .\n")
+    return out
+
+
+# --------------------------------------------------------------------------- relations between documents
+
+# The property of each relation a text states (graphbuild/data/relations.json): ELI's own where it has one.
+RELATION_PROPERTIES: dict[str, str] = {
+    "implements": NS_ELI.ensures_implementation_of, "based_on": NS_ELI.based_on, "amends": NS_ELI.amends,
+    "repeals": NS_ELI.repeals, "guides": NS_GB.guides, "cites": NS_ELI.cites,
+}
+_RELATION_TERMS = {kind: f"<{prop}>" for kind, prop in RELATION_PROPERTIES.items()}
+_STATED_CLASS, _STATED_IN, _KIND = f"<{NS_GB.StatedRelation}>", f"<{NS_GB.statedIn}>", f"<{NS_GB.relationKind}>"
+_SUBJECT, _PREDICATE, _OBJECT = f"<{NS_RDF.subject}>", f"<{NS_RDF.predicate}>", f"<{NS_RDF.object}>"
+_SOURCE_MENTION, _TARGET_MENTION = f"<{NS_GB.sourceMention}>", f"<{NS_GB.targetMention}>"
+_SENTENCE = f"<{NS_GB.sentence}>"
+
+
+def relation_nt_lines(article: Article, relations: list[StatedRelation]) -> list[str]:
+    """The relations an article states: ``source property target`` between the resolved nodes, and each
+    statement as a ``gb:StatedRelation`` (an rdf:Statement) with its evidence: the article, the words
+    stating it and their offsets, the sentence, the source mention and (when cited) the target mention.
+
+    The statement is ``relation/{article}_{words start}_{source start}_{target start}``; the direct triple
+    is the same line in every article that states it (so it is written once).
+    """
+    if not relations:
+        return []
+    local = article_local(article.id)
+    node, mention = f"<{ID}article/{local}>", f"<{ID}mention/{local}_"
+    sentences = sentence_spans(article.text, sorted(r.words_span for r in relations)) if article.text else []
+    sentence_of = dict(zip(sorted(r.words_span for r in relations), sentences, strict=True))
+    out: list[str] = []
+    for r in relations:
+        prop, source, target = _RELATION_TERMS[r.relation], _node(r.source), _node(r.target)
+        (w0, w1), (s0, s1), (t0, t1) = r.words_span, r.source_span, r.target_span
+        st = f"<{ID}relation/{local}_{w0}_{s0}_{t0}>"
+        out += (f"{source} {prop} {target} .\n",
+                f"{st} {_TYPE} {_STATED_CLASS} .\n",
+                f"{st} {_SUBJECT} {source} .\n",
+                f"{st} {_PREDICATE} {prop} .\n",
+                f"{st} {_OBJECT} {target} .\n",
+                f"{st} {_KIND} {_text(r.relation)} .\n",
+                f"{st} {_STATED_IN} {node} .\n",
+                f"{st} {_SOURCE_MENTION} {mention}{s0}_{s1}> .\n",
+                f"{st} {_ANCHOR} {_text(r.words)} .\n",
+                f'{st} {_BEGIN} "{w0}"{_AS_OFFSET} .\n',
+                f'{st} {_END} "{w1}"{_AS_OFFSET} .\n')
+        if r.target_cited:
+            out.append(f"{st} {_TARGET_MENTION} {mention}{t0}_{t1}> .\n")
+        span = sentence_of.get(r.words_span)
+        if span is not None:
+            out.append(f"{st} {_SENTENCE} {_text(' '.join(article.text[span[0]:span[1]].split()))} .\n")
     return out
 
 

@@ -49,6 +49,7 @@ from graphbuild.pipeline.rows import write_mentions
 from graphbuild.pipeline.store_loader import StoreLoader
 from graphbuild.resolve.bodies import BodyRecord
 from graphbuild.resolve.docstore import SpilledCounts
+from graphbuild.resolve.relations import stated_relations
 from graphbuild.resolve.resolver import Resolver
 from graphbuild.resolve.spill import SPILL_RECORDS
 from graphbuild.write import rdf_formats, sorted_nt
@@ -191,10 +192,12 @@ class _Run:
     def _article(self, item: Article, mentions: list[Mention], mfh: IO[str], sfh: IO[str]) -> None:
         ph = self.ph
         citations = self.resolver.resolve_article(item, mentions)
+        stated = stated_relations(self.resolver, item, citations)
         ph.lap("resolve", rss=False)
         write_mentions(mfh, item, citations)
         ph.lap("mentions.jsonl", rss=False)
         self.ntw.extend(triples.article_nt_lines(item, citations))
+        self.ntw.extend(triples.relation_nt_lines(item, stated))
         ph.lap("article triples", rss=False)
         self.digest.update(item.id.encode("utf-8") + b"\n")
         if not self.gephi:
@@ -204,7 +207,8 @@ class _Run:
             refs[c.target] = refs.get(c.target, 0) + 1
         if self.ranged is not None and self.gopts.keeps(item.date):
             self.ranged.add(refs)
-        summary = ArticleSummary(triples.article_local(item.id), item.title or item.id, item.date, item.province, refs)
+        summary = ArticleSummary(triples.article_local(item.id), item.title or item.id, item.date, item.province, refs,
+                                 sorted({(r.source, r.relation, r.target) for r in stated}))
         sfh.write(summary.to_json() + "\n")
         ph.lap("summaries", rss=False)
 

@@ -49,14 +49,20 @@ class ArticleSummary:
     date: str | None
     province: str | None
     refs: dict[str, int] = field(default_factory=dict)  # document local -> mentions
+    # (source, relation, target) the article states between documents (graphbuild.resolve.relations)
+    relations: list[tuple[str, str, str]] = field(default_factory=list)
 
     def to_json(self) -> str:
-        return _encode([self.local, self.label, self.date, self.province, self.refs])
+        fields: list[object] = [self.local, self.label, self.date, self.province, self.refs]
+        if self.relations:
+            fields.append(self.relations)
+        return _encode(fields)
 
     @classmethod
     def from_json(cls, line: str) -> ArticleSummary:
-        local, label, date, province, refs = _decode(line)
-        return cls(local, label, date, province, refs)
+        local, label, date, province, refs, *rest = _decode(line)
+        relations = [(s, r, t) for s, r, t in rest[0]] if rest else []
+        return cls(local, label, date, province, refs, relations)
 
 
 def read_summaries(path: Path) -> Callable[[], Iterator[ArticleSummary]]:
@@ -334,11 +340,30 @@ class _Elements:
         for b in self.bodies:
             if b.local in keep_bodies and b.parent:
                 yield (f"body/{b.local}", "sub_organization_of", (f"body/{b.parent}",), None)
-        if self.opts.scope == "documents":
-            return
-        keeps = self.opts.keeps
+        stated: Counter[tuple[str, str, str]] = Counter()  # (source, relation, target) -> articles stating it
+        keeps, articles_shown = self.opts.keeps, self.opts.scope != "documents"
         for a in self.articles():
-            if keeps(a.date) and a.refs:
+            if not keeps(a.date):
+                continue
+            stated.update(a.relations)
+            if articles_shown and a.refs:
                 refs = a.refs
                 targets = sorted(refs)
                 yield (f"article/{a.local}", "references", targets, [refs[t] for t in targets])
+        yield from _relation_fans(stated, self._kept_ends(stated) if self.sel.ranged else None)
+
+    def _kept_ends(self, stated: Counter[tuple[str, str, str]]) -> set[str]:
+        """Which ends of the stated relations the file keeps (with a date range not every document is)."""
+        ends = {end for s, _r, t in stated for end in (s, t)}
+        return {d.local for d, keep in self.sel.kept() if keep and d.local in ends}
+
+
+def _relation_fans(stated: Counter[tuple[str, str, str]], kept: set[str] | None) -> Iterator[Fan]:
+    """Document -> document edges of the relation kinds (implements, based_on, amends, repeals, guides),
+    weighted by how many articles state each; ``kept``: the documents the file keeps (None: all)."""
+    fans: dict[tuple[str, str], list[str]] = {}
+    for s, r, t in sorted(stated):
+        if kept is None or (s in kept and t in kept):
+            fans.setdefault((s, r), []).append(t)
+    for (s, r), targets in fans.items():
+        yield (s, r, targets, [stated[(s, r, t)] for t in targets])

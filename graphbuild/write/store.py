@@ -34,7 +34,8 @@ PREFIXES: dict[str, str] = {
     "prov": "http://www.w3.org/ns/prov#", "skos": SKOS, "owl": "http://www.w3.org/2002/07/owl#",
     "rdf": RDF, "rdfs": RDFS, "xsd": XSD,
     "doc": ID + "doc/", "citekey": ID + "citekey/", "body": ID + "body/", "article": ID + "article/",
-    "mention": ID + "mention/", "province": ID + "province/", "type": ID + "type/", "plenum": ID + "plenum/",
+    "mention": ID + "mention/", "relation": ID + "relation/", "province": ID + "province/", "type": ID + "type/",
+    "plenum": ID + "plenum/",
 }
 
 DEFAULT_GRAPH_DIR = "out"

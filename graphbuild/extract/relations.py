@@ -393,10 +393,10 @@ def _apply(text: _Text, phrase: Phrase, start: int, end: int, opening: bool) -> 
     targets = text.right(end)
     if not targets:
         return
-    source = text.left(start)
-    if source is not None:
+    subject = text.left(start)
+    if subject is not None:
         for t in targets:
-            note(source, rel, t, start, end)
+            note(subject, rel, t, start, end)
     elif opening and phrase.fronted:
         _fronted(text, rel, start, end, targets)
     elif text.own is not None and text.in_preamble(start):

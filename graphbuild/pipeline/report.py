@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from graphbuild.pipeline.results import BuildResult
+from graphbuild.resolve.identity import RESOLVED_BY
 
 # Where report_text puts the two long lists (here empty; sort_keys puts them in this order).  Raw
 # quotes never occur inside a JSON string, so these texts are found only where the keys are.
@@ -26,6 +27,7 @@ def report_text(r, unresolved: Iterable[tuple[str, int, list[str]]], **extra: ob
     report = {
         "articles": r.articles, "documents": r.documents, "citation_keys": r.citation_keys, "bodies": r.bodies,
         "citations": r.citations, "ambiguous_references": r.ambiguous,
+        "resolved_by": {how: r.resolved_by.get(how, 0) for how in RESOLVED_BY},
         "skipped": [str(s) for s in r.skipped],
         "conflicts": [{"document": d, "conflict": c} for d, c in r.conflicts],
         "citation_keys_unresolved": [{"key": k, "citations": n, "candidates": c} for k, n, c in unresolved],

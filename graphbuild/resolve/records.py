@@ -268,11 +268,34 @@ def give_candidates(docs: Iterable[DocRecord]) -> None:
 
 @dataclass
 class Citation:
-    """One resolved mention: where it is and which node it refers to."""
+    """One resolved mention: where it is, which node it refers to, and how that was decided.
+
+    A mention lacking part of its key is *pending* until every article is read
+    (:mod:`graphbuild.resolve.identity`): its ``target`` is then ``pending/…`` and ``pending`` holds
+    it; :meth:`graphbuild.resolve.resolver.Resolver.settle_pending` fills both in.
+    """
 
     mention: Mention
     target: str  # local of a DocRecord
     antecedent: int | None = None  # start offset of the antecedent mention
+    resolved_by: str | None = None  # graphbuild.resolve.identity.RESOLVED_BY; None for a citation key
+    pending: Pending | None = None
+
+
+@dataclass(slots=True)
+class Pending:
+    """A mention whose document is decided after the read: its query, where it was seen, and the node it falls
+    back to when no document fits (the citation key it had before corpus-level resolution)."""
+
+    order: Order  # (article key..., mention index): the order its evidence is held at
+    query: object  # graphbuild.resolve.identity.Query (typed loosely: identity imports this module)
+    mention: Mention
+    province: str | None  # the article's
+    fallback: tuple[str, str | None]  # (citation-key base, its province)
+    follows: bool = False  # a short form or repeat of a pending mention of the same article
+    target: str | None = None  # decided by Resolver.settle_pending
+    resolved_by: str | None = None
+    where: object = None  # the build's note of where its row and triples go
 
 
 @dataclass
@@ -280,10 +303,11 @@ class Stats:
     articles: int = 0
     citations: int = 0
     ambiguous: int = 0
+    resolved_by: Counter = field(default_factory=Counter)  # links by how they were decided
 
     def merge(self, other: Stats) -> Stats:
         self.articles += other.articles
         self.citations += other.citations
         self.ambiguous += other.ambiguous
+        self.resolved_by.update(other.resolved_by)
         return self
-

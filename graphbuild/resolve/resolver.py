@@ -31,7 +31,9 @@ catalogue entry was first used gave "date X (kept Y)" conflicts, later ones did 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from operator import attrgetter
 from pathlib import Path
 
@@ -39,6 +41,20 @@ from graphbuild.domain.ids import DocumentKey
 from graphbuild.domain.model import Article, Mention
 from graphbuild.resolve.bodies import BodyKey, BodyRecord, body_key, body_local
 from graphbuild.resolve.catalogue import MEMO_SIZE, Catalogue, CatalogueEntry, catalogue, term_of
+from graphbuild.resolve.identity import (
+    NEAR_MISS,
+    SAME_ARTICLE,
+    STATED,
+    TYPE_VARIANTS,
+    WORD_CODES,
+    Candidate,
+    Decision,
+    Query,
+    decide,
+    entry_candidate,
+    subjects_agree,
+    weaker,
+)
 from graphbuild.resolve.lists import ListHints
 from graphbuild.resolve.records import (
     CATALOGUE,
@@ -47,6 +63,7 @@ from graphbuild.resolve.records import (
     Citation,
     DocRecord,
     Order,
+    Pending,
     Stats,
     give_candidates,
 )
@@ -55,6 +72,8 @@ from graphbuild.text.fold import slug
 
 _span = attrgetter("start", "end")  # the order mentions are read in
 _UNKEYED = DocumentKey("")  # the parts of a mention the extractor gave no key: none
+PENDING = "pending/"  # prefix of a pending mention's target until Resolver.settle_pending
+_KHOA = re.compile(r"\bkh(?:óa|oá|oa)\s+([IVXL]+)\b", re.IGNORECASE)  # "… của BCH TW khóa XII" after a mention
 
 
 class Resolver:
@@ -78,6 +97,11 @@ class Resolver:
         self.stats = Stats()
         self._at: Order = ()  # order of the mention being resolved
         self._terms: dict[str, str | None] = {}  # this article's view of each target's term (list hints)
+        self._how: str | None = STATED  # how the mention being resolved was decided
+        self._queries: list[tuple[Query, tuple[str, str | None]]] = []  # this article's pending queries
+        self._article: Article | None = None
+        self._next_start = 0  # where the next mention of the article starts (the reach of a stated term)
+        self.pending: list[Pending] = []  # mentions decided after the read (resolve.identity)
         # Memos of pure answers (see _catalogue_plan, _body_key): their arguments repeat across
         # mentions, and each answer depends only on them and self.catalogue.
         self._memo_catalogue: dict[int, tuple] = {}
@@ -98,6 +122,7 @@ class Resolver:
             self.bodies.setdefault(local, body)
         self.provinces |= other.provinces
         self.stats.merge(other.stats)
+        self.pending += other.pending
         return self
 
     # ---- bodies
@@ -159,9 +184,9 @@ class Resolver:
         self._terms[local] = term
         at = (CATALOGUE, *self._at)
         if rec.wants("origin", at):
-            self.body(numbering, None)
+            self.body(numbering, entry.province)
             if issuer:
-                self._body_key(issuer, None)
+                self._body_key(issuer, entry.province)
             rec.hold("origin", at, origin)
             rec.add("cite_keys", (entry.id,))
             rec.add("bases", (base,))
@@ -173,25 +198,27 @@ class Resolver:
         (entry, local, term, numbering body, issuer body, origin values, base).  The entry comes
         first so that the memo, keyed by ``id(entry)``, can tell a reused id from its own entry.
         """
-        k = entry.key
+        k, province = entry.key, entry.province
         symbol = slug(f"{k.type_code}-{k.issuer_code}")
-        local = f"doc/{symbol}_{entry.date[:4]}_{k.number}"
+        local = catalogue_local(entry)
         numbering = self.catalogue.body_for_code(k.issuer_code) or "ban-chap-hanh-trung-uong"
         origin = self._origin(
             kind="party", catalogued=True, number=k.cited_as, type_code=k.type_code,
             issuer_code=k.issuer_code, fixed_date=entry.date, year=int(entry.date[:4]), term=entry.term,
-            fixed_type=entry.doc_type, subject=entry.subject, source=entry.source,
-            numbering_body=body_local((numbering, None)),
-            given_issuer=body_key(entry.issuer, None) if entry.issuer else None, plenum=entry.plenum)
-        return entry, local, entry.term, numbering, entry.issuer, origin, f"{symbol}_{k.number}"
+            province=province, fixed_type=entry.doc_type, subject=entry.subject, source=entry.source,
+            numbering_body=body_local(body_key(numbering, province)),
+            given_issuer=body_key(entry.issuer, province) if entry.issuer else None, plenum=entry.plenum)
+        base = f"{symbol}_{slug(province)}_{k.number}" if province else f"{symbol}_{k.number}"
+        return entry, local, entry.term, numbering, entry.issuer, origin, base
 
-    def _catalogue_candidates(self, doc_id: str, term: str | None, before: str | None) -> list[CatalogueEntry]:
-        """Catalogue entries for an id, in the given term, and not issued after the article."""
+    def _catalogue_candidates(self, doc_id: str, term: str | None, province: str | None = None,
+                              year: str | None = None) -> list[CatalogueEntry]:
+        """Catalogue entries for an id, in the given term (central) or province and year (provincial)."""
         out = []
         for e in self.catalogue.entries.get(doc_id, []):
-            if term and e.term != term:
+            if (term and e.term != term) or e.province != province:
                 continue
-            if before and e.date and e.date > before:
+            if year and (e.date or "")[:4] != year:
                 continue
             out.append(e)
         return out
@@ -208,17 +235,22 @@ class Resolver:
         if article.province:
             self.provinces.add(article.province)
         mentions = sorted(mentions, key=_span)
-        targets, by_start = self._targets(article, mentions, akey)
-        out = self._cite(article, mentions, targets, by_start, akey)
+        self._article, self._queries = article, []
+        targets, by_start, how = self._targets(article, mentions, akey)
+        out = self._cite(article, mentions, targets, by_start, how, akey)
+        self._article = None
         if self.on_disk is not None and len(self.docs) > self.spill_records:
             self.spill()
         return out
 
-    def _targets(self, article: Article, mentions: list[Mention], akey: Order) -> tuple[dict[int, str], dict[int, str]]:
-        """The node each mention (by index, in text order) resolves to, and the node of each start offset.
+    def _targets(self, article: Article, mentions: list[Mention],
+                 akey: Order) -> tuple[dict[int, str], dict[int, str], dict[int, str | None]]:
+        """The node each mention (by index, in text order) resolves to, the node of each start offset, and how
+        each was decided.
 
         Dated and self-sufficient mentions first, so undated repeats can lean on them: a stable
-        partition by (has an antecedent, undated), i.e. sorted by (those two, position).
+        partition by (has an antecedent, undated), i.e. sorted by (those two, position).  A mention
+        lacking part of its key gets a ``pending/…`` target, which its short forms share.
         """
         self._terms = {}
         by_start: dict[int, str] = {}
@@ -228,12 +260,15 @@ class Resolver:
             buckets[(m.antecedent is not None) * 2 + (not m.date)].append(i)
         order = [*buckets[0], *buckets[1], *buckets[2], *buckets[3]]
         targets: dict[int, str] = {}
+        how: dict[int, str | None] = {}
         hints = ListHints(mentions, targets, self._terms)
         resolve_one = self._resolve_one
         for k, i in enumerate(order):
             m = mentions[i]
             self._at = (*akey, k)
+            self._next_start = mentions[i + 1].start if i + 1 < len(mentions) else len(article.text)
             target = None
+            self._how = SAME_ARTICLE
             if m.antecedent is not None and m.antecedent in by_start:
                 target = by_start[m.antecedent]
             elif not m.date and (same := by_id.get(m.id)):
@@ -242,40 +277,50 @@ class Resolver:
                 else:
                     target = self._citekey_for(m, sorted(same))
             if target is None:
+                self._how = STATED
                 # the hint only ever applies to undated list items (see ListHints.term)
                 target = resolve_one(m, article, hints.term(i) if m.form == "list" and not m.date else None)
             targets[i] = target
+            how[i] = None if target.startswith("citekey/") else self._how
             if m.start not in by_start:
                 by_start[m.start] = target
-            if not target.startswith("citekey/"):
+            if not target.startswith(("citekey/", PENDING)):
                 if (same := by_id.get(m.id)) is None:
                     by_id[m.id] = {target}
                 else:
                     same.add(target)
-        return targets, by_start
+        return targets, by_start, how
 
     def _cite(self, article: Article, mentions: list[Mention], targets: dict[int, str], by_start: dict[int, str],
-              akey: Order) -> list[Citation]:
-        """Count each mention on its node, record what it says there, and count the ambiguous ones."""
-        docs = self.docs
-        absorb = self._absorb
+              how: dict[int, str | None], akey: Order) -> list[Citation]:
+        """Count each mention on its node and record what it says there; a pending one is kept for later."""
         out: list[Citation] = []
-        ambiguous = 0
         for i, m in enumerate(mentions):
             target = targets[i]
-            rec = docs[target]
-            rec.citations += 1
-            if m.id not in rec.cite_keys:
-                rec.cite_keys = rec.cite_keys.union((m.id,))
-            absorb(rec, m, article, (*akey, i))
-            if rec.kind == "citekey":
-                ambiguous += 1
-            out.append(Citation(m, target, m.antecedent if m.antecedent in by_start else None))
-        self.stats.ambiguous += ambiguous
+            antecedent = m.antecedent if m.antecedent in by_start else None
+            if target.startswith(PENDING):
+                query, fallback = self._queries[int(target[len(PENDING):])]
+                p = Pending((*akey, i), query, m, article.province, fallback, follows=how[i] == SAME_ARTICLE)
+                self.pending.append(p)
+                out.append(Citation(m, target, antecedent, None, p))
+                continue
+            self._count(self.docs[target], m, article.province, (*akey, i), how[i])
+            out.append(Citation(m, target, antecedent, how[i]))
         self.stats.citations += len(out)
         return out
 
-    def _absorb(self, rec: DocRecord, m: Mention, article: Article, at: Order) -> None:
+    def _count(self, rec: DocRecord, m: Mention, province: str | None, at: Order, how: str | None) -> None:
+        """One mention's citation of its node: counted, its cite key and evidence recorded, its way counted."""
+        rec.citations += 1
+        if m.id not in rec.cite_keys:
+            rec.cite_keys = rec.cite_keys.union((m.id,))
+        self._absorb(rec, m, province, at)
+        if rec.kind == "citekey":
+            self.stats.ambiguous += 1
+        elif how is not None:
+            self.stats.resolved_by[how] += 1
+
+    def _absorb(self, rec: DocRecord, m: Mention, province: str | None, at: Order) -> None:
         """Record what one mention says about its document; what is kept is decided when read."""
         kind = rec.kind
         if kind == "citekey":
@@ -291,7 +336,7 @@ class Resolver:
         if m.issuer:
             named = self.catalogue.body_for_name(m.issuer)
             if named:
-                rec.name_issuer(self._body_key(named, article.province), at)
+                rec.name_issuer(self._body_key(named, province), at)
 
     # ---- one mention
 
@@ -313,19 +358,16 @@ class Resolver:
         province, ok = _province(scoped, never_unique, article)
         base = f"{symbol}_{slug(province)}_{number}" if province else f"{symbol}_{number}"
         date = m.date
-        if central and issuer_code:
-            term = term_of(date) or m.term or term_hint
-            cands = self._catalogue_candidates(m.id, term, None if date else article.date)
-            if len(cands) == 1:
-                local = self._catalogue_doc(cands[0])
-                if date and date != cands[0].date:
-                    self.docs[local].add("conflicts", (f"date {date} (catalogue {cands[0].date})",))
-                return local
-            if len(cands) > 1 and not date:
-                return self._citekey(base, m, [self._catalogue_doc(c) for c in cands])
+        if date and issuer_code and ok and (central or scoped):
+            found = self._catalogued(m, number, type_code, issuer_code, None if central else province)
+            if found is not None:
+                return found
         year = int(date[:4]) if date else None
         if not ok or year is None or not issuer_code:
-            return self._citekey(base, m, [], province)
+            query = Query("party", number, _codes(type_code, m.doc_type), type_code, issuer_code,
+                          self._series(m.issuer), article.province, self._stated_term(m, central, term_hint),
+                          date, article.date, m.subject)
+            return self._pending(query, base, province)
         local = f"doc/{symbol}_{slug(province)}_{year}_{number}" if province else f"doc/{symbol}_{year}_{number}"
         rec = self._doc(local, "party")
         term = term_of(date) if central else None
@@ -350,7 +392,9 @@ class Resolver:
         base = f"{symbol}_{slug(province)}_{number}" if province else f"{symbol}_{number}"
         year = key.year or m.year or (int(m.date[:4]) if m.date else None)
         if not ok or not year:
-            return self._citekey(base, m, [], province)
+            query = Query("state", number, (), None, None, None, article.province, None, m.date, article.date,
+                          m.subject, symbol=symbol)
+            return self._pending(query, base, province)
         local = f"doc/{symbol}_{slug(province)}_{year}_{number}" if province else f"doc/{symbol}_{year}_{number}"
         rec = self._doc(local, "state")
         self._terms.setdefault(local, None)
@@ -389,9 +433,8 @@ class Resolver:
                                    given_issuer=self._body_key("dang-cong-san-viet-nam", None))
         plenum, term = key.plenum, key.term or m.term
         if term is None:
-            options = sorted((t, n) for (t, n) in self.catalogue.plenums if n == plenum)
-            return self._citekey(f"plenum_{plenum}", m, [self._plenum_doc(t, n) for t, n in options
-                                                         if not article.date or self._plenum_date(t, n) <= article.date])
+            query = Query("named", None, (), None, None, None, None, None, None, article.date, None, plenum=plenum)
+            return self._pending(query, f"plenum_{plenum}", None)
         return self._plenum_doc(term, plenum)
 
     def _plenum_date(self, term: str, n: int) -> str:
@@ -412,12 +455,57 @@ class Resolver:
 
     def _resolve_bare(self, m: Mention, key: DocumentKey, article: Article) -> str:
         code, number = key.symbol or m.type_code or "x", key.number or m.number or "?"
-        cands = [e for e in self.catalogue.bare.get((code, number), ())
-                 if not article.date or (e.date or "") <= article.date]
-        docs = [self._catalogue_doc(e) for e in cands]
-        if len(docs) == 1:
-            return docs[0]
-        return self._citekey(f"{slug(code)}_{number}", m, docs)
+        series = self._series(m.issuer)
+        central = series is not None and self.catalogue.is_within(series, "ban-chap-hanh-trung-uong")
+        query = Query("bare", number, _codes(code, m.doc_type, written=False), None, None, series, article.province,
+                      self._stated_term(m, central, None), m.date, article.date, m.subject)
+        return self._pending(query, f"{slug(code)}_{number}", None)
+
+    # ---- what a mention lacking part of its key says (see resolve.identity)
+
+    def _pending(self, query: Query, base: str, province: str | None) -> str:
+        """A placeholder target for a mention decided after the read, with the citation key it falls back to."""
+        self._queries.append((query, (base, province)))
+        return f"{PENDING}{len(self._queries) - 1}"
+
+    def _series(self, issuer: str | None) -> str | None:
+        """The body an issuer name names (Bộ Chính trị), whose number series a document must belong to."""
+        return self.catalogue.body_for_name(issuer) if issuer else None
+
+    def _stated_term(self, m: Mention, central: bool, hint: str | None) -> str | None:
+        """The term the mention states, or the list's head implies, or a central issuer's "khóa XII" right after it."""
+        if m.term or hint or not central or self._article is None:
+            return m.term or hint
+        end = min(self._next_start, m.end + 120)
+        if m.sentence:
+            end = min(end, m.sentence[1])
+        tail = self._article.text[m.end:end]
+        found = _KHOA.search(tail)
+        if found is None or tail[:found.start()].count(",") > 1:
+            return None
+        term = found.group(1).upper()
+        return term if term in self.catalogue.congresses else None
+
+    def _catalogued(self, m: Mention, number: str, type_code: str | None, issuer_code: str,
+                    province: str | None) -> str | None:
+        """The catalogue document a dated number is, by its own code or a near-miss of it (rule 3), else None."""
+        date = m.date or ""
+        term = None if province else term_of(date)
+        year = date[:4] if province else None
+        cands = self._catalogue_candidates(m.id, term, province, year)
+        how = STATED
+        if not cands:
+            how = NEAR_MISS
+            cands = [e for t in (type_code, *TYPE_VARIANTS.get(type_code or "", ()))
+                     for e in self._catalogue_candidates(f"party:{number}-{t}/{issuer_code}", term, province, year)
+                     if t != type_code and (e.date == date or subjects_agree(m.subject, e.subject))]
+        if len(cands) != 1:
+            return None
+        local = self._catalogue_doc(cands[0])
+        self._how = how
+        if date != cands[0].date:
+            self.docs[local].add("conflicts", (f"date {date} (catalogue {cands[0].date})",))
+        return local
 
     def _citekey_for(self, m: Mention, options: list[str]) -> str:
         """An undated repeat of an id the article used for several documents: keep all of them."""
@@ -434,6 +522,89 @@ class Resolver:
         if m.kind in ("party", "state") and m.key is not None and rec.wants("number", at):
             rec.hold("number", at, (m.key.cited_as,))
         return rec.local
+
+    # ---- after the read: the pending mentions (resolve.identity)
+
+    def wanted(self) -> tuple[set[tuple[str, str | None, str | None]], set[int]]:
+        """What the pending mentions may be: (kind, number, type code or symbol) and plenum numbers.
+
+        :func:`graph_candidates` keeps only the documents that fit one of these.
+        """
+        keys: set[tuple[str, str | None, str | None]] = set()
+        plenums: set[int] = set()
+        for p in self.pending:
+            q: Query = p.query  # type: ignore[assignment]
+            if q.kind == "named":
+                plenums.add(q.plenum or 0)
+            elif q.kind == "state":
+                keys.add(("state", q.number, q.symbol))
+            else:
+                codes = (*q.codes, *TYPE_VARIANTS.get(q.written or "", ()))
+                keys.update(("party", q.number, c) for c in (codes or (None,)))
+        return keys, plenums
+
+    def settle_pending(self, graph: Iterable[Candidate]) -> list[Pending]:
+        """Decide every pending mention against the graph's documents and the catalogue, count it on its node.
+
+        ``graph``: the documents the read made (:func:`graph_candidates`).  Each pending mention gets
+        its ``target`` and ``resolved_by``; the list is returned (in order) and emptied.
+        """
+        by_number: dict[object, list[Candidate]] = {}
+        for c in graph:
+            by_number.setdefault(c.plenum[1] if c.plenum else c.number, []).append(c)
+        decisions: dict[Query, Decision] = {}
+        makers: dict[str, Callable[[], str]] = {}
+        graph_kind = {c.local: c for cands in by_number.values() for c in cands}
+        pending, self.pending = sorted(self.pending, key=attrgetter("order")), []
+        for p in pending:
+            q: Query = p.query  # type: ignore[assignment]
+            self._at = p.order
+            decision = decisions.get(q)
+            if decision is None:
+                graph_side = by_number.get(q.plenum if q.kind == "named" else q.number, ())
+                decision = decisions[q] = decide(q, graph_side, self._catalogue_side(q, makers), self.catalogue)
+            docs = [self._made(local, makers, graph_kind) for local in decision.documents]
+            if len(docs) == 1:
+                p.target = docs[0]
+                p.resolved_by = weaker(SAME_ARTICLE, decision.how) if p.follows else decision.how
+            else:
+                base, province = p.fallback
+                p.target, p.resolved_by = self._citekey(base, p.mention, docs, province), None
+            self._count(self.docs[p.target], p.mention, p.province, p.order, p.resolved_by)
+            if self.on_disk is not None and len(self.docs) > self.spill_records:
+                self.spill()
+        return pending
+
+    def _catalogue_side(self, q: Query, makers: dict[str, Callable[[], str]]) -> list[Candidate]:
+        """The catalogue's documents that may answer ``q``, each with how to make its node."""
+        out = []
+        if q.kind == "named":
+            for t, n in sorted(self.catalogue.plenums):
+                if n == q.plenum:
+                    local = f"doc/plenum_{slug(t)}_{n}"
+                    makers[local] = partial(self._plenum_doc, t, n)
+                    date = self._plenum_date(t, n)
+                    out.append(Candidate(local, "named", None, None, None, None, t,
+                                         None if date == "0000" else date, None, True, None, plenum=(t, n)))
+            return out
+        if q.kind == "state":
+            return out
+        for e in self.catalogue.by_number.get(q.number, ()):
+            local = catalogue_local(e)
+            makers[local] = partial(self._catalogue_doc, e)
+            out.append(entry_candidate(local, e))
+        return out
+
+    def _made(self, local: str, makers: dict[str, Callable[[], str]], graph: dict[str, Candidate]) -> str:
+        """The node of a chosen document: a catalogue one is made as the catalogue says, a graph one is there."""
+        maker = makers.get(local)
+        if maker is not None:
+            return maker()
+        c = graph[local]
+        rec = self._doc(local, c.kind)
+        if rec.year is None:  # evidence only: the record that made the node holds its fields
+            rec.year = c.year
+        return local
 
     # ---- end of stream
 
@@ -494,6 +665,55 @@ class Resolver:
     def conflicts(self) -> list[tuple[str, str]]:
         """(document local, conflict) pairs, sorted: the report the build prints and writes."""
         return [(d.local, c) for d in self.documents() for c in d.all_conflicts()]
+
+
+def catalogue_local(entry: CatalogueEntry) -> str:
+    """The local name of a catalogue entry's document node (a provincial one carries its province)."""
+    k = entry.key
+    symbol = slug(f"{k.type_code}-{k.issuer_code}")
+    year = (entry.date or "")[:4]
+    return f"doc/{symbol}_{slug(entry.province)}_{year}_{k.number}" if entry.province else \
+        f"doc/{symbol}_{year}_{k.number}"
+
+
+def _codes(code: str | None, word: str | None, written: bool = True) -> tuple[str, ...]:
+    """The type codes a mention allows: its written code (a near-miss of it is weighed apart), else those its type
+    word stands for ("Quy định": QĐ or QĐi)."""
+    if written and code:
+        return (code,)
+    return WORD_CODES.get(word or "", (code,) if code else ())
+
+
+_NUMBER = re.compile(r"[^-/]+")
+
+
+def graph_candidates(records: Iterable[DocRecord], wanted: tuple[set, set[int]]) -> Iterator[Candidate]:
+    """The documents among ``records`` a pending mention may be (:meth:`Resolver.wanted`), as candidates."""
+    keys, plenums = wanted
+    for rec in records:
+        c = candidate_of(rec)
+        if c is None:
+            continue
+        if c.kind == "named":
+            if c.plenum and c.plenum[1] in plenums:
+                yield c
+        elif (c.kind, c.number, c.symbol if c.kind == "state" else c.type_code) in keys or \
+                (c.kind, c.number, None) in keys:
+            yield c
+
+
+def candidate_of(rec: DocRecord) -> Candidate | None:
+    """A document record as a candidate (None for a citation key)."""
+    if rec.is_citekey:
+        return None
+    if rec.kind == "named":
+        return Candidate(rec.local, "named", None, None, None, None, rec.term, rec.date, rec.year, rec.catalogued,
+                         rec.subject, plenum=rec.plenum) if rec.plenum else None
+    found = _NUMBER.match(rec.number or "")
+    number = found.group(0) if found else None
+    symbol = rec.local.split("/", 1)[1].split("_", 1)[0]
+    return Candidate(rec.local, rec.kind, number, rec.type_code, rec.issuer_code, rec.province, rec.term, rec.date,
+                     rec.year, rec.catalogued, rec.subject, symbol=symbol)
 
 
 def _province(scoped: bool, never_unique: bool, article: Article) -> tuple[str | None, bool]:

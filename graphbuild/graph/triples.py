@@ -177,15 +177,16 @@ def _article_node_lines(article: Article, node: str) -> list[str]:
     return out
 
 
-def article_nt_lines(article: Article, citations: list[Citation]) -> list[str]:
+def article_nt_lines(article: Article, citations: list[Citation], later: bool = False) -> list[str]:
     """An article, its mentions, and one ``dct:references`` line per distinct document it cites.
 
     A mention is a flat NIF string, ``mention/{article}_{start}_{end}`` (offsets in code points
     over the article text, end exclusive); a second referent of the same span ("khóa XI, XII")
     gets ``_2``.  A short form points at the mention of its full form (``gb:antecedent``).  How
-    the link was decided is ``gb:resolvedBy`` (none for a citation key).  A pending mention (decided
-    after the read) gets its node's IRI noted in ``citation.pending.where`` instead of its link,
-    which :func:`resolved_mention_lines` writes once it is decided.
+    the link was decided is ``gb:resolvedBy`` (none for a citation key).  With ``later`` (a build) a
+    pending mention, decided after the read, gets its node's IRI noted in ``citation.pending.where``
+    instead of its link, which :func:`resolved_mention_lines` writes once it is decided; without it
+    the link is the one the resolver gave so far.
     """
     local = article_local(article.id)
     node = f"<{ID}article/{local}>"
@@ -203,16 +204,16 @@ def article_nt_lines(article: Article, citations: list[Citation]) -> list[str]:
                 f'{mn} {_BEGIN} "{m.start}"{_AS_OFFSET} .\n',
                 f'{mn} {_END} "{m.end}"{_AS_OFFSET} .\n',
                 f"{mn} {_ANCHOR} {_text(m.surface)} .\n")
-        if c.pending is not None:
+        if later and c.pending is not None:
             c.pending.where = (mn, node)
+            out.append(f"{mn} {_FORM} {_text(m.form or 'full')} .\n")
         else:
-            out.append(f"{mn} {_REFERS_TO} {_node(c.target)} .\n")
-        out.append(f"{mn} {_FORM} {_text(m.form or 'full')} .\n")
-        if c.resolved_by:
-            out.append(f"{mn} {_RESOLVED_BY} {_text(c.resolved_by)} .\n")
+            out += (f"{mn} {_REFERS_TO} {_node(c.target)} .\n", f"{mn} {_FORM} {_text(m.form or 'full')} .\n")
+            if c.resolved_by:
+                out.append(f"{mn} {_RESOLVED_BY} {_text(c.resolved_by)} .\n")
         if c.antecedent is not None and c.antecedent in ends and c.antecedent != m.start:
             out.append(f"{mn} {_ANTECEDENT} {mention}{c.antecedent}_{ends[c.antecedent]}> .\n")
-    for target in sorted({c.target for c in citations if c.pending is None}):
+    for target in sorted({c.target for c in citations if not (later and c.pending is not None)}):
         out.append(f"{node} {_REFERENCES} {_node(target)} .\n")
     return out
 

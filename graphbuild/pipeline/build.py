@@ -211,7 +211,7 @@ class _Run:
         ph.lap("resolve", rss=False)
         write_mentions(mfh, item, citations)
         ph.lap("mentions.jsonl", rss=False)
-        self.ntw.extend(triples.article_nt_lines(item, citations))
+        self.ntw.extend(triples.article_nt_lines(item, citations, later=True))
         ph.lap("article triples", rss=False)
         self.digest.update(item.id.encode("utf-8") + b"\n")
         in_range = self.ranged is not None and self.gopts.keeps(item.date)

@@ -282,6 +282,9 @@ class Resolver:
                 target = resolve_one(m, article, hints.term(i) if m.form == "list" and not m.date else None)
             targets[i] = target
             how[i] = None if target.startswith("citekey/") else self._how
+            if target.startswith(PENDING) and target not in self._terms:
+                # the list items after it read the term of the document it is as far as the catalogue goes
+                self._terms[target] = self._terms.get(self._provisional(*self._queries[int(target[len(PENDING):])])[0])
             if m.start not in by_start:
                 by_start[m.start] = target
             if not target.startswith(("citekey/", PENDING)):
@@ -302,7 +305,10 @@ class Resolver:
                 query, fallback = self._queries[int(target[len(PENDING):])]
                 p = Pending((*akey, i), query, m, article.province, fallback, follows=how[i] == SAME_ARTICLE)
                 self.pending.append(p)
-                out.append(Citation(m, target, antecedent, None, p))
+                target, way = self._provisional(query, fallback)
+                if p.follows:
+                    way = weaker(SAME_ARTICLE, way)
+                out.append(Citation(m, target, antecedent, way, p))
                 continue
             self._count(self.docs[target], m, article.province, (*akey, i), how[i])
             out.append(Citation(m, target, antecedent, how[i]))
@@ -512,14 +518,14 @@ class Resolver:
         base = slug(m.key.cited_as if m.key is not None else "") or "x"
         return self._citekey(base, m, options)
 
-    def _citekey(self, base: str, m: Mention, candidates: list[str], province: str | None = None) -> str:
+    def _citekey(self, base: str, m: Mention | None, candidates: list[str], province: str | None = None) -> str:
         rec = self._doc(f"citekey/{base}", "citekey")
         at = self._at
         if province and rec.wants("province", at):
             rec.hold("province", at, (province,))
         if candidates:
             rec.add("candidates", candidates)
-        if m.kind in ("party", "state") and m.key is not None and rec.wants("number", at):
+        if m is not None and m.kind in ("party", "state") and m.key is not None and rec.wants("number", at):
             rec.hold("number", at, (m.key.cited_as,))
         return rec.local
 
@@ -558,22 +564,40 @@ class Resolver:
         pending, self.pending = sorted(self.pending, key=attrgetter("order")), []
         for p in pending:
             q: Query = p.query  # type: ignore[assignment]
-            self._at = p.order
             decision = decisions.get(q)
             if decision is None:
                 graph_side = by_number.get(q.plenum if q.kind == "named" else q.number, ())
                 decision = decisions[q] = decide(q, graph_side, self._catalogue_side(q, makers), self.catalogue)
-            docs = [self._made(local, makers, graph_kind) for local in decision.documents]
-            if len(docs) == 1:
-                p.target = docs[0]
-                p.resolved_by = weaker(SAME_ARTICLE, decision.how) if p.follows else decision.how
-            else:
-                base, province = p.fallback
-                p.target, p.resolved_by = self._citekey(base, p.mention, docs, province), None
+            p.target, p.resolved_by = self._decided(p, decision, makers, graph_kind)
             self._count(self.docs[p.target], p.mention, p.province, p.order, p.resolved_by)
             if self.on_disk is not None and len(self.docs) > self.spill_records:
                 self.spill()
         return pending
+
+    def _provisional(self, query: Query, fallback: tuple[str, str | None]) -> tuple[str, str | None]:
+        """(target, way) of a pending mention as far as its article and the catalogue go, nodes made but nothing
+        counted: what :meth:`resolve_article` shows until :meth:`settle_pending` decides with the whole graph.
+
+        A catalogue document made here is always among the final answer's (the graph only adds
+        candidates); a citation key made here that the final answer leaves uncited is not written.
+        The key's first values are held at the article's own order, as the final answer's are.
+        """
+        makers: dict[str, Callable[[], str]] = {}
+        decision = decide(query, (), self._catalogue_side(query, makers), self.catalogue)
+        docs = [self._made(local, makers, {}) for local in decision.documents]
+        if len(docs) == 1:
+            return docs[0], decision.how
+        return self._citekey(fallback[0], None, docs, fallback[1]), None
+
+    def _decided(self, p: Pending, decision: Decision, makers: dict[str, Callable[[], str]],
+                 graph: dict[str, Candidate]) -> tuple[str, str | None]:
+        """The node and way a decision gives a pending mention (its fallback citation key when not one document)."""
+        self._at = p.order
+        docs = [self._made(local, makers, graph) for local in decision.documents]
+        if len(docs) == 1:
+            return docs[0], weaker(SAME_ARTICLE, decision.how) if p.follows else decision.how
+        base, province = p.fallback
+        return self._citekey(base, p.mention, docs, province), None
 
     def _catalogue_side(self, q: Query, makers: dict[str, Callable[[], str]]) -> list[Candidate]:
         """The catalogue's documents that may answer ``q``, each with how to make its node."""
@@ -609,7 +633,10 @@ class Resolver:
     # ---- end of stream
 
     def finish(self) -> None:
-        """Give citation keys the documents resolved elsewhere in the corpus as candidates."""
+        """Decide the pending mentions (if the build did not), and give citation keys the documents resolved
+        elsewhere in the corpus as candidates."""
+        if self.pending:
+            self.settle_pending(graph_candidates(self.merged_records(), self.wanted()))
         give_candidates(self.docs.values())
 
     def documents(self) -> list[DocRecord]:
@@ -655,9 +682,9 @@ class Resolver:
         runs = self._runs()
         if runs is None:
             self.finish()
-            yield from self.documents()
+            yield from (d for d in self.documents() if is_written(d))
             return
-        yield from runs.settled()
+        yield from (d for d in runs.settled() if is_written(d))
 
     def body_records(self) -> list[BodyRecord]:
         return [self.bodies[k] for k in sorted(self.bodies)]
@@ -665,6 +692,12 @@ class Resolver:
     def conflicts(self) -> list[tuple[str, str]]:
         """(document local, conflict) pairs, sorted: the report the build prints and writes."""
         return [(d.local, c) for d in self.documents() for c in d.all_conflicts()]
+
+
+def is_written(rec: DocRecord) -> bool:
+    """Whether a settled record is a node of the graph: not a citation key that no mention ended on (a pending
+    mention's provisional key, see Resolver._provisional)."""
+    return rec.citations > 0 or not rec.is_citekey
 
 
 def catalogue_local(entry: CatalogueEntry) -> str:

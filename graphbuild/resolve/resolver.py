@@ -679,6 +679,8 @@ class Resolver:
 
         Re-iterable: call again for another pass.
         """
+        if self.pending:
+            self.settle_pending(graph_candidates(self.merged_records(), self.wanted()))
         runs = self._runs()
         if runs is None:
             self.finish()

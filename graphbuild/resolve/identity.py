@@ -133,10 +133,13 @@ def compatible(q: Query, c: Candidate, cat: Catalogue) -> str | None:
             else None
     if c.number != q.number or not _not_after(_issued(c), q.before):
         return None
+    if not c.catalogued and c.province is not None and not (q.date and c.year and str(c.year) == q.date[:4]):
+        # a provincial (or state) series restarts every term (year) and is seldom catalogued: one such
+        # document in the graph is no evidence for an undated number, only for one whose date gives the year
+        return None
     if q.kind == "state":
-        ok = c.kind == "state" and c.symbol == q.symbol and (c.province is None or c.province == q.province
-                                                              or q.province is None)
-        return "exact" if ok and (not q.date or c.year is None or str(c.year) == q.date[:4]) else None
+        ok = c.kind == "state" and c.symbol == q.symbol and (q.province is None or c.province == q.province)
+        return "exact" if ok else None
     if c.kind != "party":
         return None
     how = code_match(q, c.type_code, c.issuer_code)
@@ -184,6 +187,7 @@ class Decision:
 def decide(q: Query, graph: Iterable[Candidate], catalogue: Iterable[Candidate], cat: Catalogue) -> Decision:
     """The documents of the graph or the catalogue compatible with ``q``, and how a single one was found."""
     found: dict[str, tuple[str, bool]] = {}
+    dated: set[str] = set()  # the compatible documents whose date is the mention's own
     for c in (*graph, *catalogue):
         how = compatible(q, c, cat)
         if how is None:
@@ -192,6 +196,10 @@ def decide(q: Query, graph: Iterable[Candidate], catalogue: Iterable[Candidate],
         catalogued = c.catalogued or (held is not None and held[1])
         # one document may come both from the graph and the catalogue: an exact code wins
         found[c.local] = ("exact" if how == "exact" or (held and held[0] == "exact") else "variant", catalogued)
+        if q.date and len(q.date) == 10 and c.date == q.date:
+            dated.add(c.local)
+    if len(found) > 1 and len(dated) == 1:  # several fit; the one of the very date the mention gives is meant
+        found = {local: v for local, v in found.items() if local in dated}
     if len(found) != 1:
         return Decision(tuple(sorted(found)), None)
     (local, (how, catalogued)), = found.items()

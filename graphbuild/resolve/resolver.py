@@ -370,8 +370,10 @@ class Resolver:
                 return found
         year = int(date[:4]) if date else None
         if not ok or year is None or not issuer_code:
+            # a written issuer code says the series; the body a text names only where no code is written
             query = Query("party", number, _codes(type_code, m.doc_type), type_code, issuer_code,
-                          self._series(m.issuer), article.province, self._stated_term(m, central, term_hint),
+                          None if issuer_code else self._series(m.issuer), article.province,
+                          self._stated_term(m, central, term_hint),
                           date, article.date, m.subject)
             return self._pending(query, base, province)
         local = f"doc/{symbol}_{slug(province)}_{year}_{number}" if province else f"doc/{symbol}_{year}_{number}"
@@ -397,9 +399,11 @@ class Resolver:
         province, ok = _province(scoped, never_unique, article)
         base = f"{symbol}_{slug(province)}_{number}" if province else f"{symbol}_{number}"
         year = key.year or m.year or (int(m.date[:4]) if m.date else None)
-        if not ok or not year:
-            query = Query("state", number, (), None, None, None, article.province, None, m.date, article.date,
-                          m.subject, symbol=symbol)
+        if not year:  # numbers restart every year: nothing in the corpus can tell which year's it is
+            return self._citekey(base, m, [], province)
+        if not ok:  # a provincial body's number in an article of no province: the year's one of some province
+            query = Query("state", number, (), None, None, None, article.province, None, m.date or str(year),
+                          article.date, m.subject, symbol=symbol)
             return self._pending(query, base, province)
         local = f"doc/{symbol}_{slug(province)}_{year}_{number}" if province else f"doc/{symbol}_{year}_{number}"
         rec = self._doc(local, "state")

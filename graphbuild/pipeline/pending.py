@@ -20,8 +20,9 @@ from pathlib import Path
 from graphbuild.graph import triples
 from graphbuild.graph.namespaces import ID
 from graphbuild.pipeline.rows import encode
+from graphbuild.resolve.identity import graph_candidates
 from graphbuild.resolve.records import Citation, Pending
-from graphbuild.resolve.resolver import Resolver, graph_candidates
+from graphbuild.resolve.resolver import Resolver
 from graphbuild.write.gephi_elements import ArticleSummary
 
 

@@ -19,10 +19,11 @@ carry their whole key) and one candidate per document that shares a number with 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from graphbuild.resolve.catalogue import Catalogue, CatalogueEntry, term_of
+from graphbuild.resolve.records import DocRecord
 from graphbuild.text.fold import fold_words
 
 # How a link was decided (gb:resolvedBy), most trusted first.
@@ -213,3 +214,35 @@ def weaker(a: str | None, b: str | None) -> str | None:
     if a is None or b is None:
         return None
     return a if RESOLVED_BY.index(a) >= RESOLVED_BY.index(b) else b
+
+
+_NUMBER = re.compile(r"[^-/]+")
+
+
+def graph_candidates(records: Iterable[DocRecord], wanted: tuple[set, set[int]]) -> Iterator[Candidate]:
+    """The documents among ``records`` a pending mention may be (:meth:`graphbuild.resolve.resolver.Resolver.wanted`), as candidates."""
+    keys, plenums = wanted
+    for rec in records:
+        c = candidate_of(rec)
+        if c is None:
+            continue
+        if c.kind == "named":
+            if c.plenum and c.plenum[1] in plenums:
+                yield c
+        elif (c.kind, c.number, c.symbol if c.kind == "state" else c.type_code) in keys or \
+                (c.kind, c.number, None) in keys:
+            yield c
+
+
+def candidate_of(rec: DocRecord) -> Candidate | None:
+    """A document record as a candidate (None for a citation key)."""
+    if rec.is_citekey:
+        return None
+    if rec.kind == "named":
+        return Candidate(rec.local, "named", None, None, None, None, rec.term, rec.date, rec.year, rec.catalogued,
+                         rec.subject, plenum=rec.plenum) if rec.plenum else None
+    found = _NUMBER.match(rec.number or "")
+    number = found.group(0) if found else None
+    symbol = rec.local.split("/", 1)[1].split("_", 1)[0]
+    return Candidate(rec.local, rec.kind, number, rec.type_code, rec.issuer_code, rec.province, rec.term, rec.date,
+                     rec.year, rec.catalogued, rec.subject, symbol=symbol)

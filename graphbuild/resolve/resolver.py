@@ -17,8 +17,13 @@ extractor read) and the :class:`~graphbuild.resolve.catalogue.Catalogue`; it kee
 record per *document* and per *body* (not per article), so a corpus can stream through it, and
 given a work folder it spills the document records to disk (:mod:`graphbuild.resolve.spill`).
 
+Corpus-level identity (:mod:`graphbuild.resolve.identity`): a mention lacking part of its key is
+*pending*; :meth:`Resolver.resolve_article` gives it the catalogue-only answer, and
+:meth:`Resolver.settle_pending`, once every article is read, decides it against the documents of
+the whole corpus and the catalogue and counts it there.
+
 Order-free merging (so Spark, or any split of the corpus, gives the one-machine graph): where a
-mention resolves depends only on its article and the catalogue.  The one hint that used to read
+mention resolves depends only on its article, the catalogue and the set of the corpus's documents.  The one hint that used to read
 earlier articles' records, the term an undated list item borrows from the item before it, now
 reads the term as this article's own mentions give it.  Records hold evidence with the order it
 was seen at (:mod:`graphbuild.resolve.records`), and :meth:`Resolver.merge` is commutative and
@@ -52,6 +57,7 @@ from graphbuild.resolve.identity import (
     Query,
     decide,
     entry_candidate,
+    graph_candidates,
     subjects_agree,
     weaker,
 )
@@ -721,38 +727,6 @@ def _codes(code: str | None, word: str | None, written: bool = True) -> tuple[st
     if written and code:
         return (code,)
     return WORD_CODES.get(word or "", (code,) if code else ())
-
-
-_NUMBER = re.compile(r"[^-/]+")
-
-
-def graph_candidates(records: Iterable[DocRecord], wanted: tuple[set, set[int]]) -> Iterator[Candidate]:
-    """The documents among ``records`` a pending mention may be (:meth:`Resolver.wanted`), as candidates."""
-    keys, plenums = wanted
-    for rec in records:
-        c = candidate_of(rec)
-        if c is None:
-            continue
-        if c.kind == "named":
-            if c.plenum and c.plenum[1] in plenums:
-                yield c
-        elif (c.kind, c.number, c.symbol if c.kind == "state" else c.type_code) in keys or \
-                (c.kind, c.number, None) in keys:
-            yield c
-
-
-def candidate_of(rec: DocRecord) -> Candidate | None:
-    """A document record as a candidate (None for a citation key)."""
-    if rec.is_citekey:
-        return None
-    if rec.kind == "named":
-        return Candidate(rec.local, "named", None, None, None, None, rec.term, rec.date, rec.year, rec.catalogued,
-                         rec.subject, plenum=rec.plenum) if rec.plenum else None
-    found = _NUMBER.match(rec.number or "")
-    number = found.group(0) if found else None
-    symbol = rec.local.split("/", 1)[1].split("_", 1)[0]
-    return Candidate(rec.local, rec.kind, number, rec.type_code, rec.issuer_code, rec.province, rec.term, rec.date,
-                     rec.year, rec.catalogued, rec.subject, symbol=symbol)
 
 
 def _province(scoped: bool, never_unique: bool, article: Article) -> tuple[str | None, bool]:

@@ -225,6 +225,8 @@ def add_mention(g: TripleTarget, article: Article, citation: Citation, nth: int 
     g.add((node, NS_NIF.anchorOf, Literal(m.surface)))
     g.add((node, NS_GB.refersTo, _node(citation.target)))
     g.add((node, NS_GB.form, Literal(m.form or "full")))
+    if citation.resolved_by:
+        g.add((node, NS_GB.resolvedBy, Literal(citation.resolved_by)))
     return node
 
 

@@ -89,6 +89,39 @@ def test_sample_corpus_graph_equals_the_local_build(spark, tmp_path: Path) -> No
     assert spark.read.parquet(str(dist / "documents")).count() == report["documents"] + report["citation_keys"]
 
 
+def test_corpus_level_resolution_equals_the_local_build(spark, tmp_path: Path) -> None:
+    """Mentions decided after the read (bare after full, a provincial number, a near-miss code) are decided on
+    the driver with the same code: the same graph, rows and counts by way."""
+    src = tmp_path / "src"
+    src.mkdir()
+    texts = {
+        "a1": ("10/06/2018", "Tỉnh ủy Thái Nguyên ban hành Nghị quyết số 10-NQ/TU ngày 5/3/2018. Kết luận số "
+                             "80-KL/TW ngày 20/6/2018 của Bộ Chính trị về công tác dân vận."),
+        "a2": ("01/09/2018", "Ở Thái Nguyên, Kết luận 80 của Bộ Chính trị và Nghị quyết số 10-NQ/TU của Tỉnh ủy được "
+                             "quán triệt; Chỉ thị 05 của Bộ Chính trị; Quy định 07-QĐ/TƯ ngày 28-8-2018."),
+        "a3": ("01/03/2023", "Nghị quyết số 21 của Ban Chấp hành Trung ương và Chỉ thị số 45-CT/TW."),
+    }
+    for name, (day, text) in texts.items():
+        (src / f"{name}.txt").write_text(f"Tin {name}\nCập nhật ngày: {day} 08:00\n{text}\n", encoding="utf-8")
+    code, err = run(str(src), "--out", str(tmp_path / "local"), "-j", "1", "--no-store", "-q")
+    assert code == 0, err
+    code, err = run(str(src), "--out", str(tmp_path / "spark"), "--engine", "spark", "--spark-merge", "--no-store",
+                    "-q")
+    assert code == 0, err
+    local, dist = tmp_path / "local", tmp_path / "spark"
+    assert (dist / "graph.nt").read_bytes() == (local / "graph.nt").read_bytes()
+    rows = {(r.article, r.start, r.document, r.resolved_by) for r in spark.read.parquet(str(dist / "mentions")).collect()}
+    want = set()
+    for line in (local / "mentions.jsonl").read_text(encoding="utf-8").splitlines():
+        m = json.loads(line)
+        want.add((m["article"], m["start"], m["document"], m["resolved_by"]))
+    assert rows == want and {"corpus", "near-miss", "catalogue"} <= {w[3] for w in want}
+    report, local_report = (json.loads((d / "report.json").read_text(encoding="utf-8")) for d in (dist, local))
+    for key in ("documents", "citation_keys", "citations", "ambiguous_references", "resolved_by", "conflicts",
+                "citation_keys_unresolved"):
+        assert report[key] == local_report[key], key
+
+
 def test_json_lines_input_with_a_duplicate_and_a_bad_line(spark, tmp_path: Path) -> None:
     texts = [p.read_text(encoding="utf-8") for p in sorted(DATA.glob("*.txt"))[:3]]
     rows = [json.dumps({"url": f"https://bao.example.vn/{i}.html", "date": f"2024-05-0{i + 1}", "text": t},

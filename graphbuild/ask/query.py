@@ -27,6 +27,7 @@ from graphbuild.ask.directives import RELATION_IRIS, DirectiveLink, directive_li
 from graphbuild.ask.documents import Document, Graph, term_value
 from graphbuild.ask.matching import Match, find_documents, suggest
 from graphbuild.ask.reference import Query, leading_int, parse_loose, parse_reference
+from graphbuild.resolve.identity import RESOLVED_BY
 from graphbuild.write.store import DCT, GB, ID
 
 __all__ = [
@@ -60,6 +61,9 @@ class Citation:
     mentions: int = 1
     start: int | None = None
     end: int | None = None
+    # How the article's link to the document was decided (gb:resolvedBy): the most trusted way among its
+    # mentions of it (order of graphbuild.resolve.identity.RESOLVED_BY); None for a citation key.
+    resolved_by: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         # Every field is a plain value, so no deep copy: asdict's made writing 110k rows 8 s slower.
@@ -69,9 +73,10 @@ class Citation:
 # The keys every row of `graphbuild cites --format json|jsonl|csv` carries, in this order.
 CITATION_KEYS = ("document", "label", "article", "source", "title", "date", "surface", "sentence")
 _CITING = """
-SELECT ?doc ?m ?a ?aid ?title ?alabel ?date ?source ?url ?surface ?begin ?end WHERE {
+SELECT ?doc ?m ?a ?aid ?title ?alabel ?date ?source ?url ?surface ?begin ?end ?how WHERE {
   ?m gb:refersTo ?doc ; nif:referenceContext ?a .
   OPTIONAL { ?m nif:anchorOf ?surface } OPTIONAL { ?m nif:beginIndex ?begin } OPTIONAL { ?m nif:endIndex ?end }
+  OPTIONAL { ?m gb:resolvedBy ?how }
   OPTIONAL { ?a dct:identifier ?aid } OPTIONAL { ?a sdo:headline ?title } OPTIONAL { ?a rdfs:label ?alabel }
   OPTIONAL { ?a dct:issued ?date } OPTIONAL { ?a dct:source ?source } OPTIONAL { ?a sdo:url ?url }
 }"""
@@ -106,9 +111,11 @@ def _citations(graph: Graph, doc: Document) -> list[Citation]:
         begin = leading_int(_v(sol, "begin"))
         end = leading_int(_v(sol, "end"))
         surface = _v(sol, "surface") or ""
+        how = _v(sol, "how")
         c = per_article.get(a_iri)
         if c is not None:
             c.mentions += 1
+            c.resolved_by = _more_trusted(c.resolved_by, how)
             if begin is not None and (c.start is None or begin < c.start):
                 c.start, c.end, c.surface = begin, end, surface
             continue
@@ -116,8 +123,14 @@ def _citations(graph: Graph, doc: Document) -> list[Citation]:
         per_article[a_iri] = Citation(
             document=doc.id, label=doc.label, article=aid, source=_v(sol, "source") or _v(sol, "url"),
             title=_v(sol, "title") or _v(sol, "alabel"), date=_v(sol, "date"), surface=surface, sentence="",
-            url=_v(sol, "url"), article_iri=a_iri, document_iri=doc.iri, start=begin, end=end)
+            url=_v(sol, "url"), article_iri=a_iri, document_iri=doc.iri, start=begin, end=end, resolved_by=how)
     return list(per_article.values())
+
+
+def _more_trusted(a: str | None, b: str | None) -> str | None:
+    """The more trusted of two ways a link was decided (a known one before an unknown or missing one)."""
+    rank = {how: i for i, how in enumerate(RESOLVED_BY)}
+    return min((x for x in (a, b) if x is not None), key=lambda x: rank.get(x, len(rank)), default=None)
 
 
 def cites(graph_dir: str | os.PathLike[str] | Graph | None, x: str,

@@ -15,7 +15,7 @@ from graphbuild.ask.query import CITATION_KEYS, ArticleRefs, Citation, DocumentI
 
 Row = dict[str, Any]
 
-CITES_COLUMNS = (*CITATION_KEYS, "url", "mentions")
+CITES_COLUMNS = (*CITATION_KEYS, "url", "mentions", "resolved_by")
 REFS_COLUMNS = ("article", "title", "date", "source", "document", "label", "kind", "mentions", "surfaces")
 SHOW_COLUMNS = ("document", "label", "kind", "number", "type", "date", "term", "issuer", "subject", "articles",
                 "citations")

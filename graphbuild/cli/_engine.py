@@ -49,7 +49,8 @@ def engine_options(command: F) -> F:
 
 
 def _run_spark(*, inputs: tuple[str, ...], out: str, master: str | None, merge: bool, jobs: int | None = None,
-               quiet: bool = False, strict: bool = False, no_store: bool = False, **_local_only: Any) -> None:
+               quiet: bool = False, strict: bool = False, no_store: bool = False, catalogues: tuple[str, ...] = (),
+               **_local_only: Any) -> None:
     """``graphbuild build --engine spark``: options of the local build that do not apply are ignored."""
     try:
         from graphbuild.engines.spark import build_spark, spark_session
@@ -58,11 +59,12 @@ def _run_spark(*, inputs: tuple[str, ...], out: str, master: str | None, merge: 
             fail("--engine spark needs PySpark: pip install 'graphbuild[spark]'")
         raise
     from graphbuild.pipeline.results import BuildError
+    from graphbuild.resolve.user_catalogue import CatalogueError
 
     spark = spark_session(master, jobs, quiet)
     try:
-        result = build_spark(spark, inputs, out, strict=strict, merge=merge, store=not no_store)
-    except BuildError as e:
+        result = build_spark(spark, inputs, out, strict=strict, merge=merge, store=not no_store, catalogues=catalogues)
+    except (BuildError, CatalogueError) as e:
         fail(str(e))
     tell_outcome(result, out, quiet, list_skipped=20)  # Spark's skipped inputs are listed here, not as they come
 

@@ -72,9 +72,13 @@ def _default_jobs(inputs: tuple[str, ...]) -> int:
 @click.option("--no-store", is_flag=True, help="Skip the Oxigraph store (out/store/).")
 @click.option("--no-cache", is_flag=True,
               help="Re-extract every article instead of reusing the previous build's out/cache/.")
+@click.option("--catalogue", "catalogues", multiple=True, metavar="FILE",
+              help="Your own catalogue of documents (same schema as graphbuild/data/catalogue.json; provincial "
+                   "entries carry a province), merged with the shipped one. Repeatable.")
 @engine_options
 def build(inputs: tuple[str, ...], out: str, jobs: int | None, quiet: bool, strict: bool, graph_scope: str,
-          since: str | None, until: str | None, formats: tuple[str, ...], no_store: bool, no_cache: bool) -> None:
+          since: str | None, until: str | None, formats: tuple[str, ...], no_store: bool, no_cache: bool,
+          catalogues: tuple[str, ...]) -> None:
     """Build the knowledge graph of INPUT files and folders ('-' = stdin) into --out.
 
     Writes graph.nt, graph.ttl, graph.jsonld (RDF), store/ (Oxigraph), graph.graphml and
@@ -91,6 +95,7 @@ def build(inputs: tuple[str, ...], out: str, jobs: int | None, quiet: bool, stri
     from graphbuild.pipeline.progress import Progress
     from graphbuild.pipeline.reading import input_bytes
     from graphbuild.pipeline.results import BuildError
+    from graphbuild.resolve.user_catalogue import CatalogueError
     from graphbuild.write.gephi_elements import Options
 
     jobs = jobs or _default_jobs(inputs)
@@ -115,8 +120,9 @@ def build(inputs: tuple[str, ...], out: str, jobs: int | None, quiet: bool, stri
     try:
         result = run_build(inputs, out, jobs=jobs, strict=strict, on_article=on_article,
                            graph_options=Options(graph_scope, since, until), store=not no_store, use_cache=not no_cache,
-                           progress=position, on_stage=bar.stage if bar is not None else None, formats=formats)
-    except BuildError as e:
+                           progress=position, on_stage=bar.stage if bar is not None else None, formats=formats,
+                           catalogues=catalogues)
+    except (BuildError, CatalogueError) as e:
         fail(str(e))
     tell_outcome(result, out, quiet)
 

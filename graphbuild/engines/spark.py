@@ -92,6 +92,7 @@ class SparkResult:
     bodies: int = 0
     citations: int = 0
     ambiguous: int = 0
+    resolved_by: dict[str, int] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     conflicts: list[tuple[str, str]] = field(default_factory=list)
 
@@ -248,27 +249,33 @@ def _mention_row(article: Article, c: Citation) -> dict[str, Any]:
     return row
 
 
-def extract_and_resolve(items: Iterable[tuple[Key, Article]]) -> Iterator[tuple[str, Any]]:
-    """mapPartitions body: tagged outputs of one partition's articles, then its resolver's records."""
+def extract_and_resolve(items: Iterable[tuple[Key, Article]], catalogues: tuple[str, ...] = ()) -> Iterator[tuple[str, Any]]:
+    """mapPartitions body: tagged outputs of one partition's articles, then its resolver's records.
+
+    A mention decided at corpus level (resolve.identity) comes out as ``pending``: its resolver
+    record and its row, completed on the driver once every partition is read (:func:`settle_pending`).
+    """
     from graphbuild.extract.find import extract
     from graphbuild.graph.triples import article_nt_lines, relation_nt_lines
+    from graphbuild.resolve.catalogue import load_catalogue
     from graphbuild.resolve.relations import stated_relations
     from graphbuild.resolve.resolver import Resolver
 
-    resolver = Resolver()
+    resolver = Resolver(load_catalogue(catalogues))
     for key, art in items:
         mentions = extract(art.text, "")
         for m in mentions:
             m.source = art.source
-        # The resolver only orders by the key; its ``Order`` (ints) does not name the remote key's URI.
-        citations = resolver.resolve_article(art, mentions, key=key)  # type: ignore[arg-type]
-        for line in article_nt_lines(art, citations):
+        citations = resolver.resolve_article(art, mentions, key=key)
+        for line in article_nt_lines(art, citations, later=True):
             yield "nt", line
         for line in relation_nt_lines(art, stated_relations(resolver, art, citations)):
             yield "nt", line
         for c in citations:
-            yield "mention", _mention_row(art, c)
+            yield ("pending", (c.pending, _mention_row(art, c))) if c.pending is not None else \
+                ("mention", _mention_row(art, c))
         yield "id", (key, art.id)
+    resolver.pending = []  # the driver decides them
     for local, rec in resolver.docs.items():
         yield "doc", (local, rec)
     for local, body in resolver.bodies.items():
@@ -278,6 +285,32 @@ def extract_and_resolve(items: Iterable[tuple[Key, Article]]) -> Iterator[tuple[
 
 def _merge(a: DocRecord, b: DocRecord) -> DocRecord:
     return a.merge(b)
+
+
+def settle_pending(spark: SparkSession, pending: list[tuple[Any, dict[str, Any]]], docs: Any, cat: Any,
+                   ) -> tuple[list[Any], list[Any], list[dict[str, Any]], list[str], Any]:
+    """The driver's corpus-level step: the pending mentions decided with the resolver's own code against the
+    documents every partition made (only those that may answer one are collected).
+
+    Returns the records and bodies it made or added to, the completed mention rows, their
+    N-Triples lines and its counts (a Stats).
+    """
+    from graphbuild.graph.namespaces import ID
+    from graphbuild.graph.triples import resolved_mention_lines
+    from graphbuild.resolve.resolver import Resolver, graph_candidates
+
+    driver = Resolver(cat)
+    driver.pending = [p for p, _row in pending]
+    wanted = driver.wanted()
+    candidates = docs.reduceByKey(_merge).values().flatMap(lambda rec: list(graph_candidates([rec], wanted))).collect()
+    driver.settle_pending(sorted(candidates, key=lambda c: c.local))
+    rows, lines = [], []
+    for p, row in pending:
+        row["document"], row["document_iri"], row["resolved_by"] = p.target, ID + p.target, p.resolved_by
+        rows.append(row)
+        mention_node, article_node = p.where
+        lines += resolved_mention_lines(mention_node, article_node, p.target, p.resolved_by)
+    return list(driver.docs.items()), list(driver.bodies.items()), rows, lines, driver.stats
 
 
 def _with_candidates(kv: tuple[str, tuple[DocRecord, set[str] | None]]) -> DocRecord:
@@ -291,7 +324,8 @@ def settle_documents(docs: RDD[tuple[str, DocRecord]], partitions: int) -> RDD[D
     """Merged document records with citation keys' corpus-wide candidates (Resolver.finish, as a join)."""
     merged = docs.reduceByKey(_merge, partitions)
     bases = merged.flatMap(lambda kv: [(b, kv[0]) for b in kv[1].bases]).groupByKey().mapValues(set)
-    keys = merged.filter(lambda kv: kv[1].is_citekey).map(lambda kv: (kv[0].split("/", 1)[1], kv[1]))
+    keys = merged.filter(lambda kv: kv[1].is_citekey and kv[1].citations > 0).map(
+        lambda kv: (kv[0].split("/", 1)[1], kv[1]))  # a key no mention ended on is not written (is_written)
     settled_keys = keys.leftOuterJoin(bases).map(_with_candidates)
     return merged.filter(lambda kv: not kv[1].is_citekey).values().union(settled_keys)
 
@@ -325,7 +359,7 @@ MENTION_SCHEMA = T.StructType([T.StructField(n, t) for n, t in (
     ("number", _S), ("type_code", _S), ("issuer_code", _S), ("year", _L), ("date", _S), ("issuer", _S),
     ("plenum", _L), ("congress", _S), ("term", _S), ("subject", _S), ("id", _S), ("form", _S), ("antecedent", _L),
     ("sentence_start", _L), ("sentence_end", _L), ("relations", _S), ("document", _S), ("document_iri", _S),
-    ("sentence", _S))])
+    ("resolved_by", _S), ("sentence", _S))])
 DOCUMENT_SCHEMA = T.StructType([T.StructField(n, t) for n, t in (
     ("document", _S), ("document_iri", _S), ("kind", _S), ("label", _S), ("number", _S), ("doc_type", _S),
     ("date", _S), ("year", _L), ("term", _S), ("issuer", _S), ("numbering_body", _S), ("province", _S),
@@ -344,7 +378,7 @@ def _to_row(names: list[str]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
 
 
 def build_spark(spark: SparkSession, inputs: Iterable[str], out: str, strict: bool = False, merge: bool = False,
-                store: bool = True) -> SparkResult:
+                store: bool = True, catalogues: Iterable[str] = ()) -> SparkResult:
     """Run the job; write ``out`` (see the module docstring).
 
     Raises :class:`~graphbuild.pipeline.results.BuildError` when the job cannot run as asked: stdin
@@ -352,7 +386,7 @@ def build_spark(spark: SparkSession, inputs: Iterable[str], out: str, strict: bo
     build (:class:`~graphbuild.pipeline.results.OutputError`), skipped inputs under ``strict``.
     """
     if "://" in out and not out.startswith("file://"):  # written in place (see the module docstring)
-        job = _Job(spark, inputs, out, strict)
+        job = _Job(spark, inputs, out, strict, tuple(catalogues))
         try:
             report = job.write(out)
             spark.sparkContext.parallelize([report], 1).saveAsTextFile(f"{out}/report")
@@ -361,7 +395,7 @@ def build_spark(spark: SparkSession, inputs: Iterable[str], out: str, strict: bo
         return job.result
     staged = StagedOutput(Path(out.removeprefix("file://")).resolve())
     try:
-        job = _Job(spark, inputs, out, strict)
+        job = _Job(spark, inputs, out, strict, tuple(catalogues))
         try:
             report = job.write(staged.tmp.as_uri())
         finally:
@@ -381,7 +415,11 @@ class _Job:
     a lambda over ``self`` would ship the SparkContext to the executors.
     """
 
-    def __init__(self, spark: SparkSession, inputs: Iterable[str], out: str, strict: bool) -> None:
+    def __init__(self, spark: SparkSession, inputs: Iterable[str], out: str, strict: bool,
+                 catalogues: tuple[str, ...] = ()) -> None:
+        from graphbuild.resolve.catalogue import load_catalogue
+
+        cat = load_catalogue(catalogues)  # a bad user catalogue stops the job here, before any work
         self.spark = spark
         self.persisted: list[RDD[Any]] = []
         partitions = max(2, spark.sparkContext.defaultParallelism)
@@ -392,9 +430,21 @@ class _Job:
         if strict and self.result.skipped:
             self.unpersist()
             raise strict_failure(self.result.skipped)
-        self.tagged = self._persist(unique_articles(items, partitions).mapPartitions(extract_and_resolve))
-        self.docs = self._persist(settle_documents(self.part("doc"), partitions))
-        self.bodies = self.part("body").reduceByKey(lambda a, b: a, partitions).values()
+        self.tagged = self._persist(unique_articles(items, partitions).mapPartitions(
+            partial(extract_and_resolve, catalogues=catalogues)))
+        sc = spark.sparkContext
+        docs, bodies = self.part("doc"), self.part("body")
+        pending = self.part("pending").collect()
+        self.pending_rows: list[dict[str, Any]] = []
+        self.pending_lines: list[str] = []
+        self.pending_stats = None
+        if pending:
+            extra_docs, extra_bodies, self.pending_rows, self.pending_lines, self.pending_stats = settle_pending(
+                spark, pending, docs, cat)
+            docs = docs.union(sc.parallelize(extra_docs, 1))
+            bodies = bodies.union(sc.parallelize(extra_bodies, 1))
+        self.docs = self._persist(settle_documents(docs, partitions))
+        self.bodies = bodies.reduceByKey(lambda a, b: a, partitions).values()
 
     def _persist(self, rdd: RDD[Item]) -> RDD[Item]:
         self.persisted.append(rdd.persist(StorageLevel.MEMORY_AND_DISK))
@@ -415,24 +465,27 @@ class _Job:
 
         result = self.result
         stats = self.part("stats").fold(Stats(), lambda a, b: Stats().merge(a).merge(b))
+        if self.pending_stats is not None:
+            stats = Stats().merge(stats).merge(self.pending_stats)
         digest = hashlib.sha1(b"graphbuild-0")
         for article_id in self.part("id").sortByKey().values().toLocalIterator():
             digest.update(article_id.encode("utf-8") + b"\n")
         counts = self.docs.map(lambda d: (int(d.is_citekey), 1)).reduceByKey(lambda a, b: a + b).collectAsMap()
         result.articles, result.citations, result.ambiguous = stats.articles, stats.citations, stats.ambiguous
+        result.resolved_by = dict(stats.resolved_by)
         result.documents, result.citation_keys = counts.get(0, 0), counts.get(1, 0)
         run = run_nt_lines(digest.hexdigest()[:16], stats.articles, result.documents)
         sc = self.spark.sparkContext
         return sc.union([self.part("nt"), self.docs.flatMap(_doc_lines), self.bodies.flatMap(_body_lines),
-                          sc.parallelize(run, 1)])
+                          sc.parallelize(run + self.pending_lines, 1)])
 
     def write(self, uri: str) -> str:
         """The N-Triples parts, mentions/ and documents/ under ``uri``; returns the text of report.json."""
         result, docs = self.result, self.docs
         self.triples().map(lambda s: s.rstrip("\n")).saveAsTextFile(f"{uri}/nt")
         m_names = [f.name for f in MENTION_SCHEMA.fields]
-        self.spark.createDataFrame(self.part("mention").map(_to_row(m_names)), MENTION_SCHEMA) \
-            .write.parquet(f"{uri}/mentions")
+        rows = self.part("mention").union(self.spark.sparkContext.parallelize(self.pending_rows, 1))
+        self.spark.createDataFrame(rows.map(_to_row(m_names)), MENTION_SCHEMA).write.parquet(f"{uri}/mentions")
         d_names = [f.name for f in DOCUMENT_SCHEMA.fields]
         self.spark.createDataFrame(docs.map(_doc_row).map(_to_row(d_names)), DOCUMENT_SCHEMA) \
             .write.parquet(f"{uri}/documents")

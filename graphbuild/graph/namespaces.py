@@ -73,6 +73,7 @@ class NS_GB(DefinedNamespace):
     level: URIRef
     system: URIRef
     form: URIRef
+    resolvedBy: URIRef
     catalogued: URIRef
     conflict: URIRef
     citationCount: URIRef

@@ -54,6 +54,7 @@ _ISSUED, _URL, _REFERENCES = f"<{NS_DCT.issued}>", f"<{NS_SDO.url}>", f"<{NS_DCT
 _MENTION_CLASS, _CONTEXT, _ANCHOR = f"<{NS_GB.Mention}>", f"<{NS_NIF.referenceContext}>", f"<{NS_NIF.anchorOf}>"
 _BEGIN, _END = f"<{NS_NIF.beginIndex}>", f"<{NS_NIF.endIndex}>"
 _REFERS_TO, _FORM, _ANTECEDENT = f"<{NS_GB.refersTo}>", f"<{NS_GB.form}>", f"<{NS_GB.antecedent}>"
+_RESOLVED_BY = f"<{NS_GB.resolvedBy}>"
 
 _CITE_KEY, _CANDIDATE, _CITATION_COUNT = f"<{NS_GB.citeKey}>", f"<{NS_GB.candidate}>", f"<{NS_GB.citationCount}>"
 _NUMBER, _IDENTIFIER_SDO = f"<{NS_ELI.number}>", f"<{NS_SDO.legislationIdentifier}>"
@@ -178,12 +179,16 @@ def _article_node_lines(article: Article, node: str) -> list[str]:
     return out
 
 
-def article_nt_lines(article: Article, citations: list[Citation]) -> list[str]:
+def article_nt_lines(article: Article, citations: list[Citation], later: bool = False) -> list[str]:
     """An article, its mentions, and one ``dct:references`` line per distinct document it cites.
 
     A mention is a flat NIF string, ``mention/{article}_{start}_{end}`` (offsets in code points
     over the article text, end exclusive); a second referent of the same span ("khóa XI, XII")
-    gets ``_2``.  A short form points at the mention of its full form (``gb:antecedent``).
+    gets ``_2``.  A short form points at the mention of its full form (``gb:antecedent``).  How
+    the link was decided is ``gb:resolvedBy`` (none for a citation key).  With ``later`` (a build) a
+    pending mention, decided after the read, gets its node's IRI noted in ``citation.pending.where``
+    instead of its link, which :func:`resolved_mention_lines` writes once it is decided; without it
+    the link is the one the resolver gave so far.
     """
     local = article_local(article.id)
     node = f"<{ID}article/{local}>"
@@ -200,12 +205,17 @@ def article_nt_lines(article: Article, citations: list[Citation]) -> list[str]:
                 f"{mn} {_CONTEXT} {node} .\n",
                 f'{mn} {_BEGIN} "{m.start}"{_AS_OFFSET} .\n',
                 f'{mn} {_END} "{m.end}"{_AS_OFFSET} .\n',
-                f"{mn} {_ANCHOR} {_text(m.surface)} .\n",
-                f"{mn} {_REFERS_TO} {_node(c.target)} .\n",
-                f"{mn} {_FORM} {_text(m.form or 'full')} .\n")
+                f"{mn} {_ANCHOR} {_text(m.surface)} .\n")
+        if later and c.pending is not None:
+            c.pending.where = (mn, node)
+            out.append(f"{mn} {_FORM} {_text(m.form or 'full')} .\n")
+        else:
+            out += (f"{mn} {_REFERS_TO} {_node(c.target)} .\n", f"{mn} {_FORM} {_text(m.form or 'full')} .\n")
+            if c.resolved_by:
+                out.append(f"{mn} {_RESOLVED_BY} {_text(c.resolved_by)} .\n")
         if c.antecedent is not None and c.antecedent in ends and c.antecedent != m.start:
             out.append(f"{mn} {_ANTECEDENT} {mention}{c.antecedent}_{ends[c.antecedent]}> .\n")
-    for target in sorted({c.target for c in citations}):
+    for target in sorted({c.target for c in citations if not (later and c.pending is not None)}):
         out.append(f"{node} {_REFERENCES} {_node(target)} .\n")
     return out
 
@@ -259,6 +269,14 @@ def relation_nt_lines(article: Article, relations: list[StatedRelation]) -> list
         span = sentence_of.get(r.words_span)
         if span is not None:
             out.append(f"{st} {_SENTENCE} {_text(' '.join(article.text[span[0]:span[1]].split()))} .\n")
+    return out
+
+
+def resolved_mention_lines(mention_node: str, article_node: str, target: str, resolved_by: str | None) -> list[str]:
+    """The link of a mention decided after the read (see :func:`article_nt_lines`): the lines it left out."""
+    out = [f"{mention_node} {_REFERS_TO} {_node(target)} .\n", f"{article_node} {_REFERENCES} {_node(target)} .\n"]
+    if resolved_by:
+        out.append(f"{mention_node} {_RESOLVED_BY} {_text(resolved_by)} .\n")
     return out
 
 

@@ -40,6 +40,7 @@ from graphbuild.pipeline.documents import (
 from graphbuild.pipeline.extract_cache import CACHE, ExtractCache
 from graphbuild.pipeline.extraction import extracted
 from graphbuild.pipeline.outdir import MARKER, StagedOutput
+from graphbuild.pipeline.pending import PendingRows
 from graphbuild.pipeline.processes import WORKER_NICE, die_with_parent, fork_writer, join_writer
 from graphbuild.pipeline.profiling import Phases
 from graphbuild.pipeline.reading import read_ahead
@@ -48,6 +49,7 @@ from graphbuild.pipeline.results import FORMATS, BuildResult, ReportConflicts, s
 from graphbuild.pipeline.rows import write_mentions
 from graphbuild.pipeline.store_loader import StoreLoader
 from graphbuild.resolve.bodies import BodyRecord
+from graphbuild.resolve.catalogue import Catalogue, load_catalogue
 from graphbuild.resolve.docstore import SpilledCounts
 from graphbuild.resolve.relations import stated_relations
 from graphbuild.resolve.resolver import Resolver
@@ -76,7 +78,8 @@ def spill_records() -> int:
 def build(paths: Iterable[str], out: str | os.PathLike[str], jobs: int = 1, strict: bool = False,
           on_article: Callable[[Article | SkippedInput], None] | None = None, graph_options: Options | None = None,
           store: bool = True, use_cache: bool = True, progress: list[int] | None = None,
-          on_stage: Callable[[str], None] | None = None, formats: Iterable[str] = tuple(FORMATS)) -> BuildResult:
+          on_stage: Callable[[str], None] | None = None, formats: Iterable[str] = tuple(FORMATS),
+          catalogues: Iterable[str] = ()) -> BuildResult:
     """Build the graph of ``paths`` into ``out`` (see OUTPUT_FILES and ``out/store``).
 
     ``formats``: which of the optional files (FORMATS: ttl, jsonld, graphml, gexf) to write;
@@ -85,17 +88,19 @@ def build(paths: Iterable[str], out: str | os.PathLike[str], jobs: int = 1, stri
     With ``use_cache`` the extractions of the previous build in ``out`` are reused for unchanged
     texts; without it every article is extracted again.  Either way a fresh cache is written.
     ``progress[0]`` follows the input bytes read (for a progress display), and ``on_stage`` is
-    told when the writing steps after reading begin.
+    told when the writing steps after reading begin.  ``catalogues``: the user's catalogue files,
+    merged with the shipped one (a bad one raises ``CatalogueError`` before anything is read).
     """
     out = Path(out)
     wanted = frozenset(formats)
     if unknown := sorted(wanted - FORMATS.keys()):
         raise ValueError(f"unknown output format(s) {', '.join(unknown)}: choose from {', '.join(FORMATS)}")
+    cat = load_catalogue(tuple(str(c) for c in catalogues))
     staged = StagedOutput(out)
     old_cache = out / CACHE if use_cache and (out / MARKER).exists() else None
     try:
         result = _run(paths, staged.tmp, jobs, strict, on_article, graph_options or Options(), store, old_cache,
-                      progress, on_stage, wanted)
+                      progress, on_stage, wanted, cat)
         if strict and result.skipped:
             raise strict_failure(result.skipped)
         result.out = out
@@ -109,7 +114,7 @@ def build(paths: Iterable[str], out: str | os.PathLike[str], jobs: int = 1, stri
 def _run(paths: Iterable[str], tmp: Path, jobs: int, strict: bool,
          on_article: Callable[[Article | SkippedInput], None] | None, gopts: Options, store: bool,
          old_cache: Path | None, progress: list[int] | None, on_stage: Callable[[str], None] | None,
-         formats: frozenset[str]) -> BuildResult:
+         formats: frozenset[str], cat: Catalogue) -> BuildResult:
     """Read, extract (through the cache), resolve and write into ``tmp``.
 
     The new cache is written inside ``tmp`` and kept only when the build ran to the end, so a
@@ -119,7 +124,7 @@ def _run(paths: Iterable[str], tmp: Path, jobs: int, strict: bool,
     result = BuildResult(tmp)
     xcache = ExtractCache(old_cache, tmp / CACHE)
     try:
-        with _Run(tmp, jobs, gopts, store, formats) as run:
+        with _Run(tmp, jobs, gopts, store, formats, cat) as run:
             items = extracted(read_ahead(paths, jobs, progress), jobs, xcache, result)
             if run.read(items, result, on_article, strict):
                 if on_stage is not None:
@@ -142,10 +147,12 @@ class _Run:
     """One build writing into ``tmp``: each article resolved and written as it comes (:meth:`read`),
     then the documents, graph.nt, the other files, the store and the report (:meth:`write`)."""
 
-    def __init__(self, tmp: Path, jobs: int, gopts: Options, store: bool, formats: frozenset[str]) -> None:
+    def __init__(self, tmp: Path, jobs: int, gopts: Options, store: bool, formats: frozenset[str],
+                 cat: Catalogue) -> None:
         self.tmp, self.work, self.gopts, self.store, self.formats = tmp, tmp / ".work", gopts, store, formats
         bound = spill_records()
-        self.resolver = Resolver(spill_dir=self.work / "docs", spill_records=bound)
+        self.resolver = Resolver(cat, spill_dir=self.work / "docs", spill_records=bound)
+        self.pending = PendingRows()  # where the mentions decided after the read go
         # The article and document summaries are only for the Gephi files.
         self.gephi = bool(formats & {"graphml", "gexf"})
         # A date-ranged Gephi file counts citations by the articles of the range only.
@@ -175,7 +182,7 @@ class _Run:
              on_article: Callable[[Article | SkippedInput], None] | None, strict: bool) -> bool:
         """Resolve and write each article as it comes; False when ``strict`` stopped at a skipped input."""
         with (open(self.summaries if self.gephi else os.devnull, "w", encoding="utf-8") as sfh,
-              open(self.tmp / "mentions.jsonl", "w", encoding="utf-8") as mfh):
+              open(self.work / "mentions.jsonl", "w", encoding="utf-8") as mfh):
             for item, mentions in items:
                 self.ph.lap("read+extract (wait)", rss=False)
                 if on_article:
@@ -187,7 +194,17 @@ class _Run:
                         return False
                     continue
                 self._article(item, mentions, mfh, sfh)
+        self._settle()
         return True
+
+    def _settle(self) -> None:
+        """The mentions decided at corpus level: their links into the N-Triples, their rows into mentions.jsonl."""
+        pending = self.pending
+        pending.settle(self.resolver, self.ntw.extend)
+        pending.write_mentions(self.work / "mentions.jsonl", self.tmp / "mentions.jsonl")
+        if self.gephi:
+            pending.complete_summaries(self.summaries, self.ranged.add if self.ranged is not None else None)
+        self.ph.lap("corpus-level resolution")
 
     def _article(self, item: Article, mentions: list[Mention], mfh: IO[str], sfh: IO[str]) -> None:
         ph = self.ph
@@ -196,16 +213,19 @@ class _Run:
         ph.lap("resolve", rss=False)
         write_mentions(mfh, item, citations)
         ph.lap("mentions.jsonl", rss=False)
-        self.ntw.extend(triples.article_nt_lines(item, citations))
+        self.ntw.extend(triples.article_nt_lines(item, citations, later=True))
         self.ntw.extend(triples.relation_nt_lines(item, stated))
         ph.lap("article triples", rss=False)
         self.digest.update(item.id.encode("utf-8") + b"\n")
+        in_range = self.ranged is not None and self.gopts.keeps(item.date)
+        self.pending.add(citations, self.gephi, in_range)
         if not self.gephi:
             return
         refs: dict[str, int] = {}
         for c in citations:
-            refs[c.target] = refs.get(c.target, 0) + 1
-        if self.ranged is not None and self.gopts.keeps(item.date):
+            if c.pending is None:
+                refs[c.target] = refs.get(c.target, 0) + 1
+        if self.ranged is not None and in_range:
             self.ranged.add(refs)
         summary = ArticleSummary(triples.article_local(item.id), item.title or item.id, item.date, item.province, refs,
                                  sorted({(r.source, r.relation, r.target) for r in stated}))
@@ -300,6 +320,7 @@ class _Run:
         result.bodies = len(bodies)
         result.citations = stats.citations
         result.ambiguous = stats.ambiguous
+        result.resolved_by = dict(stats.resolved_by)
         write_report(self.tmp / MARKER, result, read_keys(self.work / "citation-keys.jsonl"),
                      read_conflicts(self.work / "conflicts.jsonl"))
         # read from the report where it ends up (result.out is --out once the build is in place)

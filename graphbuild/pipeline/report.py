@@ -7,12 +7,13 @@ passes them whole (:func:`report_text`); the bytes are the same.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
 from graphbuild.pipeline.results import BuildResult
+from graphbuild.resolve.identity import RESOLVED_BY
 
 # Where report_text puts the two long lists (here empty; sort_keys puts them in this order).  Raw
 # quotes never occur inside a JSON string, so these texts are found only where the keys are.
@@ -41,6 +42,8 @@ class RunCounts(Protocol):
     def skipped(self) -> Sequence[object]: ...
     @property
     def conflicts(self) -> Sequence[tuple[str, str]]: ...
+    @property
+    def resolved_by(self) -> Mapping[str, int]: ...
 
 
 def report_text(r: RunCounts, unresolved: Iterable[tuple[str, int, list[str]]], **extra: object) -> str:
@@ -48,6 +51,7 @@ def report_text(r: RunCounts, unresolved: Iterable[tuple[str, int, list[str]]], 
     report = {
         "articles": r.articles, "documents": r.documents, "citation_keys": r.citation_keys, "bodies": r.bodies,
         "citations": r.citations, "ambiguous_references": r.ambiguous,
+        "resolved_by": {how: r.resolved_by.get(how, 0) for how in RESOLVED_BY},
         "skipped": [str(s) for s in r.skipped],
         "conflicts": [{"document": d, "conflict": c} for d, c in r.conflicts],
         "citation_keys_unresolved": [{"key": k, "citations": n, "candidates": c} for k, n, c in unresolved],

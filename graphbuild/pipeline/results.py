@@ -39,6 +39,7 @@ class BuildResult:
     bodies: int = 0
     citations: int = 0
     ambiguous: int = 0
+    resolved_by: dict[str, int] = field(default_factory=dict)  # links by how they were decided (resolve.identity)
     triples: int = 0
     conflicts: Sequence[tuple[str, str]] = field(default_factory=list)  # a build's: ReportConflicts
     skipped: list[SkippedInput] = field(default_factory=list)

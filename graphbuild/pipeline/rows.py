@@ -23,6 +23,7 @@ def mention_row(article: Article, c: Citation) -> dict[str, Any]:
     row["article"] = article.id
     row["document"] = c.target  # local name of the node under https://w3id.org/graphbuild/id/
     row["document_iri"] = ID + c.target
+    row["resolved_by"] = c.resolved_by  # how the link was decided (None: a citation key, or decided later)
     s0, s1 = row.get("sentence_start"), row.get("sentence_end")
     # The sentence text itself, so `cites` can show context even where the source is gone.
     row["sentence"] = article.text[s0:s1] if s0 is not None and s1 is not None else None

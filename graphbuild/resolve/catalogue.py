@@ -34,6 +34,7 @@ class CatalogueEntry:
     plenum: tuple[str, int] | None
     status: str
     source: str
+    province: str | None = None  # a provincial document's (a user's catalogue): its series is the province's
 
     @property
     def id(self) -> str:
@@ -41,7 +42,8 @@ class CatalogueEntry:
 
     @property
     def term(self) -> str | None:
-        return term_of(self.date)
+        """The central committee term of a central document; provincial terms are not the centre's (None)."""
+        return None if self.province else term_of(self.date)
 
 
 @dataclass
@@ -54,6 +56,15 @@ class Catalogue:
     entries: dict[str, list[CatalogueEntry]]  # catalogued documents by id (a reused number has several)
     plenums: dict[tuple[str, int], list[str]]  # (term, plenum) -> ids of its resolutions
     congresses: dict[str, dict[str, Any]]  # term -> its congress (closing day, first plenum)
+
+    @cached_property
+    def by_number(self) -> dict[str | None, list[CatalogueEntry]]:
+        """Catalogue entries by number, in catalogue order: what a pending mention may be (see resolve.identity)."""
+        index: dict[str | None, list[CatalogueEntry]] = {}
+        for entries in self.entries.values():
+            for e in entries:
+                index.setdefault(e.key.number, []).append(e)
+        return index
 
     @cached_property
     def bare(self) -> dict[tuple[str | None, str | None], list[CatalogueEntry]]:
@@ -172,6 +183,20 @@ class Catalogue:
 @lru_cache(maxsize=1)
 def catalogue() -> Catalogue:
     """Load and index bodies.json and catalogue.json once per process."""
+    return load_catalogue(())
+
+
+@lru_cache(maxsize=8)
+def load_catalogue(extra: tuple[str, ...]) -> Catalogue:
+    """The shipped catalogue merged with the user's catalogue files ``extra`` (same schema; see the README).
+
+    Each file is checked first (:mod:`graphbuild.resolve.user_catalogue`); a bad one raises
+    :class:`~graphbuild.resolve.user_catalogue.CatalogueError` naming the file and
+    the entry.  A user's entry with the id, year and province of a shipped one replaces it; plenum
+    lists are joined.
+    """
+    from graphbuild.resolve.user_catalogue import read_user_catalogue
+
     bodies = dict(core_lexicon().bodies)
     by_name: dict[str, str] = {}
     by_code: dict[str, str] = {}
@@ -182,16 +207,32 @@ def catalogue() -> Catalogue:
         for c in b.codes:
             by_code.setdefault(c, b.id)
     cat = load_json("catalogue.json")
+    documents = list(cat["documents"])
+    plenums = {(p["term"], p["number"]): list(p["resolutions"]) for p in cat["plenums"]}
+    for path in extra:
+        user = read_user_catalogue(path)
+        documents = _merged(documents, user.get("documents", []))
+        for p in user.get("plenums", []):
+            held = plenums.setdefault((p["term"], p["number"]), [])
+            held += [r for r in p["resolutions"] if r not in held]
     entries: dict[str, list[CatalogueEntry]] = {}
-    for e in cat["documents"]:
+    for e in documents:
         p = e.get("plenum")
         entry = CatalogueEntry(DocumentKey.parse(e["id"]), e.get("doc_type"), e.get("date"), e.get("issuer"),
                                e.get("subject"), (p["term"], p["number"]) if p else None, e.get("status", ""),
-                               e.get("source", ""))
+                               e.get("source", ""), e.get("province"))
         entries.setdefault(e["id"], []).append(entry)
-    plenums = {(p["term"], p["number"]): list(p["resolutions"]) for p in cat["plenums"]}
     congresses = {c["term"]: c for c in cat["congresses"]}
     return Catalogue(bodies, by_name, by_code, entries, plenums, congresses)
+
+
+def _merged(shipped: list[dict[str, Any]], user: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The shipped entries and the user's, a user's entry replacing a shipped one of the same id, year and province."""
+    def key(e: dict[str, Any]) -> tuple:
+        return e["id"], (e.get("date") or "")[:4], e.get("province")
+
+    replaced = {key(e) for e in user}
+    return [e for e in shipped if key(e) not in replaced] + list(user)
 
 
 @lru_cache(maxsize=8192)

@@ -18,15 +18,19 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from graphbuild.domain.model import Mention
 from graphbuild.resolve.bodies import BodyKey, body_label, body_local, is_ancestor
 from graphbuild.resolve.catalogue import catalogue
 
+if TYPE_CHECKING:  # identity imports this module: the name is for the type checker only
+    from graphbuild.resolve.identity import Query
+
 # Where a piece of evidence was seen: the article's key in input order, then the mention's
 # position in it.  Any comparable tuple works as long as one build uses one kind of key: the
 # sequential build uses (article index,), Spark uses (file index, record index).
-Order = tuple[int, ...]
+Order = tuple[int | str, ...]
 
 # Fields a document takes from the mention (or catalogue entry) that created it.  They travel as
 # one group: the earliest creation wins, a catalogue entry before any mention.
@@ -268,11 +272,34 @@ def give_candidates(docs: Iterable[DocRecord]) -> None:
 
 @dataclass
 class Citation:
-    """One resolved mention: where it is and which node it refers to."""
+    """One resolved mention: where it is, which node it refers to, and how that was decided.
+
+    A mention lacking part of its key is *pending* until every article is read
+    (:mod:`graphbuild.resolve.identity`): its ``target`` is then ``pending/…`` and ``pending`` holds
+    it; :meth:`graphbuild.resolve.resolver.Resolver.settle_pending` fills both in.
+    """
 
     mention: Mention
     target: str  # local of a DocRecord
     antecedent: int | None = None  # start offset of the antecedent mention
+    resolved_by: str | None = None  # graphbuild.resolve.identity.RESOLVED_BY; None for a citation key
+    pending: Pending | None = None
+
+
+@dataclass(slots=True)
+class Pending:
+    """A mention whose document is decided after the read: its query, where it was seen, and the node it falls
+    back to when no document fits (the citation key it had before corpus-level resolution)."""
+
+    order: Order  # (article key..., mention index): the order its evidence is held at
+    query: Query
+    mention: Mention
+    province: str | None  # the article's
+    fallback: tuple[str, str | None]  # (citation-key base, its province)
+    follows: bool = False  # a short form or repeat of a pending mention of the same article
+    target: str | None = None  # decided by Resolver.settle_pending
+    resolved_by: str | None = None
+    where: tuple[str, str] | None = None  # the build's note of where its triples go: (mention node, article node)
 
 
 @dataclass
@@ -280,10 +307,11 @@ class Stats:
     articles: int = 0
     citations: int = 0
     ambiguous: int = 0
+    resolved_by: Counter = field(default_factory=Counter)  # links by how they were decided
 
     def merge(self, other: Stats) -> Stats:
         self.articles += other.articles
         self.citations += other.citations
         self.ambiguous += other.ambiguous
+        self.resolved_by.update(other.resolved_by)
         return self
-

@@ -17,8 +17,13 @@ extractor read) and the :class:`~graphbuild.resolve.catalogue.Catalogue`; it kee
 record per *document* and per *body* (not per article), so a corpus can stream through it, and
 given a work folder it spills the document records to disk (:mod:`graphbuild.resolve.spill`).
 
+Corpus-level identity (:mod:`graphbuild.resolve.identity`): a mention lacking part of its key is
+*pending*; :meth:`Resolver.resolve_article` gives it the catalogue-only answer, and
+:meth:`Resolver.settle_pending`, once every article is read, decides it against the documents of
+the whole corpus and the catalogue and counts it there.
+
 Order-free merging (so Spark, or any split of the corpus, gives the one-machine graph): where a
-mention resolves depends only on its article and the catalogue.  The one hint that used to read
+mention resolves depends only on its article, the catalogue and the set of the corpus's documents.  The one hint that used to read
 earlier articles' records, the term an undated list item borrows from the item before it, now
 reads the term as this article's own mentions give it.  Records hold evidence with the order it
 was seen at (:mod:`graphbuild.resolve.records`), and :meth:`Resolver.merge` is commutative and
@@ -31,7 +36,9 @@ catalogue entry was first used gave "date X (kept Y)" conflicts, later ones did 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from operator import attrgetter
 from pathlib import Path
 
@@ -40,6 +47,21 @@ from graphbuild.domain.issuers import issuer_of
 from graphbuild.domain.model import Article, Mention
 from graphbuild.resolve.bodies import BodyKey, BodyRecord, body_key, body_local
 from graphbuild.resolve.catalogue import MEMO_SIZE, Catalogue, CatalogueEntry, catalogue, term_of
+from graphbuild.resolve.identity import (
+    NEAR_MISS,
+    SAME_ARTICLE,
+    STATED,
+    TYPE_VARIANTS,
+    WORD_CODES,
+    Candidate,
+    Decision,
+    Query,
+    decide,
+    entry_candidate,
+    graph_candidates,
+    subjects_agree,
+    weaker,
+)
 from graphbuild.resolve.lists import ListHints
 from graphbuild.resolve.records import (
     CATALOGUE,
@@ -48,6 +70,7 @@ from graphbuild.resolve.records import (
     Citation,
     DocRecord,
     Order,
+    Pending,
     Stats,
     give_candidates,
 )
@@ -56,6 +79,8 @@ from graphbuild.text.fold import slug
 
 _span = attrgetter("start", "end")  # the order mentions are read in
 _UNKEYED = DocumentKey("")  # the parts of a mention the extractor gave no key: none
+PENDING = "pending/"  # prefix of a pending mention's target until Resolver.settle_pending
+_KHOA = re.compile(r"\bkh(?:óa|oá|oa)\s+([IVXL]+)\b", re.IGNORECASE)  # "… của BCH TW khóa XII" after a mention
 
 
 class Resolver:
@@ -79,6 +104,11 @@ class Resolver:
         self.stats = Stats()
         self._at: Order = ()  # order of the mention being resolved
         self._terms: dict[str, str | None] = {}  # this article's view of each target's term (list hints)
+        self._how: str | None = STATED  # how the mention being resolved was decided
+        self._queries: list[tuple[Query, tuple[str, str | None]]] = []  # this article's pending queries
+        self._article: Article | None = None
+        self._next_start = 0  # where the next mention of the article starts (the reach of a stated term)
+        self.pending: list[Pending] = []  # mentions decided after the read (resolve.identity)
         # Memos of pure answers (see _catalogue_plan, _body_key): their arguments repeat across
         # mentions, and each answer depends only on them and self.catalogue.
         self._memo_catalogue: dict[int, tuple] = {}
@@ -99,6 +129,7 @@ class Resolver:
             self.bodies.setdefault(local, body)
         self.provinces |= other.provinces
         self.stats.merge(other.stats)
+        self.pending += other.pending
         return self
 
     # ---- bodies
@@ -160,9 +191,9 @@ class Resolver:
         self._terms[local] = term
         at = (CATALOGUE, *self._at)
         if rec.wants("origin", at):
-            self.body(numbering, None)
+            self.body(numbering, entry.province)
             if issuer:
-                self._body_key(issuer, None)
+                self._body_key(issuer, entry.province)
             rec.hold("origin", at, origin)
             rec.add("cite_keys", (entry.id,))
             rec.add("bases", (base,))
@@ -174,25 +205,27 @@ class Resolver:
         (entry, local, term, numbering body, issuer body, origin values, base).  The entry comes
         first so that the memo, keyed by ``id(entry)``, can tell a reused id from its own entry.
         """
-        k = entry.key
+        k, province = entry.key, entry.province
         symbol = slug(f"{k.type_code}-{k.issuer_code}")
-        local = f"doc/{symbol}_{entry.date[:4]}_{k.number}"
+        local = catalogue_local(entry)
         numbering = self.catalogue.body_for_code(k.issuer_code) or "ban-chap-hanh-trung-uong"
         origin = self._origin(
             kind="party", catalogued=True, number=k.cited_as, type_code=k.type_code,
             issuer_code=k.issuer_code, fixed_date=entry.date, year=int(entry.date[:4]), term=entry.term,
-            fixed_type=entry.doc_type, subject=entry.subject, source=entry.source,
-            numbering_body=body_local((numbering, None)),
-            given_issuer=body_key(entry.issuer, None) if entry.issuer else None, plenum=entry.plenum)
-        return entry, local, entry.term, numbering, entry.issuer, origin, f"{symbol}_{k.number}"
+            province=province, fixed_type=entry.doc_type, subject=entry.subject, source=entry.source,
+            numbering_body=body_local(body_key(numbering, province)),
+            given_issuer=body_key(entry.issuer, province) if entry.issuer else None, plenum=entry.plenum)
+        base = f"{symbol}_{slug(province)}_{k.number}" if province else f"{symbol}_{k.number}"
+        return entry, local, entry.term, numbering, entry.issuer, origin, base
 
-    def _catalogue_candidates(self, doc_id: str, term: str | None, before: str | None) -> list[CatalogueEntry]:
-        """Catalogue entries for an id, in the given term, and not issued after the article."""
+    def _catalogue_candidates(self, doc_id: str, term: str | None, province: str | None = None,
+                              year: str | None = None) -> list[CatalogueEntry]:
+        """Catalogue entries for an id, in the given term (central) or province and year (provincial)."""
         out = []
         for e in self.catalogue.entries.get(doc_id, []):
-            if term and e.term != term:
+            if (term and e.term != term) or e.province != province:
                 continue
-            if before and e.date and e.date > before:
+            if year and (e.date or "")[:4] != year:
                 continue
             out.append(e)
         return out
@@ -209,17 +242,22 @@ class Resolver:
         if article.province:
             self.provinces.add(article.province)
         mentions = sorted(mentions, key=_span)
-        targets, by_start = self._targets(article, mentions, akey)
-        out = self._cite(article, mentions, targets, by_start, akey)
+        self._article, self._queries = article, []
+        targets, by_start, how = self._targets(article, mentions, akey)
+        out = self._cite(article, mentions, targets, by_start, how, akey)
+        self._article = None
         if self.on_disk is not None and len(self.docs) > self.spill_records:
             self.spill()
         return out
 
-    def _targets(self, article: Article, mentions: list[Mention], akey: Order) -> tuple[dict[int, str], dict[int, str]]:
-        """The node each mention (by index, in text order) resolves to, and the node of each start offset.
+    def _targets(self, article: Article, mentions: list[Mention],
+                 akey: Order) -> tuple[dict[int, str], dict[int, str], dict[int, str | None]]:
+        """The node each mention (by index, in text order) resolves to, the node of each start offset, and how
+        each was decided.
 
         Dated and self-sufficient mentions first, so undated repeats can lean on them: a stable
-        partition by (has an antecedent, undated), i.e. sorted by (those two, position).
+        partition by (has an antecedent, undated), i.e. sorted by (those two, position).  A mention
+        lacking part of its key gets a ``pending/…`` target, which its short forms share.
         """
         self._terms = {}
         by_start: dict[int, str] = {}
@@ -229,12 +267,15 @@ class Resolver:
             buckets[(m.antecedent is not None) * 2 + (not m.date)].append(i)
         order = [*buckets[0], *buckets[1], *buckets[2], *buckets[3]]
         targets: dict[int, str] = {}
+        how: dict[int, str | None] = {}
         hints = ListHints(mentions, targets, self._terms)
         resolve_one = self._resolve_one
         for k, i in enumerate(order):
             m = mentions[i]
             self._at = (*akey, k)
+            self._next_start = mentions[i + 1].start if i + 1 < len(mentions) else len(article.text)
             target = None
+            self._how = SAME_ARTICLE
             if m.antecedent is not None and m.antecedent in by_start:
                 target = by_start[m.antecedent]
             elif not m.date and (same := by_id.get(m.id)):
@@ -243,40 +284,56 @@ class Resolver:
                 else:
                     target = self._citekey_for(m, sorted(same))
             if target is None:
+                self._how = STATED
                 # the hint only ever applies to undated list items (see ListHints.term)
                 target = resolve_one(m, article, hints.term(i) if m.form == "list" and not m.date else None)
             targets[i] = target
+            how[i] = None if target.startswith("citekey/") else self._how
+            if target.startswith(PENDING) and target not in self._terms:
+                # the list items after it read the term of the document it is as far as the catalogue goes
+                self._terms[target] = self._terms.get(self._provisional(*self._queries[int(target[len(PENDING):])])[0])
             if m.start not in by_start:
                 by_start[m.start] = target
-            if not target.startswith("citekey/"):
+            if not target.startswith(("citekey/", PENDING)):
                 if (same := by_id.get(m.id)) is None:
                     by_id[m.id] = {target}
                 else:
                     same.add(target)
-        return targets, by_start
+        return targets, by_start, how
 
     def _cite(self, article: Article, mentions: list[Mention], targets: dict[int, str], by_start: dict[int, str],
-              akey: Order) -> list[Citation]:
-        """Count each mention on its node, record what it says there, and count the ambiguous ones."""
-        docs = self.docs
-        absorb = self._absorb
+              how: dict[int, str | None], akey: Order) -> list[Citation]:
+        """Count each mention on its node and record what it says there; a pending one is kept for later."""
         out: list[Citation] = []
-        ambiguous = 0
         for i, m in enumerate(mentions):
             target = targets[i]
-            rec = docs[target]
-            rec.citations += 1
-            if m.id not in rec.cite_keys:
-                rec.cite_keys = rec.cite_keys.union((m.id,))
-            absorb(rec, m, article, (*akey, i))
-            if rec.kind == "citekey":
-                ambiguous += 1
-            out.append(Citation(m, target, m.antecedent if m.antecedent in by_start else None))
-        self.stats.ambiguous += ambiguous
+            antecedent = m.antecedent if m.antecedent in by_start else None
+            if target.startswith(PENDING):
+                query, fallback = self._queries[int(target[len(PENDING):])]
+                p = Pending((*akey, i), query, m, article.province, fallback, follows=how[i] == SAME_ARTICLE)
+                self.pending.append(p)
+                target, way = self._provisional(query, fallback)
+                if p.follows:
+                    way = weaker(SAME_ARTICLE, way)
+                out.append(Citation(m, target, antecedent, way, p))
+                continue
+            self._count(self.docs[target], m, article.province, (*akey, i), how[i])
+            out.append(Citation(m, target, antecedent, how[i]))
         self.stats.citations += len(out)
         return out
 
-    def _absorb(self, rec: DocRecord, m: Mention, article: Article, at: Order) -> None:
+    def _count(self, rec: DocRecord, m: Mention, province: str | None, at: Order, how: str | None) -> None:
+        """One mention's citation of its node: counted, its cite key and evidence recorded, its way counted."""
+        rec.citations += 1
+        if m.id not in rec.cite_keys:
+            rec.cite_keys = rec.cite_keys.union((m.id,))
+        self._absorb(rec, m, province, at)
+        if rec.kind == "citekey":
+            self.stats.ambiguous += 1
+        elif how is not None:
+            self.stats.resolved_by[how] += 1
+
+    def _absorb(self, rec: DocRecord, m: Mention, province: str | None, at: Order) -> None:
         """Record what one mention says about its document; what is kept is decided when read."""
         kind = rec.kind
         if kind == "citekey":
@@ -290,7 +347,7 @@ class Resolver:
         if m.date and rec.year and m.date[:4] == str(rec.year):
             rec.dates[m.date] += 1
         if m.issuer and (named := issuer_of(m.issuer)):  # scoped to the place the name gives, else the article's
-            rec.name_issuer(self._body_key(named[0], named[1] or article.province), at)
+            rec.name_issuer(self._body_key(named[0], named[1] or province), at)
 
     # ---- one mention
 
@@ -312,19 +369,18 @@ class Resolver:
         province, ok = _province(scoped, never_unique, article)
         base = f"{symbol}_{slug(province)}_{number}" if province else f"{symbol}_{number}"
         date = m.date
-        if central and issuer_code:
-            term = term_of(date) or m.term or term_hint
-            cands = self._catalogue_candidates(m.id, term, None if date else article.date)
-            if len(cands) == 1:
-                local = self._catalogue_doc(cands[0])
-                if date and date != cands[0].date:
-                    self.docs[local].add("conflicts", (f"date {date} (catalogue {cands[0].date})",))
-                return local
-            if len(cands) > 1 and not date:
-                return self._citekey(base, m, [self._catalogue_doc(c) for c in cands])
+        if date and issuer_code and ok and (central or scoped):
+            found = self._catalogued(m, number, type_code, issuer_code, None if central else province)
+            if found is not None:
+                return found
         year = int(date[:4]) if date else None
         if not ok or year is None or not issuer_code:
-            return self._citekey(base, m, [], province)
+            # a written issuer code says the series; the body a text names only where no code is written
+            query = Query("party", number, _codes(type_code, m.doc_type), type_code, issuer_code,
+                          None if issuer_code else self._series(m.issuer), article.province,
+                          self._stated_term(m, central, term_hint),
+                          date, article.date, m.subject)
+            return self._pending(query, base, province)
         local = f"doc/{symbol}_{slug(province)}_{year}_{number}" if province else f"doc/{symbol}_{year}_{number}"
         rec = self._doc(local, "party")
         term = term_of(date) if central else None
@@ -348,8 +404,12 @@ class Resolver:
         province, ok = _province(scoped, never_unique, article)
         base = f"{symbol}_{slug(province)}_{number}" if province else f"{symbol}_{number}"
         year = key.year or m.year or (int(m.date[:4]) if m.date else None)
-        if not ok or not year:
+        if not year:  # numbers restart every year: nothing in the corpus can tell which year's it is
             return self._citekey(base, m, [], province)
+        if not ok:  # a provincial body's number in an article of no province: the year's one of some province
+            query = Query("state", number, (), None, None, None, article.province, None, m.date or str(year),
+                          article.date, m.subject, symbol=symbol)
+            return self._pending(query, base, province)
         local = f"doc/{symbol}_{slug(province)}_{year}_{number}" if province else f"doc/{symbol}_{year}_{number}"
         rec = self._doc(local, "state")
         self._terms.setdefault(local, None)
@@ -388,9 +448,8 @@ class Resolver:
                                    given_issuer=self._body_key("dang-cong-san-viet-nam", None))
         plenum, term = key.plenum, key.term or m.term
         if term is None:
-            options = sorted((t, n) for (t, n) in self.catalogue.plenums if n == plenum)
-            return self._citekey(f"plenum_{plenum}", m, [self._plenum_doc(t, n) for t, n in options
-                                                         if not article.date or self._plenum_date(t, n) <= article.date])
+            query = Query("named", None, (), None, None, None, None, None, None, article.date, None, plenum=plenum)
+            return self._pending(query, f"plenum_{plenum}", None)
         return self._plenum_doc(term, plenum)
 
     def _plenum_date(self, term: str, n: int) -> str:
@@ -411,33 +470,182 @@ class Resolver:
 
     def _resolve_bare(self, m: Mention, key: DocumentKey, article: Article) -> str:
         code, number = key.symbol or m.type_code or "x", key.number or m.number or "?"
-        cands = [e for e in self.catalogue.bare.get((code, number), ())
-                 if not article.date or (e.date or "") <= article.date]
-        docs = [self._catalogue_doc(e) for e in cands]
-        if len(docs) == 1:
-            return docs[0]
-        return self._citekey(f"{slug(code)}_{number}", m, docs)
+        series = self._series(m.issuer)
+        central = series is not None and self.catalogue.is_within(series, "ban-chap-hanh-trung-uong")
+        query = Query("bare", number, _codes(code, m.doc_type, written=False), None, None, series, article.province,
+                      self._stated_term(m, central, None), m.date, article.date, m.subject)
+        return self._pending(query, f"{slug(code)}_{number}", None)
+
+    # ---- what a mention lacking part of its key says (see resolve.identity)
+
+    def _pending(self, query: Query, base: str, province: str | None) -> str:
+        """A placeholder target for a mention decided after the read, with the citation key it falls back to."""
+        self._queries.append((query, (base, province)))
+        return f"{PENDING}{len(self._queries) - 1}"
+
+    def _series(self, issuer: str | None) -> str | None:
+        """The body an issuer name names (Bộ Chính trị), whose number series a document must belong to."""
+        return self.catalogue.body_for_name(issuer) if issuer else None
+
+    def _stated_term(self, m: Mention, central: bool, hint: str | None) -> str | None:
+        """The term the mention states, or the list's head implies, or a central issuer's "khóa XII" right after it."""
+        if m.term or hint or not central or self._article is None:
+            return m.term or hint
+        end = min(self._next_start, m.end + 120)
+        if m.sentence:
+            end = min(end, m.sentence[1])
+        tail = self._article.text[m.end:end]
+        found = _KHOA.search(tail)
+        if found is None or tail[:found.start()].count(",") > 1:
+            return None
+        term = found.group(1).upper()
+        return term if term in self.catalogue.congresses else None
+
+    def _catalogued(self, m: Mention, number: str, type_code: str | None, issuer_code: str,
+                    province: str | None) -> str | None:
+        """The catalogue document a dated number is, by its own code or a near-miss of it (rule 3), else None."""
+        date = m.date or ""
+        term = None if province else term_of(date)
+        year = date[:4] if province else None
+        cands = self._catalogue_candidates(m.id, term, province, year)
+        how = STATED
+        if not cands:
+            how = NEAR_MISS
+            cands = [e for t in (type_code, *TYPE_VARIANTS.get(type_code or "", ()))
+                     for e in self._catalogue_candidates(f"party:{number}-{t}/{issuer_code}", term, province, year)
+                     if t != type_code and (e.date == date or subjects_agree(m.subject, e.subject))]
+        if len(cands) != 1:
+            return None
+        local = self._catalogue_doc(cands[0])
+        self._how = how
+        if date != cands[0].date:
+            self.docs[local].add("conflicts", (f"date {date} (catalogue {cands[0].date})",))
+        return local
 
     def _citekey_for(self, m: Mention, options: list[str]) -> str:
         """An undated repeat of an id the article used for several documents: keep all of them."""
         base = slug(m.key.cited_as if m.key is not None else "") or "x"
         return self._citekey(base, m, options)
 
-    def _citekey(self, base: str, m: Mention, candidates: list[str], province: str | None = None) -> str:
+    def _citekey(self, base: str, m: Mention | None, candidates: list[str], province: str | None = None) -> str:
         rec = self._doc(f"citekey/{base}", "citekey")
         at = self._at
         if province and rec.wants("province", at):
             rec.hold("province", at, (province,))
         if candidates:
             rec.add("candidates", candidates)
-        if m.kind in ("party", "state") and m.key is not None and rec.wants("number", at):
+        if m is not None and m.kind in ("party", "state") and m.key is not None and rec.wants("number", at):
             rec.hold("number", at, (m.key.cited_as,))
         return rec.local
+
+    # ---- after the read: the pending mentions (resolve.identity)
+
+    def wanted(self) -> tuple[set[tuple[str, str | None, str | None]], set[int]]:
+        """What the pending mentions may be: (kind, number, type code or symbol) and plenum numbers.
+
+        :func:`graph_candidates` keeps only the documents that fit one of these.
+        """
+        keys: set[tuple[str, str | None, str | None]] = set()
+        plenums: set[int] = set()
+        for p in self.pending:
+            q = p.query
+            if q.kind == "named":
+                plenums.add(q.plenum or 0)
+            elif q.kind == "state":
+                keys.add(("state", q.number, q.symbol))
+            else:
+                codes = (*q.codes, *TYPE_VARIANTS.get(q.written or "", ()))
+                keys.update(("party", q.number, c) for c in (codes or (None,)))
+        return keys, plenums
+
+    def settle_pending(self, graph: Iterable[Candidate]) -> list[Pending]:
+        """Decide every pending mention against the graph's documents and the catalogue, count it on its node.
+
+        ``graph``: the documents the read made (:func:`graph_candidates`).  Each pending mention gets
+        its ``target`` and ``resolved_by``; the list is returned (in order) and emptied.
+        """
+        by_number: dict[object, list[Candidate]] = {}
+        for c in graph:
+            by_number.setdefault(c.plenum[1] if c.plenum else c.number, []).append(c)
+        decisions: dict[Query, Decision] = {}
+        makers: dict[str, Callable[[], str]] = {}
+        graph_kind = {c.local: c for cands in by_number.values() for c in cands}
+        pending, self.pending = sorted(self.pending, key=attrgetter("order")), []
+        for p in pending:
+            q = p.query
+            decision = decisions.get(q)
+            if decision is None:
+                graph_side = by_number.get(q.plenum if q.kind == "named" else q.number, ())
+                decision = decisions[q] = decide(q, graph_side, self._catalogue_side(q, makers), self.catalogue)
+            p.target, p.resolved_by = self._decided(p, decision, makers, graph_kind)
+            self._count(self.docs[p.target], p.mention, p.province, p.order, p.resolved_by)
+            if self.on_disk is not None and len(self.docs) > self.spill_records:
+                self.spill()
+        return pending
+
+    def _provisional(self, query: Query, fallback: tuple[str, str | None]) -> tuple[str, str | None]:
+        """(target, way) of a pending mention as far as its article and the catalogue go, nodes made but nothing
+        counted: what :meth:`resolve_article` shows until :meth:`settle_pending` decides with the whole graph.
+
+        A catalogue document made here is always among the final answer's (the graph only adds
+        candidates); a citation key made here that the final answer leaves uncited is not written.
+        The key's first values are held at the article's own order, as the final answer's are.
+        """
+        makers: dict[str, Callable[[], str]] = {}
+        decision = decide(query, (), self._catalogue_side(query, makers), self.catalogue)
+        docs = [self._made(local, makers, {}) for local in decision.documents]
+        if len(docs) == 1:
+            return docs[0], decision.how
+        return self._citekey(fallback[0], None, docs, fallback[1]), None
+
+    def _decided(self, p: Pending, decision: Decision, makers: dict[str, Callable[[], str]],
+                 graph: dict[str, Candidate]) -> tuple[str, str | None]:
+        """The node and way a decision gives a pending mention (its fallback citation key when not one document)."""
+        self._at = p.order
+        docs = [self._made(local, makers, graph) for local in decision.documents]
+        if len(docs) == 1:
+            return docs[0], weaker(SAME_ARTICLE, decision.how) if p.follows else decision.how
+        base, province = p.fallback
+        return self._citekey(base, p.mention, docs, province), None
+
+    def _catalogue_side(self, q: Query, makers: dict[str, Callable[[], str]]) -> list[Candidate]:
+        """The catalogue's documents that may answer ``q``, each with how to make its node."""
+        out = []
+        if q.kind == "named":
+            for t, n in sorted(self.catalogue.plenums):
+                if n == q.plenum:
+                    local = f"doc/plenum_{slug(t)}_{n}"
+                    makers[local] = partial(self._plenum_doc, t, n)
+                    date = self._plenum_date(t, n)
+                    out.append(Candidate(local, "named", None, None, None, None, t,
+                                         None if date == "0000" else date, None, True, None, plenum=(t, n)))
+            return out
+        if q.kind == "state":
+            return out
+        for e in self.catalogue.by_number.get(q.number, ()):
+            local = catalogue_local(e)
+            makers[local] = partial(self._catalogue_doc, e)
+            out.append(entry_candidate(local, e))
+        return out
+
+    def _made(self, local: str, makers: dict[str, Callable[[], str]], graph: dict[str, Candidate]) -> str:
+        """The node of a chosen document: a catalogue one is made as the catalogue says, a graph one is there."""
+        maker = makers.get(local)
+        if maker is not None:
+            return maker()
+        c = graph[local]
+        rec = self._doc(local, c.kind)
+        if rec.year is None:  # evidence only: the record that made the node holds its fields
+            rec.year = c.year
+        return local
 
     # ---- end of stream
 
     def finish(self) -> None:
-        """Give citation keys the documents resolved elsewhere in the corpus as candidates."""
+        """Decide the pending mentions (if the build did not), and give citation keys the documents resolved
+        elsewhere in the corpus as candidates."""
+        if self.pending:
+            self.settle_pending(graph_candidates(self.merged_records(), self.wanted()))
         give_candidates(self.docs.values())
 
     def documents(self) -> list[DocRecord]:
@@ -480,12 +688,14 @@ class Resolver:
 
         Re-iterable: call again for another pass.
         """
+        if self.pending:
+            self.settle_pending(graph_candidates(self.merged_records(), self.wanted()))
         runs = self._runs()
         if runs is None:
             self.finish()
-            yield from self.documents()
+            yield from (d for d in self.documents() if is_written(d))
             return
-        yield from runs.settled()
+        yield from (d for d in runs.settled() if is_written(d))
 
     def body_records(self) -> list[BodyRecord]:
         return [self.bodies[k] for k in sorted(self.bodies)]
@@ -493,6 +703,29 @@ class Resolver:
     def conflicts(self) -> list[tuple[str, str]]:
         """(document local, conflict) pairs, sorted: the report the build prints and writes."""
         return [(d.local, c) for d in self.documents() for c in d.all_conflicts()]
+
+
+def is_written(rec: DocRecord) -> bool:
+    """Whether a settled record is a node of the graph: not a citation key that no mention ended on (a pending
+    mention's provisional key, see Resolver._provisional)."""
+    return rec.citations > 0 or not rec.is_citekey
+
+
+def catalogue_local(entry: CatalogueEntry) -> str:
+    """The local name of a catalogue entry's document node (a provincial one carries its province)."""
+    k = entry.key
+    symbol = slug(f"{k.type_code}-{k.issuer_code}")
+    year = (entry.date or "")[:4]
+    return f"doc/{symbol}_{slug(entry.province)}_{year}_{k.number}" if entry.province else \
+        f"doc/{symbol}_{year}_{k.number}"
+
+
+def _codes(code: str | None, word: str | None, written: bool = True) -> tuple[str, ...]:
+    """The type codes a mention allows: its written code (a near-miss of it is weighed apart), else those its type
+    word stands for ("Quy định": QĐ or QĐi)."""
+    if written and code:
+        return (code,)
+    return WORD_CODES.get(word or "", (code,) if code else ())
 
 
 def _province(scoped: bool, never_unique: bool, article: Article) -> tuple[str | None, bool]:

@@ -1,0 +1,248 @@
+"""Corpus-level identity: which document a mention that lacks part of its key joins, once every article is read.
+
+A Party document is (type code, issuer code, [province], committee term, number) (reference A.5,
+D.1).  A mention that gives all of it is resolved where it is read (``stated``); one that lacks a
+part ("Chỉ thị 05 của Bộ Chính trị", "Quy định số 69", an undated "45-CT/TW", a provincial number
+with no province) is *pending*: the resolver keeps a :class:`Query` of everything the mention and
+its article say, and after the read :func:`decide` compares it with the documents of the graph
+(:class:`Candidate`, read once from the merged records) and the catalogue.  Exactly one compatible
+document: the mention joins it (``corpus`` or ``catalogue``; ``near-miss`` when its written code is
+a known variant of the document's).  Several: a citation key with them as candidates.  None: the
+mention's own node, as before.
+
+Everything here is a pure function of the query, the candidates and the catalogue, so the answer
+does not depend on the order articles were read in, how they were split among processes, or
+whether a build is incremental.  Memory: one small query per pending mention (few: most mentions
+carry their whole key) and one candidate per document that shares a number with one of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from graphbuild.resolve.catalogue import Catalogue, CatalogueEntry, term_of
+from graphbuild.resolve.records import DocRecord
+from graphbuild.text.fold import fold_words
+
+# How a link was decided (gb:resolvedBy), most trusted first.
+STATED, SAME_ARTICLE, CATALOGUE, NEAR_MISS, CORPUS = "stated", "same-article", "catalogue", "near-miss", "corpus"
+RESOLVED_BY = (STATED, SAME_ARTICLE, CATALOGUE, NEAR_MISS, CORPUS)
+
+# Written codes that are known variants of a real one (reference A.3.1, A.4, B.5): the type code a
+# text writes for the one the document carries, and the issuer code.
+TYPE_VARIANTS: dict[str, tuple[str, ...]] = {"QĐ": ("QĐi",), "QĐi": ("QĐ",), "NQQ": ("NĐ",)}
+ISSUER_VARIANTS: dict[str, tuple[str, ...]] = {"TƯ": ("TW",), "T.Ư": ("TW",)}
+# The type codes a type word may stand for in a Party number ("Quy định" is QĐ or QĐi).
+WORD_CODES: dict[str, tuple[str, ...]] = {"Quy định": ("QĐ", "QĐi"), "Quyết định": ("QĐ",)}
+
+# Words that say nothing about a subject; the rest are compared as pairs of neighbouring syllables.
+_STOP = frozenset(fold_words(w) for w in (
+    "về", "của", "và", "các", "việc", "trong", "đối", "với", "một", "số", "vấn", "đề", "tiếp", "tục", "năm",
+    "đến", "cho", "tình", "hình", "mới", "những", "nhằm", "thực", "hiện", "tăng", "cường", "đẩy", "mạnh"))
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """What a pending mention and its article say about the document meant (None: not said)."""
+
+    kind: str  # party | state | bare | named
+    number: str | None
+    codes: tuple[str, ...]  # type codes the mention allows (empty: any)
+    written: str | None  # the type code as written, when a code was written
+    issuer_code: str | None  # as written (TW, TU, ...)
+    series: str | None  # body whose number series the named issuer belongs to (ban-chap-hanh-trung-uong, tinh-uy)
+    province: str | None  # the article's
+    term: str | None  # stated (khóa) or implied (the list's head)
+    date: str | None  # the mention's own date
+    before: str | None  # the article's date: nothing issued after it is a candidate
+    subject: str | None
+    symbol: str | None = None  # a state number's symbol slug
+    plenum: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A document of the graph, as much of it as deciding needs."""
+
+    local: str
+    kind: str
+    number: str | None
+    type_code: str | None
+    issuer_code: str | None
+    province: str | None
+    term: str | None
+    date: str | None
+    year: int | None
+    catalogued: bool
+    subject: str | None
+    symbol: str | None = None
+    plenum: tuple[str, int] | None = None
+
+
+def subject_words(text: str | None) -> frozenset[str]:
+    """Pairs of neighbouring content syllables of a subject, folded: what two wordings of one subject share."""
+    if not text:
+        return frozenset()
+    words = [w for w in re.findall(r"\w+", fold_words(text)) if w not in _STOP and not w.isdigit()]
+    return frozenset(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
+
+
+def subjects_agree(a: str | None, b: str | None) -> bool | None:
+    """True when two subjects share a pair of syllables, False when both are given and share none, else None."""
+    wa, wb = subject_words(a), subject_words(b)
+    if not wa or not wb:
+        return None
+    return bool(wa & wb)
+
+
+def _issued(cand: Candidate) -> str | None:
+    """The day (or year) a document was issued, comparable with an ISO date by its prefix."""
+    return cand.date or (str(cand.year) if cand.year else None)
+
+
+def _not_after(issued: str | None, before: str | None) -> bool:
+    """A document is never cited before it exists: compare as far as both are known."""
+    if not issued or not before:
+        return True
+    n = min(len(issued), len(before))
+    return issued[:n] <= before[:n]
+
+
+def code_match(q: Query, type_code: str | None, issuer_code: str | None) -> str | None:
+    """'exact' when the codes are the mention's, 'variant' when a written code is a known variant, else None."""
+    if q.issuer_code and issuer_code != q.issuer_code:
+        if issuer_code not in ISSUER_VARIANTS.get(q.issuer_code, ()):
+            return None
+        variant = True
+    else:
+        variant = False
+    if q.codes and type_code not in q.codes:
+        if not q.written or type_code not in TYPE_VARIANTS.get(q.written, ()):
+            return None
+        variant = True
+    return "variant" if variant else "exact"
+
+
+def compatible(q: Query, c: Candidate, cat: Catalogue) -> str | None:
+    """How ``c`` fits everything ``q`` says: 'exact', 'variant' (a near-miss code that the date or subject
+    confirms), or None."""
+    if q.kind == "named":
+        return "exact" if (c.kind == "named" and c.plenum is not None and c.plenum[1] == q.plenum
+                           and (q.term is None or c.plenum[0] == q.term) and _not_after(_issued(c), q.before)) \
+            else None
+    if c.number != q.number or not _not_after(_issued(c), q.before):
+        return None
+    if not c.catalogued and c.province is not None and not (q.date and c.year and str(c.year) == q.date[:4]):
+        # a provincial (or state) series restarts every term (year) and is seldom catalogued: one such
+        # document in the graph is no evidence for an undated number, only for one whose date gives the year
+        return None
+    if q.kind == "state":
+        ok = c.kind == "state" and c.symbol == q.symbol and (q.province is None or c.province == q.province)
+        return "exact" if ok else None
+    if c.kind != "party":
+        return None
+    how = code_match(q, c.type_code, c.issuer_code)
+    if how is None or not _series_fits(q, c, cat):
+        return None
+    if c.province is not None and q.province is not None and c.province != q.province:
+        return None
+    if q.term and c.term and q.term != c.term:
+        return None
+    if q.date and c.term is not None and term_of(q.date) != c.term:
+        return None
+    if q.date and c.term is None and c.year is not None and str(c.year) != q.date[:4]:
+        return None
+    agree = subjects_agree(q.subject, c.subject)
+    if agree is False:
+        return None
+    if how == "variant" and not (agree or (q.date and q.date == c.date)):
+        return None
+    return how
+
+
+def _series_fits(q: Query, c: Candidate, cat: Catalogue) -> bool:
+    """The issuing body the text names may number the document (Bộ Chính trị under TW, Tỉnh ủy under TU)."""
+    if not q.series:
+        return True
+    owner = cat.body_for_code(c.issuer_code)
+    return owner is not None and (cat.is_within(q.series, owner) or cat.is_within(owner, q.series))
+
+
+def entry_candidate(local: str, e: CatalogueEntry) -> Candidate:
+    """A catalogue entry as a candidate (its document node's local is given by the resolver)."""
+    k = e.key
+    return Candidate(local, "party", k.number, k.type_code, k.issuer_code, e.province, e.term, e.date,
+                     int(e.date[:4]) if e.date else None, True, e.subject)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The answer for one query: the documents it may be (one: joined), and how the link was decided."""
+
+    documents: tuple[str, ...]
+    how: str | None  # one of RESOLVED_BY when exactly one document, else None
+
+
+def decide(q: Query, graph: Iterable[Candidate], catalogue: Iterable[Candidate], cat: Catalogue) -> Decision:
+    """The documents of the graph or the catalogue compatible with ``q``, and how a single one was found."""
+    found: dict[str, tuple[str, bool]] = {}
+    dated: set[str] = set()  # the compatible documents whose date is the mention's own
+    for c in (*graph, *catalogue):
+        how = compatible(q, c, cat)
+        if how is None:
+            continue
+        held = found.get(c.local)
+        catalogued = c.catalogued or (held is not None and held[1])
+        # one document may come both from the graph and the catalogue: an exact code wins
+        found[c.local] = ("exact" if how == "exact" or (held and held[0] == "exact") else "variant", catalogued)
+        if q.date and len(q.date) == 10 and c.date == q.date:
+            dated.add(c.local)
+    if len(found) > 1 and len(dated) == 1:  # several fit; the one of the very date the mention gives is meant
+        found = {local: v for local, v in found.items() if local in dated}
+    if len(found) != 1:
+        return Decision(tuple(sorted(found)), None)
+    (local, (how, catalogued)), = found.items()
+    if how == "variant":
+        return Decision((local,), NEAR_MISS)
+    return Decision((local,), CATALOGUE if catalogued else CORPUS)
+
+
+def weaker(a: str | None, b: str | None) -> str | None:
+    """The less trusted of two ways (a short form inherits its head's way when that is weaker than same-article)."""
+    if a is None or b is None:
+        return None
+    return a if RESOLVED_BY.index(a) >= RESOLVED_BY.index(b) else b
+
+
+_NUMBER = re.compile(r"[^-/]+")
+
+
+def graph_candidates(records: Iterable[DocRecord], wanted: tuple[set, set[int]]) -> Iterator[Candidate]:
+    """The documents among ``records`` a pending mention may be (:meth:`graphbuild.resolve.resolver.Resolver.wanted`), as candidates."""
+    keys, plenums = wanted
+    for rec in records:
+        c = candidate_of(rec)
+        if c is None:
+            continue
+        if c.kind == "named":
+            if c.plenum and c.plenum[1] in plenums:
+                yield c
+        elif (c.kind, c.number, c.symbol if c.kind == "state" else c.type_code) in keys or \
+                (c.kind, c.number, None) in keys:
+            yield c
+
+
+def candidate_of(rec: DocRecord) -> Candidate | None:
+    """A document record as a candidate (None for a citation key)."""
+    if rec.is_citekey:
+        return None
+    if rec.kind == "named":
+        return Candidate(rec.local, "named", None, None, None, None, rec.term, rec.date, rec.year, rec.catalogued,
+                         rec.subject, plenum=rec.plenum) if rec.plenum else None
+    found = _NUMBER.match(rec.number or "")
+    number = found.group(0) if found else None
+    symbol = rec.local.split("/", 1)[1].split("_", 1)[0]
+    return Candidate(rec.local, rec.kind, number, rec.type_code, rec.issuer_code, rec.province, rec.term, rec.date,
+                     rec.year, rec.catalogued, rec.subject, symbol=symbol)

@@ -1,0 +1,229 @@
+"""Corpus-level identity (issue 15): folders of short articles whose right grouping is known, built with
+`graphbuild build` and asked with `graphbuild cites --format json` (document -> articles, resolved_by)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from graphbuild.cli.main import cli
+
+
+def _write(folder: Path, articles: dict[str, tuple[str, str]]) -> Path:
+    """name -> (dateline dd/mm/yyyy, text): one text file per article, a title line, its dateline, its text."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, (day, text) in articles.items():
+        (folder / f"{name}.txt").write_text(f"Tin {name}\nCập nhật ngày: {day} 08:00\n{text}\n", encoding="utf-8")
+    return folder
+
+
+def _build(tmp_path: Path, articles: dict[str, tuple[str, str]], *extra: str) -> Path:
+    src = _write(tmp_path / "src", articles)
+    out = tmp_path / "out"
+    r = CliRunner().invoke(cli, ["build", str(src), "--out", str(out), "--jobs", "1", "-q", *extra],
+                           catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    return out
+
+
+def _cites(out: Path, x: str) -> dict[str, dict[str, str | None]]:
+    """document -> {article file name: resolved_by} of `graphbuild cites X --format json`."""
+    r = CliRunner().invoke(cli, ["cites", x, "--graph", str(out), "--format", "json"], catch_exceptions=False)
+    assert r.exit_code in (0, 1), r.output
+    rows = json.loads(r.stdout) if r.stdout.strip() else []
+    found: dict[str, dict[str, str | None]] = {}
+    for row in rows:
+        found.setdefault(row["document"], {})[Path(row["source"]).stem] = row["resolved_by"]
+    return found
+
+
+def _graph_lines(out: Path) -> list[str]:
+    """graph.nt without the build run's two nodes (named by a digest of the article ids in input order)."""
+    return [line for line in (out / "graph.nt").read_text(encoding="utf-8").splitlines()
+            if "/id/run/" not in line and "/id/dataset/" not in line]
+
+
+def _mentions(out: Path) -> list[dict]:
+    with open(out / "mentions.jsonl", encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
+BARE_AFTER_FULL = {
+    "a1": ("10/06/2016", "Thực hiện Chỉ thị số 05-CT/TW ngày 15/5/2016 của Bộ Chính trị về đẩy mạnh học tập và "
+                         "làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh. Kết luận số 80-KL/TW ngày 20/6/2018 "
+                         "của Bộ Chính trị về công tác dân vận được quán triệt."),
+    "a2": ("01/09/2018", "Chi bộ tiếp tục thực hiện Chỉ thị 05 của Bộ Chính trị và Kết luận 80 của Bộ Chính trị."),
+}
+
+
+def test_bare_mention_joins_the_document_another_article_cites_in_full(tmp_path: Path) -> None:
+    out = _build(tmp_path, BARE_AFTER_FULL)
+    assert _cites(out, "05-CT/TW") == {"doc/ct-tw_2016_05": {"a1": "stated", "a2": "catalogue"}}
+    assert _cites(out, "80-KL/TW") == {"doc/kl-tw_2018_80": {"a1": "stated", "a2": "corpus"}}
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["resolved_by"] == {"catalogue": 1, "corpus": 1, "near-miss": 0, "same-article": 0, "stated": 2}
+
+
+def test_any_input_order_and_jobs_give_the_same_graph(tmp_path: Path) -> None:
+    """The bare mention in a1 (read first) joins the document a2 cites in full: nothing depends on order."""
+    articles = {"a1": BARE_AFTER_FULL["a2"], "a2": BARE_AFTER_FULL["a1"]}
+    src = _write(tmp_path / "src", articles)
+    outs = []
+    for n, (args, jobs) in enumerate(((["a1.txt", "a2.txt"], "1"), (["a2.txt", "a1.txt"], "2"))):
+        out = tmp_path / f"out{n}"
+        r = CliRunner().invoke(cli, ["build", *(str(src / a) for a in args), "--out", str(out), "-j", jobs, "-q",
+                                     "--no-store"], catch_exceptions=False)
+        assert r.exit_code == 0, r.output
+        outs.append(out)
+    assert _graph_lines(outs[0]) == _graph_lines(outs[1])
+    assert "doc/kl-tw_2018_80" in {m["document"] for m in _mentions(outs[0]) if m["surface"] == "Kết luận 80"}
+
+
+def test_two_terms_stay_two_documents_and_khoa_picks_one(tmp_path: Path) -> None:
+    out = _build(tmp_path, {
+        "x2010": ("01/08/2010", "Thực hiện Chỉ thị số 45-CT/TW ngày 22/7/2010 của Bộ Chính trị về các ngày kỷ niệm."),
+        "x2020": ("01/07/2020", "Thực hiện Chỉ thị số 45-CT/TW ngày 20/6/2020 của Bộ Chính trị về bầu cử."),
+        "bare": ("01/03/2021", "Các cấp ủy quán triệt Chỉ thị số 45-CT/TW của Bộ Chính trị."),
+        "khoa": ("01/08/2020", "Thực hiện Chỉ thị số 45-CT/TW của Bộ Chính trị khóa XII, các chi bộ chuẩn bị bầu cử."),
+    })
+    found = _cites(out, "45-CT/TW")
+    assert found["doc/ct-tw_2010_45"] == {"x2010": "stated"}
+    assert found["doc/ct-tw_2020_45"] == {"x2020": "stated", "khoa": "catalogue"}
+    keys = {m["document"] for m in _mentions(out) if Path(m["source"]).stem == "bare"}
+    assert keys == {"citekey/ct-tw_45"}, "2010 and 2020 both fit an undated 45-CT/TW of 2021: ambiguous"
+
+
+def test_two_provinces_each_keep_their_own_number(tmp_path: Path) -> None:
+    out = _build(tmp_path, {
+        "tn": ("10/04/2019", "Tỉnh ủy Thái Nguyên ban hành Nghị quyết số 10-NQ/TU ngày 5/3/2019 về chuyển đổi số."),
+        "na": ("20/04/2019", "Tỉnh ủy Nghệ An ban hành Nghị quyết số 10-NQ/TU ngày 12/4/2019 về du lịch Nghệ An."),
+        "tn2": ("10/06/2019", "Các chi bộ ở Thái Nguyên thực hiện Nghị quyết số 10-NQ/TU của Tỉnh ủy Thái Nguyên."),
+        "noprov": ("10/06/2019", "Các chi bộ thực hiện Nghị quyết số 10-NQ/TU ngày 5/3/2019 của Tỉnh ủy."),
+    })
+    documents = {d: a for d, a in _cites(out, "10-NQ/TU").items() if d.startswith("doc/")}
+    assert documents == {"doc/nq-tu_thai-nguyen_2019_10": {"tn": "stated", "noprov": "corpus"},
+                                       "doc/nq-tu_nghe-an_2019_10": {"na": "stated"}}
+    # a provincial series restarts every term and is seldom catalogued: an undated number stays a key
+    [tn2] = [m for m in _mentions(out) if Path(m["source"]).stem == "tn2"]
+    assert tn2["document"].startswith("citekey/")
+
+
+def test_a_typod_date_is_a_conflict_not_a_second_document(tmp_path: Path) -> None:
+    out = _build(tmp_path, {
+        "right": ("01/10/2019", "Quy định số 205-QĐ/TW ngày 23/9/2019 của Bộ Chính trị về kiểm soát quyền lực."),
+        "typo": ("01/12/2019", "Quy định số 205-QĐ/TW ngày 23/10/2019 của Bộ Chính trị về kiểm soát quyền lực."),
+        "kl1": ("01/08/2018", "Kết luận số 80-KL/TW ngày 20/6/2018 của Bộ Chính trị về công tác dân vận."),
+        "kl2": ("01/09/2018", "Kết luận số 80-KL/TW ngày 20/7/2018 của Bộ Chính trị về công tác dân vận."),
+        "kl3": ("01/10/2018", "Kết luận số 80-KL/TW ngày 20/6/2018 của Bộ Chính trị về công tác dân vận."),
+    })
+    assert _cites(out, "205-QĐ/TW") == {"doc/qd-tw_2019_205": {"right": "stated", "typo": "stated"}}
+    assert _cites(out, "80-KL/TW") == {"doc/kl-tw_2018_80": {"kl1": "stated", "kl2": "stated", "kl3": "stated"}}
+    conflicts = json.loads((out / "report.json").read_text(encoding="utf-8"))["conflicts"]
+    assert {"document": "doc/qd-tw_2019_205", "conflict": "date 2019-10-23 (catalogue 2019-09-23)"} in conflicts
+    assert {"document": "doc/kl-tw_2018_80", "conflict": "date 2018-07-20 (kept 2018-06-20)"} in conflicts
+
+
+def test_a_near_miss_code_joins_the_catalogued_document_and_keeps_what_was_written(tmp_path: Path) -> None:
+    out = _build(tmp_path, {
+        "miss": ("01/10/2018", "Thực hiện Quy định 07-QĐ/TƯ ngày 28-8-2018 của Bộ Chính trị về kỷ luật."),
+        "right": ("01/11/2018", "Quy định số 07-QĐi/TW ngày 28/8/2018 của Bộ Chính trị về xử lý kỷ luật."),
+        "other": ("01/11/2018", "Quy định 07-QĐ/TW ngày 5/3/2018 của Bộ Chính trị."),
+    })
+    assert _cites(out, "07-QĐi/TW") == {"doc/qdi-tw_2018_07": {"miss": "near-miss", "right": "stated"}}
+    [miss] = [m for m in _mentions(out) if Path(m["source"]).stem == "miss"]
+    assert (miss["surface"], miss["document"]) == ("Quy định 07-QĐ/TƯ", "doc/qdi-tw_2018_07")
+    [other] = [m for m in _mentions(out) if Path(m["source"]).stem == "other"]
+    assert other["document"] != "doc/qdi-tw_2018_07", "neither the date nor a subject agrees: not the QĐi"
+
+
+def test_a_bare_mention_with_two_compatible_catalogue_documents_stays_a_citation_key(tmp_path: Path) -> None:
+    out = _build(tmp_path, {
+        "bare": ("01/03/2023", "Các cấp ủy tiếp tục thực hiện Nghị quyết số 21 của Ban Chấp hành Trung ương."),
+        "full": ("01/07/2022", "Nghị quyết số 21-NQ/TW ngày 16/6/2022 của Ban Chấp hành Trung ương về tổ chức "
+                               "cơ sở đảng."),
+    })
+    found = _cites(out, "21-NQ/TW")
+    assert found.get("doc/nq-tw_2022_21") == {"full": "stated"}
+    assert "bare" not in found.get("doc/nq-tw_2017_21", {})
+    [bare] = [m for m in _mentions(out) if Path(m["source"]).stem == "bare"]
+    assert bare["document"].startswith("citekey/") and bare["resolved_by"] is None
+    key = json.loads((out / "report.json").read_text(encoding="utf-8"))["citation_keys_unresolved"]
+    assert {"doc/nq-tw_2017_21", "doc/nq-tw_2022_21"} <= set(next(k for k in key if k["key"] == bare["document"])
+                                                             ["candidates"])
+
+
+def test_a_subject_tells_two_compatible_documents_apart(tmp_path: Path) -> None:
+    out = _build(tmp_path, {
+        "bare": ("01/03/2023", "Thực hiện Nghị quyết số 21 của Ban Chấp hành Trung ương về tăng cường củng cố, "
+                               "xây dựng tổ chức cơ sở đảng."),
+    })
+    assert _cites(out, "21-NQ/TW").get("doc/nq-tw_2022_21") == {"bare": "catalogue"}
+
+
+def test_a_bare_mention_dated_before_the_only_candidate_does_not_join(tmp_path: Path) -> None:
+    out = _build(tmp_path, {
+        "early": ("01/03/2015", "Chi bộ thực hiện Chỉ thị 05 của Bộ Chính trị và Kết luận 80 của Bộ Chính trị."),
+        "full": ("01/08/2018", "Kết luận số 80-KL/TW ngày 20/6/2018 của Bộ Chính trị về công tác dân vận."),
+    })
+    assert _cites(out, "05-CT/TW").get("doc/ct-tw_2016_05", {}) == {}
+    assert _cites(out, "80-KL/TW") == {"doc/kl-tw_2018_80": {"full": "stated"}}
+
+
+def test_khoa_after_a_bare_number_states_its_term(tmp_path: Path) -> None:
+    out = _build(tmp_path, {
+        "nq18": ("01/03/2023", "Thực hiện Nghị quyết số 18 của Ban Chấp hành Trung ương khóa XII về tinh gọn tổ "
+                               "chức bộ máy."),
+    })
+    assert _cites(out, "18-NQ/TW") == {"doc/nq-tw_2017_18": {"nq18": "catalogue"}}
+
+
+def test_an_incremental_build_that_adds_an_article_re_resolves_the_others(tmp_path: Path) -> None:
+    src = _write(tmp_path / "src", {"a2": BARE_AFTER_FULL["a2"]})
+    out, scratch = tmp_path / "out", tmp_path / "scratch"
+    run = CliRunner().invoke
+    assert run(cli, ["build", str(src), "--out", str(out), "-j", "1", "-q", "--no-store"]).exit_code == 0
+    assert [m["document"] for m in _mentions(out) if m["surface"] == "Kết luận 80"] == ["citekey/kl_80"]
+    _write(src, {"a1": BARE_AFTER_FULL["a1"]})
+    assert run(cli, ["build", str(src), "--out", str(out), "-j", "1", "-q", "--no-store"]).exit_code == 0
+    assert run(cli, ["build", str(src), "--out", str(scratch), "-j", "1", "-q", "--no-store",
+                     "--no-cache"]).exit_code == 0
+    assert [m["document"] for m in _mentions(out) if m["surface"] == "Kết luận 80"] == ["doc/kl-tw_2018_80"]
+    for name in ("graph.nt", "mentions.jsonl", "report.json"):
+        assert (out / name).read_bytes() == (scratch / name).read_bytes(), name
+
+
+# --------------------------------------------------------------------------- --catalogue FILE
+
+
+def _catalogue(path: Path, documents: list[dict]) -> Path:
+    path.write_text(json.dumps({"documents": documents}, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_a_users_catalogue_resolves_provincial_documents(tmp_path: Path) -> None:
+    cat = _catalogue(tmp_path / "mine.json", [{
+        "id": "party:10-NQ/TU", "province": "Thái Nguyên", "doc_type": "Nghị quyết", "date": "2019-03-05",
+        "issuer": "tinh-uy", "subject": "chuyển đổi số", "status": "verified", "source": "https://example.org/nq10"}])
+    out = _build(tmp_path, {"tn": ("10/06/2019", "Các chi bộ ở Thái Nguyên thực hiện Nghị quyết số 10-NQ/TU của "
+                                                 "Tỉnh ủy Thái Nguyên.")}, "--catalogue", str(cat))
+    assert _cites(out, "10-NQ/TU") == {"doc/nq-tu_thai-nguyen_2019_10": {"tn": "catalogue"}}
+    nt = (out / "graph.nt").read_text(encoding="utf-8")
+    assert "<https://w3id.org/graphbuild/id/doc/nq-tu_thai-nguyen_2019_10> <http://purl.org/dc/terms/source> " \
+           "\"https://example.org/nq10\"" in nt
+
+
+@pytest.mark.parametrize(("entry", "said"), [
+    ({"id": "party:10-NQ/TU", "doc_type": "Nghị quyết", "date": "2019-03-05", "source": "x"}, "give its province"),
+    ({"id": "party:10-XX/TW", "doc_type": "Nghị quyết", "date": "2019-03-05", "source": "x"}, "type code 'XX'"),
+    ({"id": "party:10-NQ/TW", "doc_type": "Nghị quyết", "date": "5/3/2019", "source": "x"}, "not an ISO date"),
+])
+def test_a_bad_catalogue_is_a_clear_error_naming_file_and_entry(tmp_path: Path, entry: dict, said: str) -> None:
+    cat = _catalogue(tmp_path / "bad.json", [entry])
+    src = _write(tmp_path / "src", {"a": ("01/01/2020", "Nghị quyết số 10-NQ/TW.")})
+    r = CliRunner().invoke(cli, ["build", str(src), "--out", str(tmp_path / "out"), "--catalogue", str(cat)])
+    assert r.exit_code == 2
+    assert str(cat) in r.output and f"documents[0] {entry['id']}" in r.output and said in r.output
+    assert not (tmp_path / "out").exists()

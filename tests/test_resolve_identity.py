@@ -53,16 +53,16 @@ def _mentions(out: Path) -> list[dict]:
 
 BARE_AFTER_FULL = {
     "a1": ("10/06/2016", "Thực hiện Chỉ thị số 05-CT/TW ngày 15/5/2016 của Bộ Chính trị về đẩy mạnh học tập và "
-                         "làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh. Kết luận số 80-KL/TW ngày 20/6/2018 "
+                         "làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh. Kết luận số 88-KL/TW ngày 20/6/2018 "
                          "của Bộ Chính trị về công tác dân vận được quán triệt."),
-    "a2": ("01/09/2018", "Chi bộ tiếp tục thực hiện Chỉ thị 05 của Bộ Chính trị và Kết luận 80 của Bộ Chính trị."),
+    "a2": ("01/09/2018", "Chi bộ tiếp tục thực hiện Chỉ thị 05 của Bộ Chính trị và Kết luận 88 của Bộ Chính trị."),
 }
 
 
 def test_bare_mention_joins_the_document_another_article_cites_in_full(tmp_path: Path) -> None:
     out = _build(tmp_path, BARE_AFTER_FULL)
     assert _cites(out, "05-CT/TW") == {"doc/ct-tw_2016_05": {"a1": "stated", "a2": "catalogue"}}
-    assert _cites(out, "80-KL/TW") == {"doc/kl-tw_2018_80": {"a1": "stated", "a2": "corpus"}}
+    assert _cites(out, "88-KL/TW") == {"doc/kl-tw_2018_88": {"a1": "stated", "a2": "corpus"}}
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["resolved_by"] == {"catalogue": 1, "corpus": 1, "near-miss": 0, "same-article": 0, "stated": 2}
 
@@ -79,7 +79,7 @@ def test_any_input_order_and_jobs_give_the_same_graph(tmp_path: Path) -> None:
         assert r.exit_code == 0, r.output
         outs.append(out)
     assert _graph_lines(outs[0]) == _graph_lines(outs[1])
-    assert "doc/kl-tw_2018_80" in {m["document"] for m in _mentions(outs[0]) if m["surface"] == "Kết luận 80"}
+    assert "doc/kl-tw_2018_88" in {m["document"] for m in _mentions(outs[0]) if m["surface"] == "Kết luận 88"}
 
 
 def test_two_terms_stay_two_documents_and_khoa_picks_one(tmp_path: Path) -> None:
@@ -115,15 +115,15 @@ def test_a_typod_date_is_a_conflict_not_a_second_document(tmp_path: Path) -> Non
     out = _build(tmp_path, {
         "right": ("01/10/2019", "Quy định số 205-QĐ/TW ngày 23/9/2019 của Bộ Chính trị về kiểm soát quyền lực."),
         "typo": ("01/12/2019", "Quy định số 205-QĐ/TW ngày 23/10/2019 của Bộ Chính trị về kiểm soát quyền lực."),
-        "kl1": ("01/08/2018", "Kết luận số 80-KL/TW ngày 20/6/2018 của Bộ Chính trị về công tác dân vận."),
-        "kl2": ("01/09/2018", "Kết luận số 80-KL/TW ngày 20/7/2018 của Bộ Chính trị về công tác dân vận."),
-        "kl3": ("01/10/2018", "Kết luận số 80-KL/TW ngày 20/6/2018 của Bộ Chính trị về công tác dân vận."),
+        "kl1": ("01/08/2018", "Kết luận số 88-KL/TW ngày 20/6/2018 của Bộ Chính trị về công tác dân vận."),
+        "kl2": ("01/09/2018", "Kết luận số 88-KL/TW ngày 20/7/2018 của Bộ Chính trị về công tác dân vận."),
+        "kl3": ("01/10/2018", "Kết luận số 88-KL/TW ngày 20/6/2018 của Bộ Chính trị về công tác dân vận."),
     })
     assert _cites(out, "205-QĐ/TW") == {"doc/qd-tw_2019_205": {"right": "stated", "typo": "stated"}}
-    assert _cites(out, "80-KL/TW") == {"doc/kl-tw_2018_80": {"kl1": "stated", "kl2": "stated", "kl3": "stated"}}
+    assert _cites(out, "88-KL/TW") == {"doc/kl-tw_2018_88": {"kl1": "stated", "kl2": "stated", "kl3": "stated"}}
     conflicts = json.loads((out / "report.json").read_text(encoding="utf-8"))["conflicts"]
     assert {"document": "doc/qd-tw_2019_205", "conflict": "date 2019-10-23 (catalogue 2019-09-23)"} in conflicts
-    assert {"document": "doc/kl-tw_2018_80", "conflict": "date 2018-07-20 (kept 2018-06-20)"} in conflicts
+    assert {"document": "doc/kl-tw_2018_88", "conflict": "date 2018-07-20 (kept 2018-06-20)"} in conflicts
 
 
 def test_a_near_miss_code_joins_the_catalogued_document_and_keeps_what_was_written(tmp_path: Path) -> None:
@@ -165,11 +165,11 @@ def test_a_subject_tells_two_compatible_documents_apart(tmp_path: Path) -> None:
 
 def test_a_bare_mention_dated_before_the_only_candidate_does_not_join(tmp_path: Path) -> None:
     out = _build(tmp_path, {
-        "early": ("01/03/2015", "Chi bộ thực hiện Chỉ thị 05 của Bộ Chính trị và Kết luận 80 của Bộ Chính trị."),
-        "full": ("01/08/2018", "Kết luận số 80-KL/TW ngày 20/6/2018 của Bộ Chính trị về công tác dân vận."),
+        "early": ("01/03/2015", "Chi bộ thực hiện Chỉ thị 05 của Bộ Chính trị và Kết luận 88 của Bộ Chính trị."),
+        "full": ("01/08/2018", "Kết luận số 88-KL/TW ngày 20/6/2018 của Bộ Chính trị về công tác dân vận."),
     })
     assert _cites(out, "05-CT/TW").get("doc/ct-tw_2016_05", {}) == {}
-    assert _cites(out, "80-KL/TW") == {"doc/kl-tw_2018_80": {"full": "stated"}}
+    assert _cites(out, "88-KL/TW") == {"doc/kl-tw_2018_88": {"full": "stated"}}
 
 
 def test_khoa_after_a_bare_number_states_its_term(tmp_path: Path) -> None:
@@ -185,12 +185,12 @@ def test_an_incremental_build_that_adds_an_article_re_resolves_the_others(tmp_pa
     out, scratch = tmp_path / "out", tmp_path / "scratch"
     run = CliRunner().invoke
     assert run(cli, ["build", str(src), "--out", str(out), "-j", "1", "-q", "--no-store"]).exit_code == 0
-    assert [m["document"] for m in _mentions(out) if m["surface"] == "Kết luận 80"] == ["citekey/kl_80"]
+    assert [m["document"] for m in _mentions(out) if m["surface"] == "Kết luận 88"] == ["citekey/kl_88"]
     _write(src, {"a1": BARE_AFTER_FULL["a1"]})
     assert run(cli, ["build", str(src), "--out", str(out), "-j", "1", "-q", "--no-store"]).exit_code == 0
     assert run(cli, ["build", str(src), "--out", str(scratch), "-j", "1", "-q", "--no-store",
                      "--no-cache"]).exit_code == 0
-    assert [m["document"] for m in _mentions(out) if m["surface"] == "Kết luận 80"] == ["doc/kl-tw_2018_80"]
+    assert [m["document"] for m in _mentions(out) if m["surface"] == "Kết luận 88"] == ["doc/kl-tw_2018_88"]
     for name in ("graph.nt", "mentions.jsonl", "report.json"):
         assert (out / name).read_bytes() == (scratch / name).read_bytes(), name
 

@@ -40,13 +40,12 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from operator import attrgetter
-from pathlib import Path
 
 from graphbuild.domain.ids import DocumentKey
 from graphbuild.domain.issuers import issuer_of
 from graphbuild.domain.model import Article, Mention
-from graphbuild.resolve.bodies import BodyKey, BodyRecord, body_key, body_local
-from graphbuild.resolve.catalogue import MEMO_SIZE, Catalogue, CatalogueEntry, catalogue, term_of
+from graphbuild.resolve.bodies import BodyRecord
+from graphbuild.resolve.catalogue import term_of
 from graphbuild.resolve.identity import (
     NEAR_MISS,
     SAME_ARTICLE,
@@ -63,18 +62,16 @@ from graphbuild.resolve.identity import (
     weaker,
 )
 from graphbuild.resolve.lists import ListHints
+from graphbuild.resolve.nodes import Nodes, catalogue_local, is_written
 from graphbuild.resolve.records import (
-    CATALOGUE,
     MENTION,
-    ORIGIN_FIELDS,
     Citation,
     DocRecord,
     Order,
     Pending,
-    Stats,
     give_candidates,
 )
-from graphbuild.resolve.spill import RUN_FANIN, SPILL_RECORDS, SpilledDocuments
+from graphbuild.resolve.spill import SpilledDocuments
 from graphbuild.text.fold import slug
 
 _span = attrgetter("start", "end")  # the order mentions are read in
@@ -83,152 +80,13 @@ PENDING = "pending/"  # prefix of a pending mention's target until Resolver.sett
 _KHOA = re.compile(r"\bkh(?:óa|oá|oa)\s+([IVXL]+)\b", re.IGNORECASE)  # "… của BCH TW khóa XII" after a mention
 
 
-class Resolver:
+class Resolver(Nodes):
     """Resolve the mentions of a stream of articles; keep the compact document and body indexes.
 
     Which node a mention resolves to depends only on its article and the catalogue, never on
     articles resolved before: so articles can be resolved on any machine, in any order, and
     the per-node records merged (:meth:`merge`) into the sequential build's result.
     """
-
-    def __init__(self, cat: Catalogue | None = None, spill_dir: Path | None = None,
-                 spill_records: int = SPILL_RECORDS, run_fanin: int = RUN_FANIN) -> None:
-        """``spill_dir``: where to write runs of document records once more than ``spill_records`` are
-        held (see :meth:`spill`); without it every record stays in memory, as Spark's partitions want."""
-        self.catalogue = cat or catalogue()
-        self.docs: dict[str, DocRecord] = {}
-        self.spill_records = max(1, spill_records)
-        self.on_disk = SpilledDocuments(spill_dir, run_fanin) if spill_dir is not None else None
-        self.bodies: dict[str, BodyRecord] = {}
-        self.provinces: set[str] = set()
-        self.stats = Stats()
-        self._at: Order = ()  # order of the mention being resolved
-        self._terms: dict[str, str | None] = {}  # this article's view of each target's term (list hints)
-        self._how: str | None = STATED  # how the mention being resolved was decided
-        self._queries: list[tuple[Query, tuple[str, str | None]]] = []  # this article's pending queries
-        self._article: Article | None = None
-        self._next_start = 0  # where the next mention of the article starts (the reach of a stated term)
-        self.pending: list[Pending] = []  # mentions decided after the read (resolve.identity)
-        # Memos of pure answers (see _catalogue_plan, _body_key): their arguments repeat across
-        # mentions, and each answer depends only on them and self.catalogue.
-        self._memo_catalogue: dict[int, tuple] = {}
-        self._memo_keys: dict[tuple[str, str | None], BodyKey] = {}
-        for b in self.catalogue.bodies.values():
-            if not b.scoped:
-                self.body(b.id, None)
-
-    def merge(self, other: Resolver) -> Resolver:
-        """Add another resolver's records (other articles of the same corpus) to this one. Returns self."""
-        for local, rec in other.docs.items():
-            mine = self.docs.get(local)
-            if mine is None:
-                self.docs[local] = rec
-            else:
-                mine.merge(rec)
-        for local, body in other.bodies.items():
-            self.bodies.setdefault(local, body)
-        self.provinces |= other.provinces
-        self.stats.merge(other.stats)
-        self.pending += other.pending
-        return self
-
-    # ---- bodies
-
-    def body(self, body_id: str, province: str | None) -> str:
-        """Local name of the body node (creating it and its parents): scoped bodies get one per province."""
-        info = self.catalogue.bodies[body_id]
-        prov = province if info.scoped else None
-        local = f"{body_id}_{slug(prov)}" if prov else body_id
-        if local not in self.bodies:
-            parent = self.body(info.parent, prov) if info.parent else None
-            self.bodies[local] = BodyRecord(local, info, prov, parent)
-            if prov:
-                self.provinces.add(prov)
-        return local
-
-    def _body_key(self, body_id: str, province: str | None) -> BodyKey:
-        """Register the body node and return its key.
-
-        Memoised: a body node, once registered, stays (spilling forgets documents, not bodies), so
-        a key in the memo is one whose node is already there.
-        """
-        memo = self._memo_keys
-        key = memo.get((body_id, province))
-        if key is None:
-            self.body(body_id, province)
-            key = body_key(body_id, province)
-            if len(memo) >= MEMO_SIZE:
-                memo.clear()
-            memo[(body_id, province)] = key
-        return key
-
-    # ---- documents
-
-    def _doc(self, local: str, kind: str) -> DocRecord:
-        rec = self.docs.get(local)
-        if rec is None:
-            rec = self.docs[local] = DocRecord(local, kind)
-        return rec
-
-    @staticmethod
-    def _origin(**values: object) -> tuple:
-        """A complete origin group, in ORIGIN_FIELDS order (for DocRecord.hold): every field, so whichever origin wins sets all of them."""
-        merged = {**ORIGIN_FIELDS, **values}  # the defaults' key order, the values given
-        if len(merged) != len(ORIGIN_FIELDS):
-            raise ValueError(f"origin: unknown fields {sorted(values.keys() - ORIGIN_FIELDS.keys())}")
-        return tuple(merged.values())
-
-    def _catalogue_doc(self, entry: CatalogueEntry) -> str:
-        """The document node of a catalogue entry."""
-        plan = self._memo_catalogue.get(id(entry))
-        if plan is None or plan[0] is not entry:
-            plan = self._catalogue_plan(entry)
-            if len(self._memo_catalogue) >= MEMO_SIZE:
-                self._memo_catalogue.clear()
-            self._memo_catalogue[id(entry)] = plan
-        _, local, term, numbering, issuer, origin, base = plan
-        rec = self._doc(local, "party")
-        self._terms[local] = term
-        at = (CATALOGUE, *self._at)
-        if rec.wants("origin", at):
-            self.body(numbering, entry.province)
-            if issuer:
-                self._body_key(issuer, entry.province)
-            rec.hold("origin", at, origin)
-            rec.add("cite_keys", (entry.id,))
-            rec.add("bases", (base,))
-        return local
-
-    def _catalogue_plan(self, entry: CatalogueEntry) -> tuple:
-        """What :meth:`_catalogue_doc` makes of an entry, all of it a function of the entry and the catalogue.
-
-        (entry, local, term, numbering body, issuer body, origin values, base).  The entry comes
-        first so that the memo, keyed by ``id(entry)``, can tell a reused id from its own entry.
-        """
-        k, province = entry.key, entry.province
-        symbol = slug(f"{k.type_code}-{k.issuer_code}")
-        local = catalogue_local(entry)
-        numbering = self.catalogue.body_for_code(k.issuer_code) or "ban-chap-hanh-trung-uong"
-        origin = self._origin(
-            kind="party", catalogued=True, number=k.cited_as, type_code=k.type_code,
-            issuer_code=k.issuer_code, fixed_date=entry.date, year=int(entry.date[:4]), term=entry.term,
-            province=province, fixed_type=entry.doc_type, subject=entry.subject, source=entry.source,
-            numbering_body=body_local(body_key(numbering, province)),
-            given_issuer=body_key(entry.issuer, province) if entry.issuer else None, plenum=entry.plenum)
-        base = f"{symbol}_{slug(province)}_{k.number}" if province else f"{symbol}_{k.number}"
-        return entry, local, entry.term, numbering, entry.issuer, origin, base
-
-    def _catalogue_candidates(self, doc_id: str, term: str | None, province: str | None = None,
-                              year: str | None = None) -> list[CatalogueEntry]:
-        """Catalogue entries for an id, in the given term (central) or province and year (provincial)."""
-        out = []
-        for e in self.catalogue.entries.get(doc_id, []):
-            if (term and e.term != term) or e.province != province:
-                continue
-            if year and (e.date or "")[:4] != year:
-                continue
-            out.append(e)
-        return out
 
     def resolve_article(self, article: Article, mentions: Iterable[Mention], key: Order | None = None) -> list[Citation]:
         """Resolve every mention of one article; mentions without a date reuse a dated one of the same id.
@@ -522,22 +380,6 @@ class Resolver:
             self.docs[local].add("conflicts", (f"date {date} (catalogue {cands[0].date})",))
         return local
 
-    def _citekey_for(self, m: Mention, options: list[str]) -> str:
-        """An undated repeat of an id the article used for several documents: keep all of them."""
-        base = slug(m.key.cited_as if m.key is not None else "") or "x"
-        return self._citekey(base, m, options)
-
-    def _citekey(self, base: str, m: Mention | None, candidates: list[str], province: str | None = None) -> str:
-        rec = self._doc(f"citekey/{base}", "citekey")
-        at = self._at
-        if province and rec.wants("province", at):
-            rec.hold("province", at, (province,))
-        if candidates:
-            rec.add("candidates", candidates)
-        if m is not None and m.kind in ("party", "state") and m.key is not None and rec.wants("number", at):
-            rec.hold("number", at, (m.key.cited_as,))
-        return rec.local
-
     # ---- after the read: the pending mentions (resolve.identity)
 
     def wanted(self) -> tuple[set[tuple[str, str | None, str | None]], set[int]]:
@@ -703,21 +545,6 @@ class Resolver:
     def conflicts(self) -> list[tuple[str, str]]:
         """(document local, conflict) pairs, sorted: the report the build prints and writes."""
         return [(d.local, c) for d in self.documents() for c in d.all_conflicts()]
-
-
-def is_written(rec: DocRecord) -> bool:
-    """Whether a settled record is a node of the graph: not a citation key that no mention ended on (a pending
-    mention's provisional key, see Resolver._provisional)."""
-    return rec.citations > 0 or not rec.is_citekey
-
-
-def catalogue_local(entry: CatalogueEntry) -> str:
-    """The local name of a catalogue entry's document node (a provincial one carries its province)."""
-    k = entry.key
-    symbol = slug(f"{k.type_code}-{k.issuer_code}")
-    year = (entry.date or "")[:4]
-    return f"doc/{symbol}_{slug(entry.province)}_{year}_{k.number}" if entry.province else \
-        f"doc/{symbol}_{year}_{k.number}"
 
 
 def _codes(code: str | None, word: str | None, written: bool = True) -> tuple[str, ...]:

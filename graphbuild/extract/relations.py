@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -220,9 +221,15 @@ class _Text:
 
     # ---- neighbours of a phrase
 
+    def _from(self, i: int) -> Iterator[Ref]:
+        """The references from index ``i`` on, without copying the list (a slice per phrase was quadratic)."""
+        refs = self.refs
+        for j in range(i, len(refs)):
+            yield refs[j]
+
     def overlaps(self, lo: int, hi: int) -> bool:
         i = bisect.bisect_right(self.starts, lo) - 1
-        for r in self.refs[max(0, i):]:
+        for r in self._from(max(0, i)):
             if r.start >= hi:
                 return False
             if r.end > lo:
@@ -288,7 +295,7 @@ class _Text:
                 or any(w in self.gr.stop_words for w in words)):
             return []
         out = [first]
-        for r in self.refs[i + 1:]:
+        for r in self._from(i + 1):
             prev = out[-1]
             gap = self.folded[prev.end:r.start]
             if (len(gap) > self.gr.limits["list_gap_chars"] or r.start < prev.end or _TARGET_GAP_BAD.search(gap)
@@ -311,7 +318,7 @@ class _Text:
         sentence ends (a ';' ends it too: what follows is another statement)."""
         end = _sentence_end(self.folded, pos, "; ")
         i = bisect.bisect_left(self.starts, pos)
-        for r in self.refs[i:]:
+        for r in self._from(i):
             if r.start >= end:
                 break
             if self.gr.enact.search(self.folded, max(pos, r.start - 40), r.start):
@@ -324,9 +331,16 @@ class _Text:
         return re.search(r"(?<![\w])(?:ban[ ]+hành|xây[ ]+dựng)(?![\w])", self.folded[pos:end], re.I) is not None
 
 
+# How far a sentence may run: a relation is stated inside one, and a bound keeps each look-ahead short
+# on text with no sentence breaks (one long line), where unbounded searches made extraction quadratic.
+SENTENCE_REACH = 2000
+
+
 def _sentence_end(folded: str, pos: int, *more: str) -> int:
-    ends = [i for i in (folded.find(b, pos) for b in ("\n", ". ", *more)) if i >= 0]
-    return min(ends) if ends else len(folded)
+    """Where the sentence going on at ``pos`` ends: a line break, '. ' (or one of ``more``), at most SENTENCE_REACH on."""
+    limit = min(len(folded), pos + SENTENCE_REACH)
+    ends = [i for i in (folded.find(b, pos, limit) for b in ("\n", ". ", *more)) if i >= 0]
+    return min(ends) if ends else limit
 
 
 def _names_own_document(gr: Grammar, tail: str) -> bool:

@@ -17,7 +17,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from graphbuild.ask.documents import Graph, term_value
-from graphbuild.ask.reference import leading_int
+from graphbuild.ask.reference import leading_int, term_of
 from graphbuild.text.fold import fold_code, fold_words
 from graphbuild.write.store import GB, ID, RDF, RDFS, SDO, SKOS
 
@@ -108,23 +108,6 @@ def _has_words(folded_text: str, folded_words: str) -> bool:
     """Every word of ``folded_words`` is a word of ``folded_text`` (both folded), in any order."""
     words = set(folded_text.split())
     return all(w in words for w in folded_words.split())
-
-
-def term_of(x: str) -> str:
-    """A term as the graph writes it: 'khóa XII', 'khoa xii', 'XII', '12' → 'XII'."""
-    words = fold_words(x).split()
-    word = words[-1] if words else ""
-    if word.isdigit():
-        return _roman(int(word))
-    return word.upper()
-
-
-def _roman(n: int) -> str:
-    out = ""
-    for value, letters in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        while n >= value:
-            out, n = out + letters, n - value
-    return out
 
 
 # --------------------------------------------------------------------------- the query

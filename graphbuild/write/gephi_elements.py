@@ -105,8 +105,15 @@ class Options:
 
 # (id, label, kind, date, issuer, province, citations): see elements
 Node = tuple[str, str | None, str, str | None, str | None, str | None, int]
-# (source, kind, targets, weights or None): the edges of one source and kind, see elements
-Fan = tuple[str, str, Sequence[str], Sequence[int] | None]
+# (source, kind, targets, weights or None[, start]): the edges of one source and kind, see elements; an
+# article's citations carry its date as a fifth element (when they begin, for GEXF's timeline)
+Fan = (tuple[str, str, Sequence[str], Sequence[int] | None]
+       | tuple[str, str, Sequence[str], Sequence[int] | None, str | None])
+
+
+def fan_time(fan: Fan) -> str | None:
+    """When a fan's edges begin (the citing article's date, a fifth element), None for edges without time."""
+    return fan[4] if len(fan) > 4 else None  # type: ignore[misc]
 
 
 @dataclass(slots=True)
@@ -341,4 +348,4 @@ class _Elements:
             if keeps(a.date) and a.refs:
                 refs = a.refs
                 targets = sorted(refs)
-                yield (f"article/{a.local}", "references", targets, [refs[t] for t in targets])
+                yield (f"article/{a.local}", "references", targets, [refs[t] for t in targets], a.date)

@@ -71,8 +71,12 @@ def document_rows(g: Graph) -> list[Row]:
                      "issuer": e.issuer if e else None, "term": d.term, "province": e.province if e else None,
                      "subject": e.subject if e else None, "citations": d.citations,
                      "articles": articles.get(d.iri, 0), "cite_keys": d.cite_keys, "iri": d.iri})
-    rows.sort(key=lambda r: (-r["articles"], -r["citations"], r["document"]))
+    rows.sort(key=_most_cited)
     return rows
+
+
+def _most_cited(r: Row) -> tuple[int, int, str]:
+    return (-int(r["articles"]), -int(r["citations"]), str(r["document"]))
 
 
 # --------------------------------------------------------------------------- articles

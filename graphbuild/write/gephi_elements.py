@@ -113,7 +113,7 @@ Fan = (tuple[str, str, Sequence[str], Sequence[int] | None]
 
 def fan_time(fan: Fan) -> str | None:
     """When a fan's edges begin (the citing article's date, a fifth element), None for edges without time."""
-    return fan[4] if len(fan) > 4 else None  # type: ignore[misc]
+    return fan[4] if len(fan) > 4 else None
 
 
 @dataclass(slots=True)

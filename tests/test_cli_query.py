@@ -164,3 +164,59 @@ def test_console_script(graph_dir) -> None:
                        capture_output=True, text=True, timeout=60, check=False)
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout)[0]["document"] == "doc/qd-tw_2019_205"
+
+
+# --------------------------------------------------------------------------- the forms people write (issue 18)
+
+
+@pytest.mark.parametrize("x", ["Đại hội Đảng lần thứ XIII", "Văn kiện Đại hội XIII", "Đại hội 13",
+                               "Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIII của Đảng"])
+def test_cites_congress_spellings(graph_dir, x: str) -> None:
+    r = run("cites", x, "--graph", str(graph_dir), "--format", "jsonl", "--no-context")
+    assert r.exit_code == 0, r.output
+    assert {json.loads(line)["document"] for line in r.stdout.splitlines()} == {"doc/congress_xiii"}
+
+
+@pytest.mark.parametrize("x", ["Hội nghị Trung ương 4 khóa XII", "HNTW 4 khóa 12", "Trung ương 4 (khóa XII)"])
+def test_cites_plenum_spellings(graph_dir, x: str) -> None:
+    r = run("cites", x, "--graph", str(graph_dir), "--format", "jsonl", "--no-context")
+    assert r.exit_code == 0, r.output
+    assert {json.loads(line)["document"] for line in r.stdout.splitlines()} == {"doc/plenum_xii_4"}
+
+
+def test_cites_unknown_congress_suggests_named_documents(graph_dir) -> None:
+    r = run("cites", "Đại hội Đảng lần thứ XIV", "--graph", str(graph_dir))
+    assert r.exit_code == 1
+    suggested = r.stderr.split("nearest known documents:", 1)[1].split()
+    assert suggested[0] == "doc/congress_xiii"
+
+
+@pytest.mark.parametrize("command", ["cites", "refs"])
+@pytest.mark.parametrize("x", ["", "   "])
+def test_empty_reference_is_a_usage_error(graph_dir, command: str, x: str) -> None:
+    r = run(command, x, "--graph", str(graph_dir))
+    assert r.exit_code == 2 and "empty" in r.stderr
+
+
+def test_refs_by_stem_file_name_and_paths(graph_dir, monkeypatch, tmp_path) -> None:
+    data = Path(__file__).resolve().parents[1] / "data"
+    stem = "000_22ab1fdcbd145b34"
+    wanted = json.loads(run("refs", stem, "--graph", str(graph_dir), "--format", "json").stdout)
+    assert wanted and {r["article"] for r in wanted} == {wanted[0]["article"]}
+    monkeypatch.chdir(tmp_path)  # the absolute path from elsewhere; the relative one from the repository's root
+    for x in (f"{stem}.txt", str(data / f"{stem}.txt")):
+        r = run("refs", x, "--graph", str(graph_dir), "--format", "json")
+        assert r.exit_code == 0, (x, r.output)
+        assert json.loads(r.stdout) == wanted
+    monkeypatch.chdir(data.parent)
+    assert json.loads(run("refs", f"data/{stem}.txt", "--graph", str(graph_dir), "--format", "json").stdout) == wanted
+
+
+def test_refs_by_url() -> None:
+    from graphbuild.ask.reference import names_source
+
+    url = "https://www.Example.vn/tin/bai-1/"
+    for x in ("https://www.Example.vn/tin/bai-1", "http://example.vn/tin/bai-1/", "example.vn/tin/bai-1"):
+        assert names_source(x, url), x
+    assert not names_source("https://example.vn/tin/bai-2", url)
+    assert names_source("/abs/where/data/a.txt", "data/a.txt") and not names_source("other/a.txt", "data/a.txt")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import networkx as nx
 
@@ -88,3 +90,57 @@ def test_gexf_reads_back_with_same_counts():
     gx = nx.read_gexf(io.StringIO(b.getvalue()))
     gm = nx.read_graphml(io.StringIO(a.getvalue()))
     assert (gx.number_of_nodes(), gx.number_of_edges()) == (gm.number_of_nodes(), gm.number_of_edges()) == (n, e)
+
+
+# --------------------------------------------------------------------------- time and colour (issue 18)
+
+GX = {"x": "http://gexf.net/1.3", "viz": "http://gexf.net/1.3/viz"}
+
+
+def _gexf() -> str:
+    docs, bodies, arts = _corpus()
+    buf = io.StringIO()
+    write_gexf(buf, docs, bodies, arts)
+    return buf.getvalue()
+
+
+def test_gexf_is_dynamic_articles_and_citations_start_on_the_article_date():
+    root = ET.fromstring(_gexf())
+    graph = root.find("x:graph", GX)
+    assert graph is not None and graph.get("mode") == "dynamic" and graph.get("timeformat") == "date"
+    starts = {n.get("id"): n.get("start") for n in root.iterfind(".//x:node", GX)}
+    assert starts["article/a0"] == "2019-10-01" and starts["article/a2"] == "2021-12-02"
+    assert all(s is None for n, s in starts.items() if not n.startswith("article/"))  # documents, bodies: always
+    refs = [e for e in root.iterfind(".//x:edge", GX) if e.find(".//x:attvalue", GX).get("value") == "references"]
+    assert refs and all(e.get("start") == starts[e.get("source")] for e in refs)
+    others = [e for e in root.iterfind(".//x:edge", GX) if e not in refs]
+    assert others and all(e.get("start") is None for e in others)
+    g = nx.read_gexf(io.StringIO(_gexf()))  # networkx keeps the times
+    assert g.nodes["article/a1"]["start"] == "2021-12-01"
+    assert g["article/a1"]["doc/hd-tw_2021_01"]["start"] == "2021-12-01"
+
+
+def test_gexf_start_takes_what_gephi_can_read():
+    from graphbuild.write.graphml import gexf_start
+
+    assert gexf_start("2019-10-01") == ' start="2019-10-01"'
+    assert gexf_start("2019-10") == ' start="2019-10-01"' and gexf_start("2019") == ' start="2019-01-01"'
+    assert gexf_start(None) == gexf_start("") == gexf_start("1/10/2019") == ""
+
+
+def test_one_palette_for_graphml_gexf_and_the_web():
+    from graphbuild.web.site import palette_css
+    from graphbuild.write import graphml
+    from graphbuild.write.palette import NODE_COLORS
+
+    assert graphml.COLORS is NODE_COLORS
+    g = nx.read_graphml(io.StringIO(_write()))
+    assert all(d["color"] == NODE_COLORS[d["kind"]] for _, d in g.nodes(data=True))
+    root = ET.fromstring(_gexf())
+    for n in root.iterfind(".//x:node", GX):
+        c = n.find("viz:color", GX)
+        kind = n.find(".//x:attvalue", GX).get("value")
+        assert "#{:02x}{:02x}{:02x}".format(*(int(c.get(k)) for k in "rgb")) == NODE_COLORS[kind]
+    assert all(color in palette_css() for color in NODE_COLORS.values())
+    notebook = (Path(__file__).resolve().parents[1] / "notebooks" / "graphbuild_tour.ipynb").read_text(encoding="utf-8")
+    assert "NODE_COLORS" in notebook and not re.search(r'"(party|state|named|article)": \\"#', notebook)

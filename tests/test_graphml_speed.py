@@ -54,18 +54,21 @@ def _reference(nodes, edges) -> tuple[str, str]:
         values = "".join(f'<attvalue for="{i}" value={quoteattr(_clean(attrs[k]))}/>'
                          for i, k in enumerate(("kind", "date", "issuer", "province", "citations"))
                          if attrs[k] is not None)
-        gx.write(f"<node id={quoteattr(_clean(nid))} label={quoteattr(_clean(label))}><attvalues>{values}"
+        start = graphml.gexf_start(date) if kind == "article" else ""
+        gx.write(f"<node id={quoteattr(_clean(nid))} label={quoteattr(_clean(label))}{start}><attvalues>{values}"
                  f"</attvalues>{graphml._rgb(attrs['color'])}<viz:size value=\"{attrs['size']}\"/></node>\n")
     gx.write(w._GEXF_BETWEEN)
     n = 0
-    for src, kind, targets, weights in edges():
+    for fan in edges():
+        src, kind, targets, weights = fan[:4]
+        start = graphml.gexf_start(fan[4] if len(fan) > 4 else None)
         for i, tgt in enumerate(targets):
             n += 1
             weight = 1.0 if weights is None else float(weights[i])
             ends = f"source={quoteattr(_clean(src))} target={quoteattr(_clean(tgt))}"
             gm.write(f'<edge id="e{n}" {ends}><data key="edge_kind">{kind}</data>'
                      f'<data key="weight">{weight}</data></edge>\n')
-            gx.write(f'<edge id="e{n}" {ends} weight="{weight}"><attvalues><attvalue for="0" value="{kind}"/>'
+            gx.write(f'<edge id="e{n}" {ends}{start} weight="{weight}"><attvalues><attvalue for="0" value="{kind}"/>'
                      f"</attvalues></edge>\n")
     gm.write(w._GRAPHML_END)
     gx.write(w._GEXF_END)

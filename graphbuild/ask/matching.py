@@ -110,7 +110,21 @@ def _closeness(d: Document, q: Query) -> float:
             scores.append(2.0 + (20 - gap) / 40)
     if q.plenum and d.plenum:
         scores.append(2.5 if d.plenum == q.plenum else 1.5 if _same(d.term, q.term) else 0.0)
+    if q.congress and d.congress:  # the congresses nearest in number first
+        gap = abs(_roman_value(d.congress) - _roman_value(q.congress))
+        scores.append(2.0 + 1.0 / (1 + gap))
+    elif (q.congress or q.plenum) and d.kind == "named":
+        scores.append(1.0 + 0.5 * _same(d.term, q.term or q.congress))  # another named document, its term first
     return max(scores)
+
+
+def _roman_value(s: str) -> int:
+    """XIII → 13 (0 for anything that is not a Roman numeral)."""
+    values = {"I": 1, "V": 5, "X": 10, "L": 50}
+    digits = [values.get(c, 0) for c in s.upper()]
+    if not digits or 0 in digits:
+        return 0
+    return sum(-v if i + 1 < len(digits) and v < digits[i + 1] else v for i, v in enumerate(digits))
 
 
 def _similarity(d: Document, fx: str) -> float:

@@ -26,9 +26,9 @@ import pyoxigraph as ox
 from graphbuild.ask.directives import RELATION_IRIS, DirectiveLink, directive_links
 from graphbuild.ask.documents import Document, Graph, term_value
 from graphbuild.ask.matching import Match, find_documents, suggest
-from graphbuild.ask.reference import Query, leading_int, parse_loose, parse_reference
+from graphbuild.ask.reference import Query, leading_int, names_source, parse_loose, parse_reference
 from graphbuild.resolve.identity import RESOLVED_BY
-from graphbuild.write.store import DCT, GB, ID
+from graphbuild.write.store import DCT, GB, ID, SDO
 
 __all__ = [
     "CITATION_KEYS", "ArticleRefs", "Citation", "DirectiveLink", "Document", "DocumentInfo", "Graph", "Match", "Query", "Reference",
@@ -174,7 +174,7 @@ class ArticleRefs:
 
 
 def find_article(graph: Graph, x: str) -> list[str]:
-    """Article IRIs for an article id, IRI, ``article:local`` or source path (several when a file holds many)."""
+    """Article IRIs for an article id, IRI, ``article:local``, source path, file name, stem or URL (several when a file holds many)."""
     x = x.strip().strip("<>")
     if x.startswith(ID + "article/"):
         try:
@@ -191,11 +191,10 @@ def find_article(graph: Graph, x: str) -> list[str]:
         iri = ID + "article/" + x
         if any(True for _ in graph.store.quads_for_pattern(ox.NamedNode(iri), None, None)):
             hits.append(iri)
-    if not hits and (os.sep in x or "/" in x):
-        norm = os.path.normpath(x)
-        for q in graph.store.quads_for_pattern(None, ox.NamedNode(DCT + "source"), None):
-            if os.path.normpath(term_value(q.object)) == norm or term_value(q.object).endswith("/" + x.lstrip("./")):
-                hits.append(term_value(q.subject))
+    if not hits:  # a path, file name, stem or URL of the source (graphbuild.ask.reference.names_source)
+        for pred in (DCT + "source", SDO + "url"):
+            hits += [term_value(q.subject) for q in graph.store.quads_for_pattern(None, ox.NamedNode(pred), None)
+                     if names_source(x, term_value(q.object))]
     return sorted(set(hits))
 
 

@@ -9,15 +9,17 @@ number in any order, no separators, no diacritics).  What X names in a graph is 
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from graphbuild.domain.ids import DocumentKey
-from graphbuild.text.fold import strip_marks
+from graphbuild.text.fold import fold_words, strip_marks
 from graphbuild.write.store import ID
 
 # Parsers that read X as a document reference (the others are 'iri', 'text' and 'key')
-REFERENCE_PARSES = ("extractor", "loose", "extractor-equivalent")
+REFERENCE_PARSES = ("extractor", "loose", "extractor-equivalent", "meeting")
 
 
 @dataclass
@@ -170,6 +172,54 @@ def _plain_full_number(x: str) -> Query | None:
     return q
 
 
+# --------------------------------------------------------------------------- congresses and plenums
+
+_ROMAN_VALUES = ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+# A term or congress as people write it after the words: XIII, 13 (folded, lower case)
+_ORDINAL = r"(?:lan thu |thu )?([ivxl]+|\d{1,2})"
+# The words before a congress's ordinal: 'Văn kiện Đại hội Đảng lần thứ XIII', 'Nghị quyết Đại hội đại biểu
+# toàn quốc lần thứ XIII của Đảng', 'Đại hội XIII' (never 'Đại hội Đảng bộ tỉnh ...': a local congress)
+_CONGRESS = re.compile(r"(?:(?:van kien|nghi quyet|bao cao chinh tri) )?(?:cua )?dai hoi (?:dai bieu )?(?:toan quoc )?"
+                       r"(?:dang (?:cong san viet nam )?)?" + _ORDINAL + r"(?: cua dang(?: cong san viet nam)?)?")
+# 'Hội nghị Trung ương 4 khóa XII', 'Nghị quyết Hội nghị lần thứ tư Ban Chấp hành Trung ương khóa XII' (digits),
+# 'Trung ương 4 (khóa XII)', 'HNTW 4 khoa 12'
+_PLENUM = re.compile(r"(?:(?:van kien|nghi quyet) )?(?:(?:hoi nghi|hntw) )?(?:lan thu (\d{1,2}) )?"
+                     r"(?:ban chap hanh )?(?:trung uong |tw )?(?:dang )?(?:lan thu )?(\d{1,2})? ?khoa " + _ORDINAL)
+
+
+def roman(n: int) -> str:
+    """An integer as the Roman numeral terms and congresses are written with (13 → XIII)."""
+    out = ""
+    for value, letters in _ROMAN_VALUES:
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
+def term_of(x: str) -> str:
+    """A term or congress as the graph writes it: 'khóa XII', 'khoa xii', 'XII', '12' → 'XII'."""
+    words = fold_words(x).split()
+    word = words[-1] if words else ""
+    return roman(int(word)) if word.isdigit() else word.upper()
+
+
+def parse_meeting(text: str) -> Query | None:
+    """A Party congress or Central Committee plenum as people name it; None for anything else.
+
+    'Đại hội Đảng lần thứ XIII', 'Văn kiện Đại hội XIII', 'Đại hội 13' name the XIIIth
+    congress's resolution; 'Hội nghị Trung ương 4 khóa XII', 'HNTW 4 khóa 12' plenum 4 of term XII.
+    The whole of X must be the name (a longer text goes to the extractor).
+    """
+    x = fold_words(text)
+    m = _CONGRESS.fullmatch(x)
+    if m:
+        return Query(text, "meeting", kind="named", congress=term_of(m.group(1)))
+    m = _PLENUM.fullmatch(x)
+    if m and (m.group(1) or m.group(2)) and ("trung uong" in x or "tw" in x.split() or "hntw" in x.split()):
+        return Query(text, "meeting", kind="named", plenum=int(m.group(1) or m.group(2)), term=term_of(m.group(3)))
+    return None
+
+
 # --------------------------------------------------------------------------- X
 
 
@@ -178,7 +228,8 @@ def parse_reference(text: str) -> Query:
     x = text.strip()
     if x.startswith("<") and x.endswith(">"):
         x = x[1:-1].strip()
-    q = _as_graph_iri(text, x) or _as_extractor_id(text, x) or _plain_full_number(x) or _extracted(text, x)
+    q = (_as_graph_iri(text, x) or _as_extractor_id(text, x) or parse_meeting(x) or _plain_full_number(x)
+         or _extracted(text, x))
     return q or parse_loose(x) or Query(text, "text")
 
 
@@ -226,3 +277,44 @@ def _extracted(text: str, x: str) -> Query | None:
         if loose and loose.number == q.number and loose.issuer_code:
             q.issuer_code = loose.issuer_code
     return q
+
+
+# --------------------------------------------------------------------------- an article's source
+
+
+def names_source(x: str, source: str) -> bool:
+    """Whether X names the file or URL an article was read from (its ``dct:source`` or ``sdo:url``).
+
+    X may be the path as given to ``build``, that path made absolute (or relative to where
+    ``refs`` runs), the file's name or its stem (``000_22ab1fdcbd145b34``), or the URL with or
+    without its scheme, ``www.`` or trailing slash.  A record of a JSON Lines or CSV file
+    (``PATH:LINE``) is named by its file's path too.
+    """
+    x = x.strip()
+    if not x or not source:
+        return False
+    if _is_url(x) or _is_url(source):
+        return _is_url(source) and _bare_url(x) == _bare_url(source)
+    path = re.sub(r":\d+$", "", source)
+    if "/" not in x and os.sep not in x:
+        name = PurePosixPath(path.replace(os.sep, "/")).name
+        return x in (name, name.split(".", 1)[0])
+    if os.path.normpath(x) == os.path.normpath(path):
+        return True
+    ax, ap = os.path.abspath(x), os.path.abspath(path)
+    if ax == ap:
+        return True
+    tail = os.path.normpath(path if not os.path.isabs(path) else x)
+    whole = ax if not os.path.isabs(path) else path
+    return not tail.startswith("..") and whole.endswith(os.sep + tail.lstrip(os.sep))
+
+
+def _is_url(s: str) -> bool:
+    return re.match(r"(?i)https?://", s) is not None
+
+
+def _bare_url(s: str) -> str:
+    """A URL as compared: no scheme, no 'www.', no trailing slash, host in lower case."""
+    s = re.sub(r"(?i)^https?://(www\.)?", "", s.strip()).rstrip("/")
+    host, _, rest = s.partition("/")
+    return host.lower() + ("/" + rest if rest else "")

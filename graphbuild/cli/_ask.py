@@ -35,6 +35,13 @@ def format_option(f: F) -> F:
                         help="table (for people), json (one array), jsonl (one object a line), csv (with header).")(f)
 
 
+def not_empty(_ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """An argument naming something must name it: an empty or blank one is a usage error (exit 2)."""
+    if not value.strip():
+        raise click.BadParameter("is empty: say which one", param=param)
+    return value
+
+
 def fail_graph(cmd: str, e: GraphError) -> None:
     """A missing or unbuilt graph: say which and how to build it (exit 2, like a usage error)."""
     click.echo(f"graphbuild {cmd}: error: {e}", err=True)

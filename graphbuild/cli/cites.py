@@ -6,12 +6,12 @@ import sys
 
 import click
 
-from graphbuild.cli._ask import fail_graph, format_option, graph_option, note_match, write_records
+from graphbuild.cli._ask import fail_graph, format_option, graph_option, not_empty, note_match, write_records
 from graphbuild.write.store import GraphError
 
 
 @click.command()
-@click.argument("reference")
+@click.argument("reference", callback=not_empty)
 @graph_option
 @format_option
 @click.option("--no-context", is_flag=True, help="Do not re-read sources for sentences (faster; sentence = anchor).")
@@ -21,11 +21,12 @@ def cites(reference: str, graph_dir: str, fmt: str, no_context: bool) -> None:
     \b
     Examples:  'Quy định 205-QĐ/TW'  205-QĐ/TW  205-QD/TW  'qd 205 tw'  'Quy định 205'
                'Nghị quyết Trung ương 6 khóa XII'  'Nghị định 108/2014/NĐ-CP'
+               'Đại hội Đảng lần thứ XIII'  'Văn kiện Đại hội XIII'  'Hội nghị Trung ương 4 khóa XII'
                https://w3id.org/graphbuild/id/doc/qd-tw_2019_205   doc:qd-tw_2019_205
 
     json/jsonl/csv objects carry: document, label, article, source, title, date, surface,
     sentence (the reference marked »…«). Exit 1 when no document matches (nearest ones are
-    suggested on stderr), 2 when --graph is not a built graph.
+    suggested on stderr), 2 when REFERENCE is empty or --graph is not a built graph.
     """
     from graphbuild.ask.query import cites_by_document
     from graphbuild.ask.records import CITES_COLUMNS, cites_rows

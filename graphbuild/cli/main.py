@@ -7,6 +7,8 @@ import click
 from graphbuild import __version__
 from graphbuild.cli import build_cmd as build_cmd
 from graphbuild.cli import cites as cites_cmd
+from graphbuild.cli import docs_cmd as docs_cmd
+from graphbuild.cli import export_cmd as export_cmd
 from graphbuild.cli import extract_cmd as extract_cmd
 from graphbuild.cli import refs as refs_cmd
 from graphbuild.cli import serve as serve_cmd
@@ -27,6 +29,8 @@ cli.add_command(cites_cmd.cites)
 cli.add_command(stats_cmd.stats)
 cli.add_command(sparql_cmd.sparql)
 cli.add_command(show_cmd.show)
+cli.add_command(docs_cmd.docs)
+cli.add_command(export_cmd.export)
 cli.add_command(refs_cmd.refs)
 cli.add_command(serve_cmd.serve)
 

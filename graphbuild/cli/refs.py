@@ -6,18 +6,24 @@ import sys
 
 import click
 
-from graphbuild.cli._ask import fail_graph, format_option, graph_option, table, write_records
+from graphbuild.cli._ask import fail_graph, format_option, graph_option, not_empty, table, write_records
 from graphbuild.write.store import GraphError
 
 
 @click.command()
-@click.argument("article")
+@click.argument("article", callback=not_empty)
 @graph_option
 @format_option
 def refs(article: str, graph_dir: str, fmt: str) -> None:
-    """Documents cited by ARTICLE (an article id, its IRI, or the source path it was read from).
+    """Documents cited by ARTICLE: its id or IRI, or the file or URL it was read from.
 
-    json/jsonl/csv: one object per (article, document). Exit 1 when no article matches.
+    \b
+    Examples:  000_22ab1fdcbd145b34           (an article id, or a file's stem)
+               data/000_22ab1fdcbd145b34.txt  (the path given to build, absolute or relative)
+               https://example.vn/bai-viet    (the article's URL, scheme and www. optional)
+
+    json/jsonl/csv: one object per (article, document). Exit 1 when no article matches,
+    2 when ARTICLE is empty.
     """
     from graphbuild.ask.query import refs as find_refs
     from graphbuild.ask.records import REFS_COLUMNS, refs_rows
@@ -29,7 +35,7 @@ def refs(article: str, graph_dir: str, fmt: str) -> None:
         return
     if not found:
         click.echo(f"graphbuild refs: no article in {graph_dir} matches {article!r} "
-                   "(give an article id, its IRI, or its source path)", err=True)
+                   "(give an article id, its IRI, its source path, file name or URL)", err=True)
         sys.exit(1)
     if fmt != "table":
         write_records(refs_rows(found), fmt, REFS_COLUMNS)

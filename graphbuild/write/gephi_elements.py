@@ -111,8 +111,15 @@ class Options:
 
 # (id, label, kind, date, issuer, province, citations): see elements
 Node = tuple[str, str | None, str, str | None, str | None, str | None, int]
-# (source, kind, targets, weights or None): the edges of one source and kind, see elements
-Fan = tuple[str, str, Sequence[str], Sequence[int] | None]
+# (source, kind, targets, weights or None[, start]): the edges of one source and kind, see elements; an
+# article's citations carry its date as a fifth element (when they begin, for GEXF's timeline)
+Fan = (tuple[str, str, Sequence[str], Sequence[int] | None]
+       | tuple[str, str, Sequence[str], Sequence[int] | None, str | None])
+
+
+def fan_time(fan: Fan) -> str | None:
+    """When a fan's edges begin (the citing article's date, a fifth element), None for edges without time."""
+    return fan[4] if len(fan) > 4 else None
 
 
 @dataclass(slots=True)
@@ -349,7 +356,7 @@ class _Elements:
             if articles_shown and a.refs:
                 refs = a.refs
                 targets = sorted(refs)
-                yield (f"article/{a.local}", "references", targets, [refs[t] for t in targets])
+                yield (f"article/{a.local}", "references", targets, [refs[t] for t in targets], a.date)
         yield from _relation_fans(stated, self._kept_ends(stated) if self.sel.ranged else None)
 
     def _kept_ends(self, stated: Counter[tuple[str, str, str]]) -> set[str]:

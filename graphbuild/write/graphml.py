@@ -8,7 +8,10 @@ one name make duplicate columns (see shared/reference/rdf-gephi-performance.md Â
 * named keys (``id`` = attribute name), one type per key, no empty values (a missing
   value is simply not written);
 * nodes carry ``label`` (Gephi's label), ``kind``, ``date``, ``issuer``, ``size`` and
-  ``color`` (``#rrggbb``); edges carry ``kind`` and ``weight``.
+  ``color`` (``#rrggbb``, :mod:`graphbuild.write.palette`); edges carry ``kind`` and ``weight``;
+* GEXF only: the graph is dynamic (``timeformat="date"``), each dated article and each of its
+  citation edges ``start`` on the article's date (open-ended), so Gephi's timeline plays the
+  network year by year; documents and bodies, undated, are there throughout.
 
 Which nodes and edges a file holds (with ``scope``, ``since`` and ``until``) is decided by
 :mod:`graphbuild.write.gephi_elements`; this module writes them as XML.
@@ -23,16 +26,10 @@ from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from graphbuild.resolve.bodies import BodyRecord
-from graphbuild.write.gephi_elements import ArticleSummary, Docs, Fan, Node, Options, elements
+from graphbuild.write.gephi_elements import ArticleSummary, Docs, Fan, Node, Options, elements, fan_time
+from graphbuild.write.palette import NODE_COLORS
 
-COLORS = {
-    "article": "#f28e2b",
-    "party": "#e15759",
-    "state": "#4e79a7",
-    "named": "#59a14f",
-    "citekey": "#9c9c9c",
-    "body": "#b07aa1",
-}
+COLORS = NODE_COLORS  # the one palette (graphbuild.write.palette), under the name the web and tests know
 
 NODE_KEYS = (("label", "string"), ("kind", "string"), ("date", "string"), ("issuer", "string"),
              ("province", "string"), ("citations", "int"), ("size", "double"), ("color", "string"))
@@ -97,15 +94,36 @@ def _rgb(color: str) -> str:
 _GEXF_ATTRS = [k for k in NODE_KEYS if k[0] not in ("label", "size", "color")]
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_MONTH = re.compile(r"\d{4}-\d{2}")
+_ISO_YEAR = re.compile(r"\d{4}")
+
+
+def gexf_start(date: str | None) -> str:
+    """`` start="YYYY-MM-DD"`` for a date GEXF's ``timeformat="date"`` can hold (a year or month from its first day), else ''."""
+    if not date:
+        return ""
+    if _ISO_DAY.fullmatch(date):
+        return f' start="{date}"'
+    if _ISO_MONTH.fullmatch(date):
+        return f' start="{date}-01"'
+    return f' start="{date}-01-01"' if _ISO_YEAR.fullmatch(date) else ""
+
+
+def _node_start(kind: str, date: str | None) -> str:
+    """Articles appear on their date; documents and bodies are there throughout."""
+    return gexf_start(date) if kind == "article" else ""
+
+
 def _gexf_node(nid: str, a: dict[str, Any]) -> str:
     values = "".join(f'<attvalue for="{i}" value={_attr(a[name])}/>'
                      for i, (name, _) in enumerate(_GEXF_ATTRS) if a.get(name) is not None)
-    return (f'<node id={_attr(nid)} label={_attr(a["label"])}>'
+    return (f'<node id={_attr(nid)} label={_attr(a["label"])}{_node_start(a["kind"], a["date"])}>'
             f'<attvalues>{values}</attvalues>{_rgb(a["color"])}<viz:size value="{a["size"]}"/></node>\n')
 
 
-def _gexf_edge(n: int, src: str, tgt: str, kind: str, weight: float) -> str:
-    return (f'<edge id="e{n}" source={_attr(src)} target={_attr(tgt)} '
+def _gexf_edge(n: int, src: str, tgt: str, kind: str, weight: float, start: str = "") -> str:
+    return (f'<edge id="e{n}" source={_attr(src)} target={_attr(tgt)}{start} '
             f'weight="{weight}"><attvalues><attvalue for="0" value="{kind}"/></attvalues></edge>\n')
 
 
@@ -126,7 +144,7 @@ def _gexf_start() -> str:
              for i, (name, typ) in enumerate(_GEXF_ATTRS)]
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<gexf xmlns="http://gexf.net/1.3" xmlns:viz="http://gexf.net/1.3/viz" version="1.3">\n'
-            '<graph defaultedgetype="directed" mode="static">\n<attributes class="node">\n'
+            '<graph defaultedgetype="directed" mode="dynamic" timeformat="date">\n<attributes class="node">\n'
             + "".join(attrs) + '</attributes>\n<attributes class="edge">\n'
             '<attribute id="0" title="kind" type="string"/>\n</attributes>\n<nodes>\n')
 
@@ -205,7 +223,7 @@ def _write_nodes(out: _Batches, nodes: Iterable[Node]) -> int:
                 f'<data key="province">{province}</data>', f'<attvalue for="3" value="{province}"/>')
             gm_add(f'<node id="{nid}"><data key="label">{label}</data>{gm_kind}{gm_date}{gm_issuer}{gm_prov}'
                    f'<data key="citations">{cit}</data><data key="size">{size}</data>{gm_color}')
-            gx_add(f'<node id="{nid}" label="{label}"><attvalues>{gx_kind}{gx_date}{gx_issuer}{gx_prov}'
+            gx_add(f'<node id="{nid}" label="{label}"{_node_start(kind, date)}><attvalues>{gx_kind}{gx_date}{gx_issuer}{gx_prov}'
                    f'<attvalue for="4" value="{cit}"/></attvalues>{gx_color}<viz:size value="{size}"/></node>\n')
         else:
             attrs = _attrs(node)
@@ -224,7 +242,9 @@ def _write_edges(out: _Batches, edges: Iterable[Fan]) -> int:
     gml = out.graphml
     gm_add, gx_add = gml.append, out.gexf.append
     n = 0
-    for src, kind, targets, weights in edges:
+    for fan in edges:
+        src, kind, targets, weights = fan[:4]
+        start = gexf_start(fan_time(fan))
         if not care(f"{src}{''.join(targets)}"):
             for i, tgt in enumerate(targets):
                 w = 1.0 if weights is None else weights[i]
@@ -237,13 +257,13 @@ def _write_edges(out: _Batches, edges: Iterable[Fan]) -> int:
                 n += 1
                 head = f'<edge id="e{n}" source="{src}" target="{tgt}"'
                 gm_add(head + tail[0])
-                gx_add(head + tail[1])
+                gx_add(head + start + tail[1])
         else:
             for i, tgt in enumerate(targets):
                 weight = 1.0 if weights is None else float(weights[i])
                 n += 1
                 gm_add(_graphml_edge(n, src, tgt, kind, weight))
-                gx_add(_gexf_edge(n, src, tgt, kind, weight))
+                gx_add(_gexf_edge(n, src, tgt, kind, weight, start))
         if len(gml) >= FLUSH:
             out.flush()
     return n

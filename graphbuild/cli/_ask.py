@@ -7,6 +7,7 @@ unknown reference the same way, and scripts rely on those behaviours.
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -65,14 +66,20 @@ def _cell(v: Any) -> str:
     return str(v)
 
 
-def table(rows: Iterable[Sequence[Any]], header: Sequence[str], out: IO[str] | None = None) -> None:
-    """A plain aligned text table (no wrapping: long cells stay whole so they can be copied)."""
+def table(rows: Iterable[Sequence[Any]], header: Sequence[str], out: IO[str] | None = None,
+          sample: int | None = None) -> None:
+    """A plain aligned text table (no wrapping: long cells stay whole so they can be copied).
+
+    The columns are as wide as their widest cell among all rows, or among the first ``sample``
+    rows when given: those are held, the others written as they come.
+    """
     out = out or click.get_text_stream("stdout")
-    cells = [[_cell(c) for c in r] for r in rows]
+    rows = iter(rows)
+    cells = [[_cell(c) for c in r] for r in (rows if sample is None else itertools.islice(rows, sample))]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(header)]
     widths[-1] = 0  # the last column is never padded
     out.write("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip() + "\n")
-    for r in cells:
+    for r in itertools.chain(cells, ([_cell(c) for c in r] for r in rows)):
         out.write("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() + "\n")
 
 

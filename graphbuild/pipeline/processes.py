@@ -26,8 +26,15 @@ def die_with_parent(parent: int) -> None:
     queue, holding the temp folder open.  On Linux the kernel does it for us
     (``prctl(PR_SET_PDEATHSIG, SIGKILL)``); the check after it closes the race where the parent
     died before the call.  Elsewhere the check alone remains (children then notice at their next
-    queue timeout).  Safe in a ``preexec_fn``: it only calls ``prctl`` and, at worst, ``_exit``.
+    queue timeout).  Safe in a ``preexec_fn``: it only calls ``prctl``, ``signal`` and, at worst, ``_exit``.
+
+    It also ignores SIGINT: Ctrl-C in a terminal reaches the whole process group, and the build
+    decides what happens (it stops these processes itself), rather than each child printing a
+    KeyboardInterrupt traceback.  SIGTERM, which the build's own handler turns into a clean stop,
+    kills a child outright (that is how the build stops them).
     """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if sys.platform.startswith("linux"):
         try:
             import ctypes

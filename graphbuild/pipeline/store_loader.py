@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 from graphbuild.pipeline.processes import die_with_parent, pythonpath, renice
@@ -30,7 +31,8 @@ class StoreLoader:
         env = {**os.environ, "PYTHONPATH": pythonpath(os.environ.get("PYTHONPATH"))}
         self.proc = subprocess.Popen([sys.executable, "-m", __name__, str(os.getpid()), str(store_dir), str(nice),
                                       str(batch_bytes)],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
+                                     preexec_fn=partial(die_with_parent, os.getpid()))  # from its first moment
 
     def put(self, piece: Path) -> None:
         assert self.proc.stdin is not None

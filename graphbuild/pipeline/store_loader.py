@@ -8,12 +8,14 @@ seconds.  It dies with the build and yields the CPU to it (graphbuild.pipeline.p
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import sys
 from functools import partial
 from pathlib import Path
 
+from graphbuild.pipeline.outdir import DISK_FULL_EXIT, is_disk_full
 from graphbuild.pipeline.processes import die_with_parent, pythonpath, renice
 
 
@@ -48,7 +50,9 @@ class StoreLoader:
         assert self.proc.stdout is not None
         out = self.proc.stdout.read()  # stdin was closed by done(): communicate() would flush it
         self.proc.stdout.close()
-        if self.proc.wait() != 0:
+        if self.proc.wait() == DISK_FULL_EXIT:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "store")
+        if self.proc.returncode != 0:
             raise RuntimeError(f"graphbuild build: loading the store failed (exit code {self.proc.returncode})")
         n, load_cpu, optimize_cpu = out.split()
         self.cpu = {"store load": float(load_cpu), "store optimize": float(optimize_cpu)}
@@ -88,4 +92,9 @@ def main(argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    try:
+        main(sys.argv[1:])
+    except OSError as e:
+        if not is_disk_full(e):
+            raise
+        sys.exit(DISK_FULL_EXIT)  # the build says it in one line

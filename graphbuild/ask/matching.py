@@ -130,5 +130,8 @@ def _roman_value(s: str) -> int:
 def _similarity(d: Document, fx: str) -> float:
     """The string similarity of folded X to d's number, label or citeKeys; 0 below 0.6."""
     spellings = [fold_code(d.number or ""), fold_code(d.label), *(fold_code(k.split(":", 1)[-1]) for k in d.cite_keys)]
-    ratio = max(difflib.SequenceMatcher(None, fx, c).ratio() for c in spellings if c) if any(spellings) else 0
+    # real_quick_ratio() (from the two lengths) bounds ratio() from above: a spelling that cannot
+    # reach 0.6 is never compared, so a long X costs no more than a short one.
+    matchers = (difflib.SequenceMatcher(None, fx, c) for c in spellings if c)
+    ratio = max((m.ratio() for m in matchers if m.real_quick_ratio() >= 0.6), default=0.0)
     return ratio if ratio >= 0.6 else 0.0

@@ -9,11 +9,15 @@ sockets can neither pile up threads nor lock others out.
 The protocol, as before:
 
 * ``GET /sparql?query=...``, ``POST`` form (``query=...``) and ``POST application/sparql-query``;
-* content negotiation over the standard result media types (json, xml, csv, tsv; n-triples and
-  turtle for CONSTRUCT/DESCRIBE), json / n-triples when the client has no preference;
+* content negotiation over the standard result media types (json, xml, csv, tsv; N-Triples,
+  Turtle, RDF/XML and JSON-LD for CONSTRUCT/DESCRIBE), json / n-triples when the client has no
+  preference -- so SPARQLWrapper's defaults (XML results, RDF/XML graphs) are served;
+* exactly one ``query`` (two: 400); ``default-graph-uri`` / ``named-graph-uri`` make the dataset
+  (:class:`graphbuild.ask.sparql.Dataset`); a ``GET`` with no query is answered with a SPARQL
+  1.1 Service Description (Turtle, or as negotiated);
 * updates (``update=``, ``application/sparql-update``, update syntax) answer 403, as do
-  ``SERVICE`` and ``LOAD``; a syntax error 400; a query over the time limit 503; a result over
-  the size limit 413;
+  ``SERVICE`` and ``LOAD``; a syntax error 400, said in words (``unknown prefix foo:``); a
+  query over the time limit 503; a result over the size limit 413;
 * CORS headers, so a browser page (YASGUI) on another origin can call it;
 * a ``Host`` that is not this server's is answered 421 (DNS rebinding);
 * it listens on 127.0.0.1 unless told otherwise.
@@ -28,6 +32,7 @@ module never imports the web face: the CLI hands the class in.
 from __future__ import annotations
 
 import concurrent.futures
+import io
 import logging
 import os
 import re
@@ -40,21 +45,15 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs
 
+import pyoxigraph as ox
 from pyoxigraph import Store
 from waitress import wasyncore
 from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
 
-from graphbuild.ask.sparql import (
-    DEFAULT_MAX_ROWS,
-    DEFAULT_TIMEOUT,
-    GRAPH_TYPES,
-    RESULT_TYPES,
-    SparqlError,
-    execute,
-    serialize,
-)
+from graphbuild.ask.sparql import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, Dataset, SparqlError, execute
+from graphbuild.ask.sparql_formats import GRAPH_TYPES, RESULT_TYPES, serialize, write_triples
 from graphbuild.ask.workers import PageRequest, Pages, Reply, WorkerPool
 from graphbuild.write.store import open_store
 
@@ -67,7 +66,9 @@ CORS = (("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Methods", "
 
 _SELECT_BY_TYPE = {**{v: k for k, v in RESULT_TYPES.items()}, "application/json": "json", "text/xml": "xml",
                    "application/xml": "xml"}
-_GRAPH_BY_TYPE = {**{v: k for k, v in GRAPH_TYPES.items()}, "text/plain": "nt", "application/x-turtle": "ttl"}
+_GRAPH_BY_TYPE = {**{v: k for k, v in GRAPH_TYPES.items()}, "text/plain": "nt", "application/x-turtle": "ttl",
+                  "application/turtle": "ttl", "text/n3": "ttl", "text/rdf+n3": "ttl", "application/n3": "ttl",
+                  "application/x-json+ld": "jsonld"}
 _CONTENT_TYPE = {**RESULT_TYPES, **GRAPH_TYPES}
 _HTML = ("text/html", "application/xhtml+xml")
 
@@ -315,9 +316,8 @@ class Endpoint:
         if "update" in params:
             return _text_reply(403, "SPARQL Update is not allowed: this endpoint is read-only")
         if "query" not in params:
-            return _text_reply(200 if path == "/" else 400,
-                               f"graphbuild read-only SPARQL endpoint: GET or POST {self.url}?query=...")
-        return self.answer(params["query"][0], accept)
+            return self.description(accept)
+        return self.protocol_query(params, params, accept)
 
     def _post(self, path: str, environ: dict[str, Any]) -> Reply:
         if path not in PATHS:
@@ -333,23 +333,40 @@ class Endpoint:
         accept = environ.get("HTTP_ACCEPT")
         if ctype == "application/sparql-update":
             return _text_reply(403, "SPARQL Update is not allowed: this endpoint is read-only")
+        in_url = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         if ctype == "application/sparql-query":
-            return self.answer(body, accept)
+            return self.protocol_query({**in_url, "query": [body]}, in_url, accept)
         if ctype in ("application/x-www-form-urlencoded", ""):
             params = parse_qs(body, keep_blank_values=True)
             if "update" in params:
                 return _text_reply(403, "SPARQL Update is not allowed: this endpoint is read-only")
             if "query" not in params:
                 return _text_reply(400, "POST a form with a 'query' field, or a body of type application/sparql-query")
-            return self.answer(params["query"][0], accept)
+            return self.protocol_query(params, params, accept)
         return _text_reply(415, f"unsupported Content-Type {ctype!r}")
 
-    def answer(self, text: str, accept: str | None) -> Reply:
+    def protocol_query(self, params: dict[str, list[str]], dataset_params: dict[str, list[str]],
+                       accept: str | None) -> Reply:
+        """A query request of the protocol: one ``query``, and the dataset its graph URIs name."""
+        if len(params["query"]) != 1:
+            return _text_reply(400, f"give one query parameter, not {len(params['query'])}")
+        default, named = dataset_params.get("default-graph-uri"), dataset_params.get("named-graph-uri")
+        dataset = Dataset(tuple(default or ()), tuple(named or ())) if default or named else None
+        return self.answer(params["query"][0], accept, dataset)
+
+    def answer(self, text: str, accept: str | None, dataset: Dataset | None = None) -> Reply:
         """One SPARQL query, in a worker or in this thread."""
         if self.pool is not None:
-            return self.pool.answer(text, accept)
+            return self.pool.answer(text, accept, dataset)
         assert self.store is not None  # closed only when there are workers
-        return respond(self.store, text, accept, max_rows=self.max_rows, timeout=self.query_timeout)
+        return respond(self.store, text, accept, max_rows=self.max_rows, timeout=self.query_timeout, dataset=dataset)
+
+    def description(self, accept: str | None) -> Reply:
+        """The SPARQL 1.1 Service Description of this endpoint (Turtle unless another RDF format is asked for)."""
+        fmt = next((_GRAPH_BY_TYPE[m] for _q, _i, m in accept_offers(accept) if m in _GRAPH_BY_TYPE), "ttl")
+        buf = io.BytesIO()
+        write_triples(service_description(self.url), fmt, buf)
+        return Reply(200, buf.getvalue(), _content_type(fmt))
 
     def page(self, request: PageRequest) -> Reply:
         """One page of the web face, in a worker or (``workers=0``) in a thread under the time limit."""
@@ -377,21 +394,52 @@ def _path(environ: dict[str, Any]) -> str:
 
 
 def respond(store: Store, text: str, accept: str | None, max_rows: int = DEFAULT_MAX_ROWS,
-            timeout: float | None = DEFAULT_TIMEOUT) -> Reply:
+            timeout: float | None = DEFAULT_TIMEOUT, dataset: Dataset | None = None) -> Reply:
     """The whole HTTP answer to one query: run it, pick the format from ``accept``, serialize.
 
     A function of its own so the request thread and a query worker process answer alike.
     """
     try:
-        result = execute(store, text, max_rows=max_rows, timeout=timeout)
+        result = execute(store, text, max_rows=max_rows, timeout=timeout, dataset=dataset)
     except SparqlError as e:
         return _text_reply(e.status, str(e))
     fmt = negotiate(accept, result.kind)
     if fmt is None:
         offered = GRAPH_TYPES if result.kind == "graph" else RESULT_TYPES
         return _text_reply(406, "acceptable types: " + ", ".join(offered.values()))
-    ctype = _CONTENT_TYPE[fmt] + ("; charset=utf-8" if fmt != "xml" else "")
-    return Reply(200, serialize(result, fmt), ctype)
+    return Reply(200, serialize(result, fmt), _content_type(fmt))
+
+
+def _content_type(fmt: str) -> str:
+    """The Content-Type of a result format (XML documents say their encoding themselves)."""
+    return _CONTENT_TYPE[fmt] + ("; charset=utf-8" if fmt not in ("xml", "rdf") else "")
+
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS_NS = "http://www.w3.org/ns/formats/"
+
+
+def service_description(url: str) -> list[ox.Triple]:
+    """What the endpoint at ``url`` is (https://www.w3.org/TR/sparql11-service-description/): SPARQL 1.1
+    Query only, its result formats, and a dataset of one default graph (no named graphs)."""
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    service, dataset, graph = ox.NamedNode(url), ox.BlankNode("dataset"), ox.BlankNode("graph")
+    formats = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+               "N-Triples", "Turtle", "RDF_XML", "JSON-LD")
+    triples = [
+        ox.Triple(service, rdf_type, ox.NamedNode(SD + "Service")),
+        ox.Triple(service, ox.NamedNode(SD + "endpoint"), service),
+        ox.Triple(service, ox.NamedNode(SD + "supportedLanguage"), ox.NamedNode(SD + "SPARQL11Query")),
+        *(ox.Triple(service, ox.NamedNode(SD + "resultFormat"), ox.NamedNode(FORMATS_NS + f)) for f in formats),
+        ox.Triple(service, ox.NamedNode("http://purl.org/dc/terms/description"),
+                  ox.Literal("graphbuild: the knowledge graph of Party and state documents cited by Vietnamese "
+                             "articles; read-only (no update, LOAD or SERVICE)")),
+        ox.Triple(service, ox.NamedNode(SD + "defaultDataset"), dataset),
+        ox.Triple(dataset, rdf_type, ox.NamedNode(SD + "Dataset")),
+        ox.Triple(dataset, ox.NamedNode(SD + "defaultGraph"), graph),
+        ox.Triple(graph, rdf_type, ox.NamedNode(SD + "Graph")),
+    ]
+    return triples
 
 
 def _text_reply(status: int, message: str) -> Reply:

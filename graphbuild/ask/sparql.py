@@ -1,28 +1,29 @@
-"""SPARQL 1.1 over a built graph, read-only, with limits, and the standard result formats.
+"""SPARQL 1.1 over a built graph, read-only, with limits.
 
 Shared by ``graphbuild sparql`` and ``graphbuild serve`` so both refuse the same things
-(updates, ``SERVICE``, ``LOAD``), stop at the same limits and write byte-identical results:
+(updates, ``SERVICE``, ``LOAD``), stop at the same limits, explain a syntax error the same way
+and write the same bytes (the formats are in :mod:`graphbuild.ask.sparql_formats`).
 
-* application/sparql-results+json  (https://www.w3.org/TR/sparql11-results-json/)
-* application/sparql-results+xml   (https://www.w3.org/TR/rdf-sparql-XMLres/)
-* text/csv and text/tab-separated-values (https://www.w3.org/TR/sparql11-results-csv-tsv/)
-* for CONSTRUCT/DESCRIBE: application/n-triples, text/turtle
+Two ways to run a query, both in a worker thread under a time limit:
 
-Results are materialised (up to ``max_rows``) before they are written, so a query that is
-too large or too slow fails cleanly with an error instead of a half-written response.
+* :func:`execute` holds the result (up to ``max_rows``) before anything is written, so a query
+  that is too large or too slow fails cleanly, with no half-written response (the endpoint);
+* :func:`stream` hands the rows (or triples) to a writer as Oxigraph produces them, so a
+  9-million-triple CONSTRUCT costs no more memory than a small one (the command line).
 """
 
 from __future__ import annotations
 
 import io
-import json
+import os
 import re
 import sys
 import threading
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-from xml.sax.saxutils import escape as xml_escape
+from typing import Any, BinaryIO, cast
 
 import pyoxigraph as ox
 
@@ -30,14 +31,6 @@ from graphbuild.write.store import PREFIXES
 
 DEFAULT_MAX_ROWS = 100_000
 DEFAULT_TIMEOUT = 30.0
-
-RESULT_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-}
-GRAPH_TYPES = {"nt": "application/n-triples", "ttl": "text/turtle"}
 
 
 class SparqlError(Exception):
@@ -99,23 +92,77 @@ def _unescape_codepoints(text: str) -> str:
     return _UCHAR.sub(one, text)
 
 
-def keywords(text: str) -> list[str]:
-    """The keywords of a query, upper-cased: the grammar's tokens, after its escapes are expanded.
+def tokens(text: str) -> Iterator[tuple[str, str, int]]:
+    """(kind, text, position) of each token of a query but white space and comments, after its
+    escapes are expanded (positions index the expanded text).
 
     Text that is not a sequence of SPARQL tokens is refused (400) rather than guessed at.
     """
-    text = _unescape_codepoints(text)
-    words: list[str] = []
     pos, end = 0, len(text)
     while pos < end:
         m = _TOKEN.match(text, pos)
         if m is None:
-            line = text.count("\n", 0, pos) + 1
-            raise SparqlError(f"query syntax error at line {line}: unexpected {text[pos:pos + 20]!r}", 400)
-        if m.lastgroup == "word":
-            words.append(m.group().upper())
+            line, column = _line_column(text, pos)
+            raise SparqlError(f"query syntax error at line {line}, column {column}: "
+                              f"unexpected {text[pos:pos + 20]!r}", 400)
+        if m.lastgroup != "ws":
+            yield str(m.lastgroup), m.group(), pos
         pos = m.end()
-    return words
+
+
+def _line_column(text: str, pos: int) -> tuple[int, int]:
+    return text.count("\n", 0, pos) + 1, pos - text.rfind("\n", 0, pos)
+
+
+def keywords(text: str) -> list[str]:
+    """The keywords of a query, upper-cased: the grammar's tokens, after its escapes are expanded."""
+    return [t.upper() for kind, t, _pos in tokens(_unescape_codepoints(text)) if kind == "word"]
+
+
+def check_prefixes(text: str) -> None:
+    """Refuse (400) a prefixed name whose prefix is neither declared in the query nor predeclared,
+    in words: Oxigraph's own message for it points at the wrong place and lists Unicode ranges."""
+    text = _unescape_codepoints(text)
+    declared = set(PREFIXES)
+    previous = ""
+    for kind, token, pos in tokens(text):
+        if kind == "pname":
+            prefix = token.split(":", 1)[0]
+            if previous == "PREFIX":
+                declared.add(prefix)
+            elif prefix not in declared:
+                line, column = _line_column(text, pos)
+                raise SparqlError(f"query syntax error at line {line}, column {column}: unknown prefix {prefix}: "
+                                  f"(declare it with PREFIX {prefix}: <...>, or use one of the predeclared "
+                                  f"{', '.join(p + ':' for p in PREFIXES)})", 400)
+        previous = token.upper() if kind == "word" else ""
+
+
+_EXPECTED = re.compile(r"^error at (\d+):(\d+): expected (?:one of )?(.*)$", re.S)
+
+
+def explain_syntax_error(text: str, message: str) -> str:
+    """Oxigraph's syntax error in words: where, the text there, and what may come there (its lists
+    of Unicode ranges read as 'a name', 'a number'; its catch-all '[_]' dropped)."""
+    m = _EXPECTED.match(message.strip())
+    if m is None:
+        return f"query syntax error: {message}"
+    line, column = int(m.group(1)), int(m.group(2))
+    lines = text.split("\n")
+    rest = lines[line - 1][column - 1:] if line <= len(lines) else ""
+    where = f"near {rest[:20]!r}" if rest.strip() else "at the end of the line" if line < len(lines) \
+        else "at the end of the query"
+    wanted: list[str] = []
+    for item in re.findall(r'"(?:[^"\\]|\\.)*"|\[[^\]]*\]|[^,\s][^,]*', m.group(3)):
+        item = item.strip()
+        word = ("a name" if "'A'" in item else "a number" if "'0'" in item and "'A'" not in item
+                else None if item.startswith("[") else f"'{item[1:-1]}'" if item.startswith('"') else item)
+        if word and word != "Prefix not found" and word not in wanted:
+            wanted.append(word)
+    expected = ""
+    if 0 < len(wanted) <= 8:
+        expected = "; expected " + (wanted[0] if len(wanted) == 1 else ", ".join(wanted[:-1]) + " or " + wanted[-1])
+    return f"query syntax error at line {line}, column {column}, {where}{expected}"
 
 
 def _parsed_forms(text: str) -> set[str]:
@@ -165,183 +212,244 @@ def check_read_only(text: str) -> None:
         raise SparqlError("SPARQL Update is not allowed: this endpoint is read-only", 403)
 
 
+@dataclass(frozen=True)
+class Dataset:
+    """The RDF dataset a request names (the protocol's ``default-graph-uri`` and ``named-graph-uri``).
+
+    Given, it replaces the query's FROM and FROM NAMED: the default graph is the merge of the
+    ``default`` graphs (empty when none is named) and only the ``named`` graphs can be read by
+    GRAPH.  The graph of a build is the store's default graph; it has no named graphs.
+    """
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+    def arguments(self) -> dict[str, Any]:
+        """The keyword arguments of ``Store.query`` for this dataset; SparqlError (400) for an invalid IRI."""
+        try:
+            return {"default_graph": [ox.NamedNode(i) for i in self.default],
+                    "named_graphs": [ox.NamedNode(i) for i in self.named]}
+        except ValueError as e:
+            raise SparqlError(f"default-graph-uri / named-graph-uri: {e}", 400) from None
+
+
+def check_query(text: str) -> None:
+    """Everything refused before the engine runs a query: text that is not Unicode (a command-line
+    argument that was not UTF-8), updates, LOAD, SERVICE, and unknown prefixes."""
+    if any("\udc80" <= c <= "\udcff" for c in text):
+        raise SparqlError("the query is not UTF-8 text; save it as UTF-8 (or pass it as @FILE)", 400)
+    check_read_only(text)
+    check_prefixes(text)
+
+
 def execute(store: ox.Store, text: str, max_rows: int = DEFAULT_MAX_ROWS,
-            timeout: float | None = DEFAULT_TIMEOUT) -> Result:
-    """Run a query (not an update) with the standard prefixes predeclared; enforce the limits.
+            timeout: float | None = DEFAULT_TIMEOUT, dataset: Dataset | None = None) -> Result:
+    """Run a query (not an update) with the standard prefixes predeclared; the whole result, within the limits.
 
     The query runs in a worker thread; after ``timeout`` seconds the caller gets a 503 and the
     worker is told to stop at its next solution (Oxigraph cannot be interrupted mid-solution).
     The thread is a daemon, so a process that gives up on a query can still exit.
     """
-    check_read_only(text)
+    check_query(text)
     stop = threading.Event()
-    if timeout is None:
-        return _run(store, text, max_rows, stop)
-    outcome: list[Result | BaseException] = []
+    result: Result = _within(timeout, stop, lambda: _run(store, text, max_rows, stop, dataset))
+    return result
 
-    def work() -> None:
+
+@dataclass
+class Answer:
+    """A query's answer as it comes, handed to a writer in the thread that runs the query.
+
+    ``items``: the rows (lists of terms or None, in ``variables`` order) of a SELECT, the triples
+    of a CONSTRUCT/DESCRIBE, nothing for an ASK (whose value is ``boolean``).
+    """
+
+    kind: str
+    variables: list[str]
+    items: Iterator[Any]
+    boolean: bool | None = None
+
+
+def stream(store: ox.Store, text: str, write: Callable[[Answer, BinaryIO], None], out: BinaryIO,
+           max_rows: int = DEFAULT_MAX_ROWS, timeout: float | None = DEFAULT_TIMEOUT) -> str:
+    """Run a query and hand its answer, as it comes, to ``write(answer, out)``; returns the answer's kind.
+
+    More than ``max_rows`` rows or triples: the writer gets the first ``max_rows``, then
+    SparqlError 413.  ``timeout`` counts the time the query computes, not the time ``out`` spends
+    waiting for its reader (a pager); past it, SparqlError 503 and nothing more reaches ``out``.
+    """
+    check_query(text)
+    stop = threading.Event()
+    sink = _Sink(out, stop)
+
+    def work() -> str:
         try:
-            outcome.append(_run(store, text, max_rows, stop))
+            return _stream(store, text, write, cast(BinaryIO, sink), max_rows, stop)  # a binary stream, unbuffered
+        finally:
+            if not stop.is_set():
+                sink.flush()
+
+    kind: str = _within(timeout, stop, work, sink)
+    return kind
+
+
+def _within(timeout: float | None, stop: threading.Event, work: Callable[[], Any], sink: _Sink | None = None) -> Any:
+    """``work()`` in a daemon thread, its result or its exception; SparqlError 503 after ``timeout``
+    seconds (plus the seconds ``sink`` waited on its reader), when ``stop`` is set for the thread.
+
+    Also without a time limit the work runs in a thread: this one waits in short joins, so a
+    signal (Ctrl-C) is handled at once even while Oxigraph computes one solution for hours.
+    """
+    limit = float("inf") if timeout is None else timeout
+    outcome: list[Any] = []
+
+    def run() -> None:
+        try:
+            outcome.append(work())
         except BaseException as e:  # handed to the caller's thread, raised there
             outcome.append(e)
 
-    worker = threading.Thread(target=work, name="sparql", daemon=True)
+    worker = threading.Thread(target=run, name="sparql", daemon=True)
+    started = time.monotonic()
     worker.start()
-    worker.join(timeout)
-    if not outcome:
-        stop.set()
-        raise SparqlError(f"query took longer than {timeout:g} s", 503)
+    while not outcome:
+        left = limit + (sink.waited if sink is not None else 0.0) - (time.monotonic() - started)
+        if left <= 0:
+            stop.set()
+            raise SparqlError(f"query took longer than {limit:g} s", 503)
+        worker.join(min(left, 0.5))
     if isinstance(outcome[0], BaseException):
         raise outcome[0]
     return outcome[0]
 
 
-def _run(store: ox.Store, text: str, max_rows: int, stop: threading.Event) -> Result:
-    """The materialised result of one query; stops at the next solution once ``stop`` is set."""
+def _query(store: ox.Store, text: str, dataset: Dataset | None = None) -> Any:
+    """Oxigraph's answer to ``text``, its syntax errors in words."""
     try:
-        res = store.query(text, prefixes=PREFIXES)
+        return store.query(text, prefixes=PREFIXES, **(dataset.arguments() if dataset else {}))
     except SyntaxError as e:
-        raise SparqlError(f"query syntax error: {e}", 400) from e
+        raise SparqlError(explain_syntax_error(text, str(e)), 400) from None
     except OSError as e:
         raise SparqlError(f"query failed: {e}", 500) from e
+
+
+def _run(store: ox.Store, text: str, max_rows: int, stop: threading.Event, dataset: Dataset | None) -> Result:
+    """The materialised result of one query; stops at the next solution once ``stop`` is set."""
+    res = _query(store, text, dataset)
     if isinstance(res, ox.QueryBoolean):
         return Result("ask", boolean=bool(res))
-    # pyoxigraph's iterators may only be dropped by the thread that made them: every exit of
-    # this function drops ``res`` here first (an exception traceback would carry it elsewhere).
     out = Result("select" if isinstance(res, ox.QuerySolutions) else "graph")
-    try:
-        error = _collect(res, out, max_rows, stop)
-    except (OSError, RuntimeError, ValueError) as e:
-        error = SparqlError(f"query failed: {e}", 500)
+    items = _Limited(res, max_rows, stop)
     del res
-    if error is not None:
-        raise error
+    out.variables = items.variables
+    items.finish(lambda: (out.rows if out.kind == "select" else out.triples).extend(items))
     return out
 
 
-def _collect(res: Any, out: Result, max_rows: int, stop: threading.Event) -> SparqlError | None:
-    """Move solutions (or triples) of ``res`` into ``out``, up to ``max_rows``; the 413 when there are more."""
-    if isinstance(res, ox.QuerySolutions):
-        out.variables = [v.value for v in res.variables]
-        width = len(out.variables)
-        for sol in res:
-            if stop.is_set():
-                break
-            if len(out.rows) >= max_rows:
-                return SparqlError(f"result larger than {max_rows} rows; add a LIMIT", 413)
-            out.rows.append([sol[i] for i in range(width)])
-        return None
-    for t in res:
-        if stop.is_set():
-            break
-        if len(out.triples) >= max_rows:
-            return SparqlError(f"result larger than {max_rows} triples; add a LIMIT", 413)
-        out.triples.append(t)
-    return None
+def _stream(store: ox.Store, text: str, write: Callable[[Answer, BinaryIO], None], sink: BinaryIO, max_rows: int,
+            stop: threading.Event) -> str:
+    """One query's answer through ``write`` into ``sink``."""
+    res = _query(store, text)
+    if isinstance(res, ox.QueryBoolean):
+        write(Answer("ask", [], iter(()), bool(res)), sink)
+        return "ask"
+    kind = "select" if isinstance(res, ox.QuerySolutions) else "graph"
+    items = _Limited(res, max_rows, stop)
+    del res
+    items.finish(lambda: write(Answer(kind, items.variables, items), sink))
+    return kind
 
 
-# --------------------------------------------------------------------------- writers
+class _Limited:
+    """The solutions (as lists of terms) or triples of an Oxigraph answer, up to ``max_rows``; none
+    once ``stop`` is set.
+
+    pyoxigraph's iterators may only be dropped by the thread that made them, and an exception's
+    traceback (raised in the query thread, re-raised in the caller's) keeps every frame's locals
+    alive: so the answer is held here only, and :meth:`finish` drops it in this thread before
+    any error leaves it.
+    """
+
+    def __init__(self, res: Any, max_rows: int, stop: threading.Event) -> None:
+        self.res: Any = res
+        self.solutions = isinstance(res, ox.QuerySolutions)
+        self.variables = [v.value for v in res.variables] if self.solutions else []
+        self.width = len(self.variables)
+        self.max_rows, self.stop, self.count, self.too_many = max_rows, stop, 0, False
+
+    def __iter__(self) -> _Limited:
+        return self
+
+    def __next__(self) -> Any:
+        if self.res is None or self.stop.is_set():
+            raise StopIteration
+        item = next(self.res)
+        if self.count >= self.max_rows:
+            self.too_many = True
+            raise StopIteration
+        self.count += 1
+        return [item[i] for i in range(self.width)] if self.solutions else item
+
+    def finish(self, consume: Callable[[], object]) -> None:
+        """Run ``consume`` (which reads this iterator), drop the answer, then raise what went wrong."""
+        error: BaseException | None = None
+        try:
+            consume()
+        except (SparqlError, BrokenPipeError) as e:
+            error = e
+        except (OSError, RuntimeError, ValueError) as e:
+            error = SparqlError(f"query failed: {e}", 500)
+        self.res = None
+        if error is not None:
+            raise error.with_traceback(None)
+        if self.too_many:
+            what = "rows" if self.solutions else "triples"
+            raise SparqlError(f"result larger than {self.max_rows} {what}; add a LIMIT", 413)
 
 
-def _json_term(t: Any) -> dict[str, Any]:
-    if isinstance(t, ox.NamedNode):
-        return {"type": "uri", "value": t.value}
-    if isinstance(t, ox.BlankNode):
-        return {"type": "bnode", "value": t.value}
-    if isinstance(t, ox.Triple):
-        return {"type": "triple", "value": {"subject": _json_term(t.subject), "predicate": _json_term(t.predicate),
-                                            "object": _json_term(t.object)}}
-    d = {"type": "literal", "value": t.value}
-    if t.language:
-        d["xml:lang"] = t.language
-    elif t.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        d["datatype"] = t.datatype.value
-    return d
+class _Sink(io.RawIOBase):
+    """Where a streamed answer goes: the caller's binary stream, in pieces of 64 KB.
 
+    Written with ``os.write`` on its file descriptor when it has one, so that a query thread
+    left behind at the deadline holds no lock of ``sys.stdout`` when the process exits; once
+    ``stop`` is set nothing more is written.  ``waited``: seconds spent waiting for the reader.
+    """
 
-def _csv_cell(t: Any) -> str:
-    if t is None:
-        return ""
-    v = ("_:" + t.value) if isinstance(t, ox.BlankNode) else (str(t) if isinstance(t, ox.Triple) else t.value)
-    if any(c in v for c in ',"\r\n'):
-        v = '"' + v.replace('"', '""') + '"'
-    return v
+    PIECE = 1 << 16
 
+    def __init__(self, out: BinaryIO, stop: threading.Event) -> None:
+        super().__init__()
+        self.out, self.stop, self.waited = out, stop, 0.0
+        self.buffer = bytearray()
+        try:
+            self.fd: int | None = out.fileno()
+            out.flush()
+        except (AttributeError, OSError, ValueError):
+            self.fd = None
 
-def _tsv_cell(t: Any) -> str:
-    if t is None:
-        return ""
-    s = str(t)  # N-Triples / SPARQL syntax (pyoxigraph escapes tabs and newlines in literals)
-    return s.replace("\t", "\\t").replace("\n", "\\n")
+    def writable(self) -> bool:
+        return True
 
+    def write(self, data: Any) -> int:
+        self.buffer += data
+        if len(self.buffer) >= self.PIECE:
+            self.flush()
+        return len(data)
 
-def _xml_term(t: Any) -> str:
-    if isinstance(t, ox.NamedNode):
-        return f"<uri>{xml_escape(t.value)}</uri>"
-    if isinstance(t, ox.BlankNode):
-        return f"<bnode>{xml_escape(t.value)}</bnode>"
-    if isinstance(t, ox.Literal):
-        if t.language:
-            return f'<literal xml:lang="{xml_escape(t.language)}">{xml_escape(t.value)}</literal>'
-        if t.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-            return f'<literal datatype="{xml_escape(t.datatype.value)}">{xml_escape(t.value)}</literal>'
-        return f"<literal>{xml_escape(t.value)}</literal>"
-    return f"<literal>{xml_escape(str(t))}</literal>"
-
-
-def serialize(result: Result, fmt: str) -> bytes:
-    """The result in a standard format: json, xml, csv, tsv (SELECT/ASK) or nt, ttl (CONSTRUCT/DESCRIBE)."""
-    if result.kind == "graph":
-        if fmt not in GRAPH_TYPES:
-            fmt = "nt"
-        buf = io.BytesIO()
-        rdf_format = ox.RdfFormat.TURTLE if fmt == "ttl" else ox.RdfFormat.N_TRIPLES
-        ox.serialize(result.triples, buf, format=rdf_format, prefixes=PREFIXES if fmt == "ttl" else None)
-        return buf.getvalue()
-    if fmt == "json":
-        if result.kind == "ask":
-            doc: dict[str, Any] = {"head": {}, "boolean": result.boolean}
+    def flush(self) -> None:
+        if self.stop.is_set() or not self.buffer:
+            self.buffer.clear()
+            return
+        began = time.monotonic()
+        if self.fd is None:
+            self.out.write(bytes(self.buffer))
         else:
-            doc = {"head": {"vars": result.variables}, "results": {"bindings": [
-                {v: _json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
-                for row in result.rows]}}
-        return (json.dumps(doc, ensure_ascii=False) + "\n").encode("utf-8")
-    if fmt == "xml":
-        out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
-        out += [f'<variable name="{v}"/>' for v in result.variables]
-        out.append("</head>\n")
-        if result.kind == "ask":
-            out.append(f"<boolean>{'true' if result.boolean else 'false'}</boolean>\n")
-        else:
-            out.append("<results>\n")
-            for row in result.rows:
-                out.append("<result>" + "".join(f'<binding name="{v}">{_xml_term(t)}</binding>'
-                                                for v, t in zip(result.variables, row, strict=True) if t is not None)
-                           + "</result>\n")
-            out.append("</results>\n")
-        out.append("</sparql>\n")
-        return "".join(out).encode("utf-8")
-    if fmt in ("csv", "tsv"):
-        if result.kind == "ask":  # not defined by the spec; the common practice is one column
-            return (f"{'_askResult' if fmt == 'csv' else '?_askResult'}\r\n{str(result.boolean).lower()}\r\n"
-                    .encode())
-        if fmt == "csv":
-            lines = [",".join(result.variables)] + [",".join(_csv_cell(t) for t in row) for row in result.rows]
-            return ("\r\n".join(lines) + "\r\n").encode("utf-8")
-        lines = ["\t".join("?" + v for v in result.variables)]
-        lines += ["\t".join(_tsv_cell(t) for t in row) for row in result.rows]
-        return ("\n".join(lines) + "\n").encode("utf-8")
-    raise SparqlError(f"unknown result format {fmt!r}", 406)
-
-
-def fitting_format(kind: str, fmt: str) -> str:
-    """``fmt``, or the format of the same family a result of ``kind`` has: N-Triples for a graph
-    asked as rows, TSV for rows or a boolean asked as triples."""
-    if kind == "graph" and fmt not in GRAPH_TYPES:
-        return "nt"
-    if kind != "graph" and fmt in GRAPH_TYPES:
-        return "tsv"
-    return fmt
+            view = memoryview(self.buffer)
+            while view:
+                view = view[os.write(self.fd, view):]
+            view.release()
+        self.buffer.clear()
+        self.waited += time.monotonic() - began
 
 
 def read_query(spec: str) -> str:
@@ -354,17 +462,3 @@ def read_query(spec: str) -> str:
     if spec.startswith("@"):
         return Path(spec[1:]).read_text(encoding="utf-8")
     return spec
-
-
-def compact(t: Any) -> str:
-    """A term for people: prefixed names where a known prefix fits, plain literal values."""
-    if t is None:
-        return ""
-    if isinstance(t, ox.NamedNode):
-        for p, ns in PREFIXES.items():
-            if t.value.startswith(ns) and re.fullmatch(r"[\w.-]*", t.value[len(ns):]):
-                return f"{p}:{t.value[len(ns):]}"
-        return f"<{t.value}>"
-    if isinstance(t, ox.Literal):
-        return t.value
-    return str(t)

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any, Protocol
 
-from graphbuild.ask.sparql import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
+from graphbuild.ask.sparql import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, Dataset
 
 START_TIMEOUT = 60.0  # seconds a new worker may take to open the store and report ready
 
@@ -70,7 +70,7 @@ class Pages(Protocol):
 def _worker_main(conn: Connection, graph_dir: str, max_rows: int, pages: type[Pages] | None = None) -> None:
     """Worker process body: open the graph, then answer jobs until the pipe closes.
 
-    A job is ``("sparql", text, accept)`` or ``("page", PageRequest)``.  Ctrl-C in a terminal
+    A job is ``("sparql", text, accept, dataset)`` or ``("page", PageRequest)``.  Ctrl-C in a terminal
     reaches the whole process group: the server stops its workers, so they ignore it themselves.
     """
     from graphbuild.ask.server import respond
@@ -95,7 +95,7 @@ def _worker_main(conn: Connection, graph_dir: str, max_rows: int, pages: type[Pa
                     site = pages(graph_dir, store, max_rows, None)  # this process is the time limit
                 reply = site.render(job[1])
             else:
-                reply = respond(store, job[1], job[2], max_rows=max_rows, timeout=None)
+                reply = respond(store, job[1], job[2], max_rows=max_rows, timeout=None, dataset=job[3])
         except Exception as e:  # a bug must not kill the worker silently
             reply = Reply(500, f"request failed: {type(e).__name__}: {e}\n".encode(), "text/plain; charset=utf-8")
         try:
@@ -169,15 +169,15 @@ class WorkerPool:
             self._all.discard(w)
         w.kill()
 
-    def answer(self, text: str, accept: str | None) -> Reply:
+    def answer(self, text: str, accept: str | None, dataset: Dataset | None = None) -> Reply:
         """The answer to one query, or 503 when it (or the wait for a free worker) passes the time limit."""
-        return self.run(("sparql", text, accept))
+        return self.run(("sparql", text, accept, dataset))
 
     def render(self, request: PageRequest) -> Reply:
         """One page of the web face, under the same time limit as a query."""
         return self.run(("page", request))
 
-    def run(self, job: tuple[str, str, str | None] | tuple[str, PageRequest]) -> Reply:
+    def run(self, job: tuple[str, str, str | None, Dataset | None] | tuple[str, PageRequest]) -> Reply:
         """The answer to one job, or 503 when it (or the wait for a free worker) passes the time limit.
 
         Every request takes one slot from the idle queue and puts exactly one back: the worker,

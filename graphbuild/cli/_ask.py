@@ -7,6 +7,7 @@ unknown reference the same way, and scripts rely on those behaviours.
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
     from graphbuild.ask.matching import Match
 
 FORMATS = ("table", "json", "jsonl", "csv")
+# The longest REFERENCE / ARTICLE the asking commands read.  A reference as written is under 200
+# characters, a source path under the system's 4,096 bytes; matching compares the text with
+# every document's spellings, so an unbounded argument was a way to keep the CPU busy for minutes.
+MAX_ARGUMENT = 1000
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -72,15 +77,34 @@ def _cell(v: Any) -> str:
     return str(v)
 
 
-def table(rows: Iterable[Sequence[Any]], header: Sequence[str], out: IO[str] | None = None) -> None:
-    """A plain aligned text table (no wrapping: long cells stay whole so they can be copied)."""
+def table(rows: Iterable[Sequence[Any]], header: Sequence[str], out: IO[str] | None = None,
+          sample: int | None = None) -> None:
+    """A plain aligned text table (no wrapping: long cells stay whole so they can be copied).
+
+    The columns are as wide as their widest cell among all rows, or among the first ``sample``
+    rows when given: those are held, the others written as they come.
+    """
     out = out or click.get_text_stream("stdout")
-    cells = [[_cell(c) for c in r] for r in rows]
+    rows = iter(rows)
+    cells = [[_cell(c) for c in r] for r in (rows if sample is None else itertools.islice(rows, sample))]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(header)]
     widths[-1] = 0  # the last column is never padded
     out.write("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip() + "\n")
-    for r in cells:
+    for r in itertools.chain(cells, ([_cell(c) for c in r] for r in rows)):
         out.write("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() + "\n")
+
+
+def check_argument(cmd: str, value: str, what: str) -> None:
+    """Exit 1 with one line when ``value`` cannot name anything: longer than MAX_ARGUMENT or not UTF-8."""
+    if len(value) > MAX_ARGUMENT:
+        click.echo(f"graphbuild {cmd}: {what} is {len(value):,} characters long; give at most {MAX_ARGUMENT:,} "
+                   f"(for example 205-QĐ/TW, doc:qd-tw_2019_205, or an article's source path)", err=True)
+        sys.exit(1)
+    bad = next((i for i, c in enumerate(value) if "\udc80" <= c <= "\udcff"), None)
+    if bad is not None:
+        click.echo(f"graphbuild {cmd}: {what} is not UTF-8 text (byte 0x{ord(value[bad]) - 0xDC00:02X} at "
+                   f"character {bad + 1}); type it again in a UTF-8 terminal", err=True)
+        sys.exit(1)
 
 
 def note_match(cmd: str, x: str, match: Match, graph_dir: str) -> bool:

@@ -6,7 +6,15 @@ import sys
 
 import click
 
-from graphbuild.cli._ask import fail_graph, format_option, graph_option, not_empty, note_match, write_records
+from graphbuild.cli._ask import (
+    check_argument,
+    fail_graph,
+    format_option,
+    graph_option,
+    not_empty,
+    note_match,
+    write_records,
+)
 from graphbuild.write.store import GraphError
 
 
@@ -28,6 +36,7 @@ def cites(reference: str, graph_dir: str, fmt: str, no_context: bool) -> None:
     sentence (the reference marked »…«). Exit 1 when no document matches (nearest ones are
     suggested on stderr), 2 when REFERENCE is empty or --graph is not a built graph.
     """
+    check_argument("cites", reference, "REFERENCE")
     from graphbuild.ask.query import cites_by_document
     from graphbuild.ask.records import CITES_COLUMNS, cites_rows
 

@@ -15,9 +15,10 @@ from graphbuild.cli import serve as serve_cmd
 from graphbuild.cli import show as show_cmd
 from graphbuild.cli import sparql_cmd as sparql_cmd
 from graphbuild.cli import stats as stats_cmd
+from graphbuild.cli._stop import StoppableGroup, catch_stop_signals
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=StoppableGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="graphbuild")
 def cli() -> None:
     """Vietnamese articles -> a knowledge graph of the Party and state documents they cite."""
@@ -36,7 +37,8 @@ cli.add_command(serve_cmd.serve)
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: Ctrl-C and SIGTERM stop any command with one line (graphbuild.cli._stop)."""
+    catch_stop_signals()
     cli()
 
 

@@ -6,7 +6,15 @@ import sys
 
 import click
 
-from graphbuild.cli._ask import fail_graph, format_option, graph_option, not_empty, table, write_records
+from graphbuild.cli._ask import (
+    check_argument,
+    fail_graph,
+    format_option,
+    graph_option,
+    not_empty,
+    table,
+    write_records,
+)
 from graphbuild.write.store import GraphError
 
 
@@ -25,6 +33,7 @@ def refs(article: str, graph_dir: str, fmt: str) -> None:
     json/jsonl/csv: one object per (article, document). Exit 1 when no article matches,
     2 when ARTICLE is empty.
     """
+    check_argument("refs", article, "ARTICLE")
     from graphbuild.ask.query import refs as find_refs
     from graphbuild.ask.records import REFS_COLUMNS, refs_rows
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import signal
-
 import click
 
 from graphbuild.cli._ask import fail_graph, graph_option
+from graphbuild.cli._stop import catch_stop_signals
 from graphbuild.write.store import GraphError
 
 
@@ -39,13 +38,10 @@ def serve(graph_dir: str, host: str, port: int, timeout: float, max_rows: int, w
 
     if workers is None:
         workers = default_workers()
-    signal.signal(signal.SIGTERM, _raise_stop)  # SIGTERM (service managers, kill) stops like Ctrl-C
-    signal.signal(signal.SIGINT, _raise_stop)
+    catch_stop_signals()  # SIGTERM (service managers, kill) stops like Ctrl-C, also when called as a function
     try:
         server = make_server(graph_dir, host, port, timeout=timeout, max_rows=max_rows, quiet=quiet, workers=workers,
                              pages=Site)
-    except _Stop as e:  # while the workers were starting: they are stopped already
-        raise SystemExit(_stopped(e)) from None
     except GraphError as e:
         fail_graph("serve", e)
         return
@@ -56,31 +52,7 @@ def serve(graph_dir: str, host: str, port: int, timeout: float, max_rows: int, w
         click.echo(f"graphbuild serve: error: cannot listen on {host}:{port}: {e.strerror}", err=True)
         raise SystemExit(2) from e
     click.echo(f"SPARQL endpoint: {server.url}  web pages: {server.base_url}/  (read-only; Ctrl-C stops)", err=True)
-    code = 0
     try:
         server.serve_forever()
-    except _Stop as e:
-        code = _stopped(e)
-    finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not interrupt the clean-up
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        server.server_close()  # the workers end too
-    raise SystemExit(code)
-
-
-def _raise_stop(signum: int, _frame: object) -> None:
-    raise _Stop(signum)
-
-
-def _stopped(e: _Stop) -> int:
-    """Say once that serve stopped and why; the exit status, 128 + the signal's number (130, 143)."""
-    click.echo(f"graphbuild serve: stopped by {signal.Signals(e.signum).name}", err=True)
-    return 128 + e.signum
-
-
-class _Stop(KeyboardInterrupt):
-    """Ctrl-C or SIGTERM: leave the serving loop, close everything, exit 128 + the signal's number."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
+    finally:  # Stopped (graphbuild.cli._stop) says the one line; the workers end here
+        server.server_close()

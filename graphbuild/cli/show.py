@@ -6,7 +6,14 @@ import sys
 
 import click
 
-from graphbuild.cli._ask import fail_graph, format_option, graph_option, note_match, write_records
+from graphbuild.cli._ask import (
+    check_argument,
+    fail_graph,
+    format_option,
+    graph_option,
+    note_match,
+    write_records,
+)
 from graphbuild.write.store import GraphError
 
 
@@ -19,6 +26,7 @@ def show(reference: str, graph_dir: str, fmt: str) -> None:
 
     Exit 1 when no document matches (nearest ones suggested on stderr).
     """
+    check_argument("show", reference, "REFERENCE")
     from graphbuild.ask.query import show as describe
     from graphbuild.ask.records import SHOW_COLUMNS, show_rows
 

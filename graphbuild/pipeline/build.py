@@ -39,7 +39,7 @@ from graphbuild.pipeline.documents import (
 )
 from graphbuild.pipeline.extract_cache import CACHE, ExtractCache
 from graphbuild.pipeline.extraction import extracted
-from graphbuild.pipeline.outdir import MARKER, StagedOutput
+from graphbuild.pipeline.outdir import MARKER, StagedOutput, disk_full, is_disk_full
 from graphbuild.pipeline.pending import PendingRows
 from graphbuild.pipeline.processes import WORKER_NICE, die_with_parent, fork_writer, join_writer
 from graphbuild.pipeline.profiling import Phases
@@ -96,11 +96,16 @@ def build(paths: Iterable[str], out: str | os.PathLike[str], jobs: int = 1, stri
     if unknown := sorted(wanted - FORMATS.keys()):
         raise ValueError(f"unknown output format(s) {', '.join(unknown)}: choose from {', '.join(FORMATS)}")
     cat = load_catalogue(tuple(str(c) for c in catalogues))
-    staged = StagedOutput(out)
+    try:
+        staged = StagedOutput(out)
+    except OSError as e:
+        if not is_disk_full(e):
+            raise
+        raise disk_full(out, "making the temporary folder", e) from None
     old_cache = out / CACHE if use_cache and (out / MARKER).exists() else None
     try:
         result = _run(paths, staged.tmp, jobs, strict, on_article, graph_options or Options(), store, old_cache,
-                      progress, on_stage, wanted, cat)
+                      progress, on_stage, wanted, cat, out)
         if strict and result.skipped:
             raise strict_failure(result.skipped)
         result.out = out
@@ -114,23 +119,30 @@ def build(paths: Iterable[str], out: str | os.PathLike[str], jobs: int = 1, stri
 def _run(paths: Iterable[str], tmp: Path, jobs: int, strict: bool,
          on_article: Callable[[Article | SkippedInput], None] | None, gopts: Options, store: bool,
          old_cache: Path | None, progress: list[int] | None, on_stage: Callable[[str], None] | None,
-         formats: frozenset[str], cat: Catalogue) -> BuildResult:
+         formats: frozenset[str], cat: Catalogue, out: Path) -> BuildResult:
     """Read, extract (through the cache), resolve and write into ``tmp``.
 
     The new cache is written inside ``tmp`` and kept only when the build ran to the end, so a
-    build stopped by ``strict`` or killed never leaves a half-written cache behind.
+    build stopped by ``strict`` or killed never leaves a half-written cache behind.  A full
+    disk ends the build with :class:`~graphbuild.pipeline.outdir.DiskFull`, naming the step.
     """
     (tmp / ".work").mkdir()
     result = BuildResult(tmp)
     xcache = ExtractCache(old_cache, tmp / CACHE)
     try:
         with _Run(tmp, jobs, gopts, store, formats, cat) as run:
-            items = extracted(read_ahead(paths, jobs, progress), jobs, xcache, result)
-            if run.read(items, result, on_article, strict):
-                if on_stage is not None:
-                    on_stage(_writing_stage(formats, store))
-                run.write(result)
-                xcache.commit()
+            try:
+                items = extracted(read_ahead(paths, jobs, progress), jobs, xcache, result)
+                if run.read(items, result, on_article, strict):
+                    if on_stage is not None:
+                        on_stage(_writing_stage(formats, store))
+                    run.write(result)
+                    run.step = "keeping the extraction cache"
+                    xcache.commit()
+            except OSError as e:
+                if not is_disk_full(e):
+                    raise
+                raise disk_full(out, run.step, e) from None
     finally:
         xcache.close()
     return result
@@ -168,6 +180,7 @@ class _Run:
             self.ntw.on_piece = self.loader.put
         self.digest = hashlib.sha1(b"graphbuild-0")
         self.ph = Phases()
+        self.step = "reading the articles (writing mentions.jsonl, the N-Triples and the cache)"  # for DiskFull
 
     def __enter__(self) -> _Run:
         return self
@@ -237,13 +250,16 @@ class _Run:
     def write(self, result: BuildResult) -> None:
         """The documents, graph.nt, the other files, the store and report.json; ``result`` filled in."""
         bodies = self.resolver.body_records()
+        self.step = "writing the documents"
         tally = self._write_documents(bodies)
         nt = self.tmp / "graph.nt"
+        self.step = "sorting graph.nt"
         self.ntw.finish(nt)
         if self.loader is not None:
             self.loader.done()
         self.ph.lap("N-Triples sort")
         result.triples = self._write_files(nt, bodies)
+        self.step = "writing report.json"
         self._write_report(result, tally, bodies)
 
     def _write_documents(self, bodies: list[BodyRecord]) -> DocTally:
@@ -281,17 +297,22 @@ class _Run:
                 if self.forked:
                     children.append((fork_writer(writer, nt, tmp / name), name))
                 else:
+                    self.step = f"writing {name}"
                     writer(nt, tmp / name)
                     ph.lap(name)
             if self.forked and self.gephi:
                 children.append((fork_writer(write_gephi_from_records, tmp, self.resolver, self.ranged, doc_file,
                                              bodies, self.summaries, self.gopts, self.formats), "graph.graphml/gexf"))
+            self.step = "loading the store" + (" (beside the writers of " + ", ".join(n for _p, n in children) + ")"
+                                               if children else "")
             triples = self._load_store(nt)
             ph.lap("store")
             if self.gephi and not self.forked:
+                self.step = "writing graph.graphml/gexf"
                 write_gephi_files(tmp, doc_file, bodies, self.summaries, self.gopts, self.formats)
                 ph.lap("GraphML+GEXF")
             for proc, name in children:
+                self.step = f"writing {name}"
                 join_writer(proc, name)
             ph.lap("other writers (wait)")
         finally:

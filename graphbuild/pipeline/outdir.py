@@ -1,10 +1,15 @@
 """The output folder, replaced atomically: a build writes into a temporary folder beside ``--out`` and
 swaps it into place only when all of it is complete, so a crash or Ctrl-C never leaves half-written
 files (the previous build stays where it was).  Both engines write through :class:`StagedOutput`.
+
+A disk that fills up is one of the ways a build ends early: :func:`is_disk_full` knows the
+errors that say so (Python's, Oxigraph's, GNU sort's, a writer process's exit status), and
+:func:`disk_full` words the one line the user sees.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import sys
@@ -14,6 +19,7 @@ from typing import IO
 
 from graphbuild.pipeline.results import OutputError
 
+DISK_FULL_EXIT = errno.ENOSPC  # the exit status of a build's child process that ran out of disk space
 MARKER = "report.json"  # an existing --out without it is not ours, and is never replaced
 LOCK = ".lock"  # inside a temp dir: held (flock) by the build that owns it, for its lifetime
 
@@ -153,3 +159,37 @@ def swap_into_place(tmp: Path, out: Path) -> None:
     os.replace(out, old)
     os.replace(tmp, out)
     shutil.rmtree(old, ignore_errors=True)
+
+
+class DiskFull(OutputError):
+    """The disk of ``--out`` filled up during the build; the temporary folder is gone, the previous output kept."""
+
+
+def is_disk_full(e: BaseException) -> bool:
+    """Whether ``e`` says a disk (or a quota) is full: an OSError with ENOSPC/EDQUOT, or Oxigraph's
+    (RocksDB's) error, which carries the words only."""
+    if not isinstance(e, OSError):
+        return False
+    return e.errno in (errno.ENOSPC, errno.EDQUOT) or any(
+        words in str(e) for words in ("No space left on device", "Disk quota exceeded"))
+
+
+def disk_full(out: Path, step: str, e: OSError) -> DiskFull:
+    """The one line a user reads: what ran out, on which file system, during which step, and what to do."""
+    folder = out.parent.resolve()
+    mount = folder
+    while not os.path.ismount(mount) and mount != mount.parent:
+        mount = mount.parent
+    what = "disk space"
+    if e.errno == errno.EDQUOT or "quota" in str(e).lower():
+        what = "the disk quota"
+    else:
+        try:
+            stats = os.statvfs(folder)
+            if stats.f_files and not stats.f_favail:
+                what = "free inodes (files)"
+        except OSError:
+            pass
+    where = str(mount) if mount == folder else f"{mount} (the file system of {folder})"
+    return DiskFull(f"{what} ran out on {where} while {step}; free some space there, "
+                    f"or give --out on another disk; {out} is unchanged")

@@ -7,6 +7,7 @@ is in graphbuild.pipeline.reading, the store loader's in graphbuild.pipeline.sto
 
 from __future__ import annotations
 
+import errno
 import multiprocessing
 import os
 import signal
@@ -14,6 +15,8 @@ import sys
 from collections.abc import Callable
 from multiprocessing.process import BaseProcess
 from pathlib import Path
+
+from graphbuild.pipeline.outdir import DISK_FULL_EXIT, is_disk_full
 
 # The folder that holds graphbuild/: a child Python started with ``-m`` must import this very copy.
 PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
@@ -26,8 +29,15 @@ def die_with_parent(parent: int) -> None:
     queue, holding the temp folder open.  On Linux the kernel does it for us
     (``prctl(PR_SET_PDEATHSIG, SIGKILL)``); the check after it closes the race where the parent
     died before the call.  Elsewhere the check alone remains (children then notice at their next
-    queue timeout).  Safe in a ``preexec_fn``: it only calls ``prctl`` and, at worst, ``_exit``.
+    queue timeout).  Safe in a ``preexec_fn``: it only calls ``prctl``, ``signal`` and, at worst, ``_exit``.
+
+    It also ignores SIGINT: Ctrl-C in a terminal reaches the whole process group, and the build
+    decides what happens (it stops these processes itself), rather than each child printing a
+    KeyboardInterrupt traceback.  SIGTERM, which the build's own handler turns into a clean stop,
+    kills a child outright (that is how the build stops them).
     """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if sys.platform.startswith("linux"):
         try:
             import ctypes
@@ -86,11 +96,18 @@ def _writer_main(parent: int, target: Callable[..., object], args: tuple[object,
     and the Gephi files took the CPU first, they were done by then and that core stood idle."""
     die_with_parent(parent)
     renice(WRITER_NICE)
-    target(*args)
+    try:
+        target(*args)
+    except OSError as e:
+        if not is_disk_full(e):
+            raise
+        os._exit(DISK_FULL_EXIT)  # the build says it in one line; no traceback from here
 
 
 def join_writer(proc: BaseProcess, what: str) -> None:
     """Wait for a forked writer; its failure is this build's."""
     proc.join()
+    if proc.exitcode == DISK_FULL_EXIT:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), what)
     if proc.exitcode != 0:
         raise RuntimeError(f"graphbuild build: writing {what} failed in its process (exit code {proc.exitcode})")

@@ -8,11 +8,14 @@ seconds.  It dies with the build and yields the CPU to it (graphbuild.pipeline.p
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
+from graphbuild.pipeline.outdir import DISK_FULL_EXIT, is_disk_full
 from graphbuild.pipeline.processes import die_with_parent, pythonpath, renice
 
 
@@ -30,7 +33,8 @@ class StoreLoader:
         env = {**os.environ, "PYTHONPATH": pythonpath(os.environ.get("PYTHONPATH"))}
         self.proc = subprocess.Popen([sys.executable, "-m", __name__, str(os.getpid()), str(store_dir), str(nice),
                                       str(batch_bytes)],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
+                                     preexec_fn=partial(die_with_parent, os.getpid()))  # from its first moment
 
     def put(self, piece: Path) -> None:
         assert self.proc.stdin is not None
@@ -46,7 +50,9 @@ class StoreLoader:
         assert self.proc.stdout is not None
         out = self.proc.stdout.read()  # stdin was closed by done(): communicate() would flush it
         self.proc.stdout.close()
-        if self.proc.wait() != 0:
+        if self.proc.wait() == DISK_FULL_EXIT:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "store")
+        if self.proc.returncode != 0:
             raise RuntimeError(f"graphbuild build: loading the store failed (exit code {self.proc.returncode})")
         n, load_cpu, optimize_cpu = out.split()
         self.cpu = {"store load": float(load_cpu), "store optimize": float(optimize_cpu)}
@@ -86,4 +92,9 @@ def main(argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    try:
+        main(sys.argv[1:])
+    except OSError as e:
+        if not is_disk_full(e):
+            raise
+        sys.exit(DISK_FULL_EXIT)  # the build says it in one line

@@ -29,7 +29,8 @@ import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader
 
 from graphbuild.ask.query import Graph, citing_articles, find_documents, show, stats
-from graphbuild.ask.sparql import GRAPH_TYPES, RESULT_TYPES, Result, SparqlError, compact, execute, serialize
+from graphbuild.ask.sparql import Result, SparqlError, execute
+from graphbuild.ask.sparql_formats import GRAPH_TYPES, RESULT_TYPES, compact, serialize
 from graphbuild.ask.workers import PageRequest, Reply
 from graphbuild.web import browse
 from graphbuild.web.charts import bar_chart

@@ -9,6 +9,7 @@ Memory stays bounded: the lines go to files on disk and are sorted there (an ext
 
 from __future__ import annotations
 
+import errno
 import heapq
 import os
 from collections.abc import Callable, Iterable
@@ -136,10 +137,14 @@ class SortedNTriplesWriter:
         assert self.sort_cmd is not None
         env = {**os.environ, "LC_ALL": "C"}
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-        subprocess.run([self.sort_cmd, "-u", "-S", self.SORT_MEMORY, f"--parallel={max(1, min(cores, 8))}",
-                        f"--batch-size={self.SORT_BATCH}",
-                        "-T", str(self.workdir), "-o", str(out), *map(str, self.pieces)], check=True, env=env,
-                       preexec_fn=self.child_setup)
+        done = subprocess.run([self.sort_cmd, "-u", "-S", self.SORT_MEMORY, f"--parallel={max(1, min(cores, 8))}",
+                               f"--batch-size={self.SORT_BATCH}",
+                               "-T", str(self.workdir), "-o", str(out), *map(str, self.pieces)], env=env,
+                              preexec_fn=self.child_setup, stderr=subprocess.PIPE, text=True, errors="replace")
+        if done.returncode != 0:
+            if any(words in done.stderr for words in ("No space left on device", "Disk quota exceeded")):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(out))  # the build words it
+            raise subprocess.CalledProcessError(done.returncode, done.args, stderr=done.stderr)
 
     def close(self) -> None:
         """Close the open piece if the build stops early (its directory is removed anyway)."""

@@ -57,7 +57,7 @@ from graphbuild.domain.skipped import SkippedInput
 from graphbuild.pipeline.outdir import MARKER, StagedOutput
 from graphbuild.pipeline.processes import die_with_parent, pythonpath
 from graphbuild.pipeline.report import report_text
-from graphbuild.pipeline.results import BuildError, strict_failure
+from graphbuild.pipeline.results import BuildError, GraphCounts, strict_failure
 
 if TYPE_CHECKING:
     from graphbuild.resolve.bodies import BodyRecord
@@ -84,15 +84,8 @@ class Source:
 
 
 @dataclass
-class SparkResult:
+class SparkResult(GraphCounts):
     out: str
-    articles: int = 0
-    documents: int = 0
-    citation_keys: int = 0
-    bodies: int = 0
-    citations: int = 0
-    ambiguous: int = 0
-    resolved_by: dict[str, int] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     conflicts: list[tuple[str, str]] = field(default_factory=list)
 

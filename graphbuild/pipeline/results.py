@@ -30,9 +30,10 @@ def strict_failure(skipped: Sequence[object]) -> OutputError:
     return OutputError(f"{len(skipped)} input(s) skipped and --strict is set: {skipped[0]}")
 
 
-@dataclass
-class BuildResult:
-    out: Path
+@dataclass(kw_only=True)
+class GraphCounts:
+    """What either engine counts of the graph it made (report.json's figures)."""
+
     articles: int = 0
     documents: int = 0
     citation_keys: int = 0
@@ -40,6 +41,11 @@ class BuildResult:
     citations: int = 0
     ambiguous: int = 0
     resolved_by: dict[str, int] = field(default_factory=dict)  # links by how they were decided (resolve.identity)
+
+
+@dataclass
+class BuildResult(GraphCounts):
+    out: Path
     triples: int = 0
     conflicts: Sequence[tuple[str, str]] = field(default_factory=list)  # a build's: ReportConflicts
     skipped: list[SkippedInput] = field(default_factory=list)

@@ -14,6 +14,16 @@ gb:citationCount/rdfs:label/dct:date), bulk-loads it into out/store, and times:
    reported apart).
 
     python bench/bench_cites.py [--articles 100000] [--mentions 3] [--runs 5] [--work bench/_work]
+
+``--stream 10000,50000`` instead measures streaming (issue 19, target 4) on real builds: for each
+size, a corpus of bench/generate.py articles, each cut to its first paragraph and ending with a
+sentence that cites Quy định 205-QĐ/TW (so every article cites it), is built with ``graphbuild
+build``; then ``graphbuild cites 'Quy định 205-QĐ/TW' --format jsonl|csv`` runs beside the old
+materialised path (every citation listed and every sentence read before the first row is
+written), A and B alternated, printing the first row's latency, the whole answer's wall time and
+the process's CPU seconds (user+sys).
+
+    python bench/bench_cites.py --stream 10000,50000 [--runs 3] [--work bench/_work]
 """
 
 from __future__ import annotations
@@ -155,6 +165,79 @@ def timed(fn, runs: int) -> tuple[float, object]:
     return statistics.median(times), result
 
 
+CITE_SENTENCE = ("Thực hiện Quy định 205-QĐ/TW của Bộ Chính trị về kiểm soát quyền lực trong công tác cán bộ, "
+                 "{province} đã rà soát {k} trường hợp.")
+# The old `graphbuild cites`: every citation listed, every sentence read, then the rows written
+MATERIALISED = """
+import sys
+from graphbuild.ask.query import cites_by_document
+from graphbuild.ask.records import CITES_COLUMNS, cites_rows
+from graphbuild.cli._ask import write_records
+_, per_doc = cites_by_document(sys.argv[1], sys.argv[2])
+write_records(cites_rows(per_doc), sys.argv[3], CITES_COLUMNS, sys.stdout)
+"""
+
+
+def cited_corpus(path: Path, articles: int) -> None:
+    """``articles`` generated articles (first paragraph only), each ending with a sentence citing 205-QĐ/TW."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from generate import make_article
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(articles):
+            a = make_article(1, i)
+            head = a.text[:900]
+            cut = head.rfind(". ")
+            text = (head[:cut + 1] if cut > 0 else head) + " " + CITE_SENTENCE.format(province=a.province, k=2 + i % 50)
+            fh.write(json.dumps({"id": a.id, "url": a.url, "title": a.title, "date": a.date, "text": text},
+                                ensure_ascii=False) + "\n")
+
+
+def first_and_total(cmd: list[str], env: dict[str, str], header: int) -> tuple[float, float, float, int]:
+    """(first row's latency, whole answer's wall time, CPU seconds user+sys, rows) of one run of ``cmd``."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    assert p.stdout is not None
+    for _ in range(header + 1):
+        p.stdout.readline()
+    first = time.perf_counter() - t0
+    rows = 1 + sum(1 for _ in p.stdout)
+    p.wait()
+    total = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return first, total, cpu, rows
+
+
+def stream_main(sizes: list[int], runs: int, work: Path) -> None:
+    import os
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    print(f"{'articles':>9} {'format':6} {'path':13} {'first row s':>11} {'total s':>8} {'CPU s':>6} {'rows':>7}")
+    for n in sizes:
+        corpus, graph = work / f"cited-{n}" / "articles.jsonl", work / f"cited-{n}-graph"
+        if not (graph / "store").exists():
+            cited_corpus(corpus, n)
+            subprocess.run([sys.executable, "-m", "graphbuild.cli", "build", str(corpus), "--out", str(graph), "-q"],
+                           check=True, env=env, cwd=root)
+        for fmt in ("jsonl", "csv"):
+            paths = {"streaming": [sys.executable, "-m", "graphbuild.cli", "cites", "Quy định 205-QĐ/TW",
+                                   "--graph", str(graph), "--format", fmt],
+                     "materialised": [sys.executable, "-c", MATERIALISED, str(graph), "Quy định 205-QĐ/TW", fmt]}
+            got: dict[str, list[tuple[float, float, float, int]]] = {k: [] for k in paths}
+            for _ in range(runs):  # A and B alternated: the machine's load falls on both
+                for name, cmd in paths.items():
+                    got[name].append(first_and_total(cmd, env, header=fmt == "csv"))
+            for name, results in got.items():
+                first, total, cpu = (statistics.median(r[i] for r in results) for i in range(3))
+                print(f"{n:9,} {fmt:6} {name:13} {first:11.2f} {total:8.2f} {cpu:6.2f} {results[0][3]:7,}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--articles", type=int, default=100_000)
@@ -162,7 +245,12 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--work", type=Path, default=Path(__file__).resolve().parent / "_work")
     ap.add_argument("--no-rdflib", action="store_true", help="skip the (slow) rdflib side")
+    ap.add_argument("--stream", help="comma-separated corpus sizes: first-row and total time of cites, streamed "
+                                     "and materialised (see above)")
     args = ap.parse_args()
+    if args.stream:
+        stream_main([int(n) for n in args.stream.split(",")], args.runs, args.work)
+        return
     out = args.work / f"cites-n{args.articles}-m{args.mentions}"
     res: dict[str, object] = {"articles": args.articles}
     if not (out / "store").exists():

@@ -10,10 +10,12 @@ shows the anchor alone.
 from __future__ import annotations
 
 import json
+import os
 import re
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 from graphbuild.domain.model import Article
 from graphbuild.text.sentences import sentence_around
@@ -47,6 +49,9 @@ class SourceContext:
     def __init__(self, graph_dir: Path) -> None:
         self.dir = graph_dir
         self._stored: dict[tuple[str, int, int], tuple[int, str] | None] = {}
+        # where each line of a JSON Lines source starts, as far as it has been read (lines 1, 2, ...)
+        self._line_starts: dict[Path, array[int]] = {}
+        self._files: dict[str, Path | None] = {}  # _readable's answers
 
     def add_sentences(self, mentions: Sequence[Anchored]) -> None:
         """Set the marked sentence of each mention that has none, from its source or else mentions.jsonl.
@@ -81,7 +86,8 @@ class SourceContext:
         """Call ``keep(source, article id, text)`` for each pair whose source can be re-read; each file is read once.
 
         A record's line is read alone ('articles.jsonl:9246' → line 9246, and the file is read no
-        further than the last line asked for), and only what ``keep`` keeps stays in memory: a
+        further than the last line asked for; where each line starts is remembered, so a later
+        call seeks to the lines it wants), and only what ``keep`` keeps stays in memory: a
         million-article archive is not loaded to show a few sentences.  A source that is gone,
         moved or changed only loses its context.
         """
@@ -92,7 +98,7 @@ class SourceContext:
                 by_file.setdefault(path, {}).setdefault(line, []).append((source, article_id))
         for path, lines in by_file.items():
             try:
-                _read_texts(path, lines, keep)
+                _read_texts(path, lines, keep, self._line_starts.setdefault(path, array("q", [0])))
             except Exception:  # a moved or changed source only loses context
                 continue
 
@@ -106,11 +112,11 @@ class SourceContext:
         return path, (line if path is not None else None)
 
     def _readable(self, name: str) -> Path | None:
-        path = Path(name)
-        for p in ([path] if path.is_absolute() else [path, self.dir.parent / path]):
-            if p.is_file():
-                return p
-        return None
+        """The file ``name`` names (as given, else beside the graph's folder), looked up once per name."""
+        if name not in self._files:  # os.path on strings: this runs once per citing article
+            here = [name] if os.path.isabs(name) else [name, os.path.join(self.dir.parent, name)]
+            self._files[name] = next((Path(p) for p in here if os.path.isfile(p)), None)
+        return self._files[name]
 
     # ----------------------------------------------------------------------- mentions.jsonl
 
@@ -164,7 +170,7 @@ class SourceContext:
 # --------------------------------------------------------------------------- reading a source again
 
 
-def _read_texts(path: Path, lines: ByLine, keep: Keep) -> None:
+def _read_texts(path: Path, lines: ByLine, keep: Keep, starts: array[int]) -> None:
     """The texts of the articles asked for in one file, by the reader that fits its records."""
     whole = lines.pop(None, None)
     if whole:  # a file of its own (text, HTML) or a source without line numbers: read it all
@@ -172,7 +178,7 @@ def _read_texts(path: Path, lines: ByLine, keep: Keep) -> None:
     if not lines:
         return
     if path.suffix.lower() in _JSON_LINES:
-        _read_json_lines(path, lines, keep)
+        _read_json_lines(path, lines, keep, starts)
     else:  # CSV and other record files: the reader knows their rows
         _read_records(path, lines, keep)
 
@@ -198,20 +204,37 @@ def _read_records(path: Path, lines: ByLine, keep: Keep) -> None:
                     keep(source, aid, a.text)
 
 
-def _read_json_lines(path: Path, lines: ByLine, keep: Keep) -> None:
-    """Only the lines asked for are decoded, and the file is read no further than the last."""
+def _read_json_lines(path: Path, lines: ByLine, keep: Keep, starts: array[int]) -> None:
+    """Only the lines asked for are decoded, in file order, and the file is read no further than the last.
+
+    ``starts`` holds where lines 1, 2, ... start, as far as known: known lines are sought, the
+    others found by reading on from the last known one (and remembered).
+    """
     from graphbuild.read.articles import read_record
 
-    last = max(line for line in lines if line is not None)
     with open(path, "rb") as fh:
-        for n, raw in enumerate(fh, start=1):
-            if n in lines:
-                text = raw.decode("utf-8")
-                if n == 1:
-                    text = text.lstrip("\ufeff")
-                for a in read_record(json.loads(text), str(path), n):
-                    for source, aid in lines[n]:
-                        if isinstance(a, Article) and a.id == aid:
-                            keep(source, aid, a.text)
-            if n >= last:
-                break
+        for n in sorted(line for line in lines if line is not None):
+            raw = _line(fh, n, starts)
+            if not raw:
+                break  # the file has fewer lines
+            text = raw.decode("utf-8")
+            if n == 1:
+                text = text.lstrip("\ufeff")
+            for a in read_record(json.loads(text), str(path), n):
+                for source, aid in lines[n]:
+                    if isinstance(a, Article) and a.id == aid:
+                        keep(source, aid, a.text)
+
+
+def _line(fh: BinaryIO, n: int, starts: array[int]) -> bytes:
+    """Line ``n`` (from 1) of the file, read through ``starts``, extended as lines are passed (b"" past the end)."""
+    if n > len(starts):
+        fh.seek(starts[-1])
+        while len(starts) < n:
+            raw = fh.readline()
+            if not raw:
+                return b""
+            starts.append(starts[-1] + len(raw))
+    else:
+        fh.seek(starts[n - 1])
+    return fh.readline()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,9 +32,9 @@ from graphbuild.resolve.identity import RESOLVED_BY
 from graphbuild.write.store import DCT, GB, ID, SDO
 
 __all__ = [
-    "CITATION_KEYS", "ArticleRefs", "Citation", "DirectiveLink", "Document", "DocumentInfo", "Graph", "Match", "Query", "Reference",
-    "Related", "cites", "cites_by_document", "citing_articles", "find_article", "find_documents", "parse_loose",
-    "parse_reference", "refs", "show", "stats", "suggest",
+    "CITATION_KEYS", "ArticleRefs", "Citation", "CitingArticles", "DirectiveLink", "Document", "DocumentInfo", "Graph",
+    "Match", "Query", "Reference", "Related", "cites", "cites_by_document", "cites_streaming", "citing_articles",
+    "find_article", "find_documents", "parse_loose", "parse_reference", "refs", "show", "stats", "suggest",
 ]
 
 # --------------------------------------------------------------------------- cites
@@ -92,15 +93,68 @@ def citing_articles(graph: Graph, doc: Document, context: bool = True) -> list[C
 
     ``context=False`` skips re-reading sources (the sentence is then the anchor alone).
     """
-    out = _citations(graph, doc)
-    if context:  # the sentence from the source, re-read, else the one the build stored
-        graph.context.add_sentences(out)
-    for c in out:
-        if not c.sentence:
-            c.sentence = f"»{c.surface}«"
-    out.sort(key=lambda c: (c.date or "", c.title or "", c.article), reverse=True)
-    out.sort(key=lambda c: c.date is None)  # undated last, stable
-    return out
+    return list(CitingArticles(graph, doc, context=context))
+
+
+# Rows per chunk of a CitingArticles: a small first one, so the first rows come at once, then larger ones
+_FIRST_CHUNK, _LAST_CHUNK = 64, 16_384
+
+
+class CitingArticles:
+    """The articles citing one document, newest first: counted at once, their sentences read as they are iterated.
+
+    What ``graphbuild cites`` streams.  The citations are listed and ordered from the store
+    when first asked for (so the rows of one document come before the next one's are listed);
+    the sentences are read chunk by chunk (64 rows, then four times more each time), each chunk
+    in one pass over the sources it names, in the order of their files.  A second iteration
+    reads nothing again.
+    """
+
+    def __init__(self, graph: Graph, doc: Document, context: bool = True) -> None:
+        self.document = doc
+        self._graph = graph
+        self._context = context
+        self._listed: list[Citation] | None = None
+        self._ready = 0  # the rows before this index have their sentence
+
+    @property
+    def _rows(self) -> list[Citation]:
+        if self._listed is None:
+            self._listed = _newest_first(_citations(self._graph, self.document))
+        return self._listed
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __iter__(self) -> Iterator[Citation]:
+        for chunk in self.chunks():
+            yield from chunk
+
+    def chunks(self) -> Iterator[list[Citation]]:
+        """The citations in order, a chunk at a time, each chunk's sentences set before it is given."""
+        start, size = 0, _FIRST_CHUNK
+        while start < len(self._rows):
+            chunk = self._rows[start:start + size]
+            start += len(chunk)
+            if start > self._ready:
+                self._add_sentences(chunk)
+                self._ready = start
+            yield chunk
+            size = min(4 * size, _LAST_CHUNK)
+
+    def _add_sentences(self, chunk: list[Citation]) -> None:
+        if self._context:  # the sentence from the source, re-read, else the one the build stored
+            self._graph.context.add_sentences(chunk)
+        for c in chunk:
+            if not c.sentence:
+                c.sentence = f"»{c.surface}«"
+
+
+def _newest_first(rows: list[Citation]) -> list[Citation]:
+    """Newest first (by date, then title, then article id, all descending); undated last."""
+    rows.sort(key=lambda c: (c.date or "", c.title or "", c.article), reverse=True)
+    rows.sort(key=lambda c: c.date is None)  # stable
+    return rows
 
 
 def _citations(graph: Graph, doc: Document) -> list[Citation]:
@@ -143,9 +197,16 @@ def cites(graph_dir: str | os.PathLike[str] | Graph | None, x: str,
 def cites_by_document(graph_dir: str | os.PathLike[str] | Graph | None, x: str,
                       context: bool = True) -> tuple[Match, list[tuple[Document, list[Citation]]]]:
     """The documents X names, each with the articles citing it (what ``graphbuild cites`` prints)."""
+    match, per_document = cites_streaming(graph_dir, x, context=context)
+    return match, [(d, list(rows)) for d, rows in per_document]
+
+
+def cites_streaming(graph_dir: str | os.PathLike[str] | Graph | None, x: str,
+                    context: bool = True) -> tuple[Match, list[tuple[Document, CitingArticles]]]:
+    """As :func:`cites_by_document`, each document's citations read as they are iterated (``graphbuild cites``)."""
     g = graph_dir if isinstance(graph_dir, Graph) else Graph(graph_dir)
     match = find_documents(g, x)
-    return match, [(d, citing_articles(g, d, context=context)) for d in match.documents]
+    return match, [(d, CitingArticles(g, d, context=context)) for d in match.documents]
 
 
 # --------------------------------------------------------------------------- refs

@@ -53,7 +53,7 @@ def fail_graph(cmd: str, e: GraphError) -> None:
     sys.exit(2)
 
 
-def write_records(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str], out: IO[str] | None = None) -> None:
+def write_records(rows: Iterable[dict[str, Any]], fmt: str, columns: Sequence[str], out: IO[str] | None = None) -> None:
     """json / jsonl / csv of plain dicts (csv: ``columns`` only, header first; lists joined by ' | ')."""
     out = out or click.get_text_stream("stdout")
     if fmt == "json":

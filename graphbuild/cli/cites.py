@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
@@ -16,6 +18,10 @@ from graphbuild.cli._ask import (
     write_records,
 )
 from graphbuild.write.store import GraphError
+
+if TYPE_CHECKING:
+    from graphbuild.ask.documents import Document
+    from graphbuild.ask.query import Citation, CitingArticles
 
 
 @click.command()
@@ -37,11 +43,11 @@ def cites(reference: str, graph_dir: str, fmt: str, no_context: bool) -> None:
     suggested on stderr), 2 when REFERENCE is empty or --graph is not a built graph.
     """
     check_argument("cites", reference, "REFERENCE")
-    from graphbuild.ask.query import cites_by_document
-    from graphbuild.ask.records import CITES_COLUMNS, cites_rows
+    from graphbuild.ask.query import cites_streaming
+    from graphbuild.ask.records import CITES_COLUMNS
 
     try:
-        match, per_doc = cites_by_document(graph_dir, reference, context=not no_context)
+        match, per_doc = cites_streaming(graph_dir, reference, context=not no_context)
     except GraphError as e:
         fail_graph("cites", e)
         return
@@ -49,7 +55,7 @@ def cites(reference: str, graph_dir: str, fmt: str, no_context: bool) -> None:
         sys.exit(1)
     out = click.get_text_stream("stdout")
     if fmt != "table":
-        write_records(cites_rows(per_doc), fmt, CITES_COLUMNS, out)
+        write_records(_rows_as_found(per_doc, out), fmt, CITES_COLUMNS, out)
         return
     for i, (d, rows) in enumerate(per_doc):
         if i:
@@ -57,8 +63,20 @@ def cites(reference: str, graph_dir: str, fmt: str, no_context: bool) -> None:
         out.write(f"{d.label}  [{d.id}]  — {len(rows)} article(s)\n")
         if d.kind == "citekey":
             out.write("  (ambiguous number: " + (", ".join(d.candidates) or "no candidate known") + ")\n")
-        for c in rows:
-            out.write(f"\n  {c.date or 'undated':10}  {c.title or c.article}\n")
-            out.write(f"              {c.source or c.article}" + (f"  ({c.mentions} mentions)" if c.mentions > 1 else "")
-                      + "\n")
-            out.write(f"              {c.sentence}\n")
+        for chunk in rows.chunks():
+            out.write("".join(_table_entry(c) for c in chunk))
+            out.flush()
+
+
+def _rows_as_found(per_doc: list[tuple[Document, CitingArticles]], out: IO[str]) -> Iterator[dict[str, Any]]:
+    """The json/jsonl/csv rows, stdout flushed after each chunk so a reader has them before the next is read."""
+    for _, rows in per_doc:
+        for chunk in rows.chunks():
+            yield from (c.to_dict() for c in chunk)
+            out.flush()
+
+
+def _table_entry(c: Citation) -> str:
+    return (f"\n  {c.date or 'undated':10}  {c.title or c.article}\n"
+            f"              {c.source or c.article}" + (f"  ({c.mentions} mentions)" if c.mentions > 1 else "") + "\n"
+            f"              {c.sentence}\n")

@@ -12,22 +12,23 @@ import click
 from graphbuild.domain.model import Mention
 
 TABLE_COLUMNS = ("source", "start", "kind", "id", "date", "issuer", "surface")
+# One encoder for every row: json.dumps(..., ensure_ascii=False) builds a new one per call, and the same
+# settings give the same bytes.  (orjson and msgspec drop the space after ':' and ',', so their rows differ.)
+_encode_row = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def render(mentions: list[Mention], fmt: str, out: TextIO, *, header: bool = True) -> None:
     """Write mentions in one of the output formats (``header``: the table's column names first)."""
-    if fmt == "jsonl":
-        for m in mentions:
-            out.write(json.dumps(m.to_dict(), ensure_ascii=False) + "\n")
-    elif fmt == "json":
-        json.dump([m.to_dict() for m in mentions], out, ensure_ascii=False, indent=1)
-        out.write("\n")
+    if fmt == "jsonl":  # one write per text, not per row
+        out.write("".join([_encode_row(m.to_dict()) + "\n" for m in mentions]))
+    elif fmt == "json":  # one string, one write: json.dump writes every token apart
+        out.write(json.dumps([m.to_dict() for m in mentions], ensure_ascii=False, indent=1) + "\n")
     elif fmt == "table":
-        if header:
-            out.write("\t".join(TABLE_COLUMNS) + "\n")
+        lines = ["\t".join(TABLE_COLUMNS) + "\n"] if header else []
         for m in mentions:
             d = m.to_dict()
-            out.write("\t".join("" if d[c] is None else str(d[c]) for c in TABLE_COLUMNS) + "\n")
+            lines.append("\t".join("" if d[c] is None else str(d[c]) for c in TABLE_COLUMNS) + "\n")
+        out.write("".join(lines))
 
 
 def render_html(texts: list[tuple[str, str, list[Mention]]], out: TextIO) -> None:

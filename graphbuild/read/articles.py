@@ -128,11 +128,11 @@ class _Reader:
 
     def _unique(self, aid: str, source: str, line: int | None) -> str:
         """``aid``, or the first of ``aid_2``, ``aid_3``... not yet given, and a note naming both records."""
-        had = self.ids.first(aid, source)
+        had = self.ids.first_source(aid, source)
         if had is None:
             return aid
         n = 2
-        while self.ids.first(f"{aid}_{n}", source) is not None:
+        while self.ids.first_source(f"{aid}_{n}", source) is not None:
             n += 1
         tail = f":{line}"
         file = source[: -len(tail)] if line is not None and source.endswith(tail) else source

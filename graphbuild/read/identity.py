@@ -100,99 +100,47 @@ def _dedupe_key_nfc(norm: str) -> bytes:
 
 
 
-class _SeenSet:
-    """The dedupe keys of one read, in bounded memory: a set up to ``limit`` keys, then sqlite on disk.
+class _FirstSeen:
+    """The first value recorded under each key of one read, in bounded memory: a dict up to ``limit`` keys,
+    then a sqlite table in a temporary file.
 
-    Why: one 16-byte key per article is about 75 bytes in a Python set, 75 MB per million
-    articles, so a set alone made the reader's memory grow with the corpus.  Past ``limit`` the
-    keys move to a sqlite table in a temporary file (about 5 µs per article, page cache bounded)
-    and memory stays flat whatever the corpus size.
+    Why: one entry per article is about 75 bytes in a Python dict, 75 MB per million articles, so a
+    dict alone made the reader's memory grow with the corpus.  Past ``limit`` the entries move to
+    sqlite (about 5 µs per article, page cache bounded) and memory stays flat whatever the corpus size.
     """
 
     LIMIT = 1 << 18
 
-    def __init__(self, limit: int = LIMIT) -> None:
-        self.limit = limit
-        self.mem: set[bytes] = set()
-        self.db = None
-        self._dir = None
-
-    def add(self, key: bytes) -> bool:
-        """Record ``key``; True if it is new."""
-        if self.db is None:
-            if key in self.mem:
-                return False
-            self.mem.add(key)
-            if len(self.mem) > self.limit:
-                self._spill()
-            return True
-        cur = self.db.execute("INSERT OR IGNORE INTO seen VALUES (?)", (key,))
-        return cur.rowcount == 1
-
-    def _spill(self) -> None:
-        import sqlite3
-        import tempfile
-
-        self._dir = tempfile.TemporaryDirectory(prefix="graphbuild-seen-")
-        self.db = sqlite3.connect(str(Path(self._dir.name) / "seen.sqlite"), isolation_level=None)
-        self.db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
-                              "CREATE TABLE seen (k BLOB PRIMARY KEY) WITHOUT ROWID;")
-        self.db.execute("BEGIN")
-        self.db.executemany("INSERT INTO seen VALUES (?)", ((k,) for k in self.mem))
-        self.mem = set()
-
-    def close(self) -> None:
-        if self.db is not None:
-            self.db.close()
-            self.db = None
-        if self._dir is not None:
-            self._dir.cleanup()
-            self._dir = None
-
-
-
-
-class _IdSet:
-    """The article ids of one read with the source that got each first: a dict up to ``limit``, then sqlite.
-
-    Why bounded: like :class:`_SeenSet`, one entry per article would otherwise grow with the corpus.
-    """
-
-    LIMIT = 1 << 16
-
-    def __init__(self, limit: int = LIMIT) -> None:
-        self.limit = limit
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = self.LIMIT if limit is None else limit
         self.mem: dict[bytes, str] = {}
         self.db: Any = None
         self._dir: Any = None
 
-    def first(self, aid: str, source: str) -> str | None:
-        """Record ``aid`` as given to ``source``; the source that had it before, or None if it is new."""
-        key = hashlib.blake2b(aid.encode("utf-8"), digest_size=16).digest()
+    def first(self, key: bytes, value: str) -> str | None:
+        """Record ``value`` under ``key`` unless the key was seen; the value recorded before, or None if new."""
         if self.db is None:
             had = self.mem.get(key)
             if had is not None:
                 return had
-            self.mem[key] = source
+            self.mem[key] = value
             if len(self.mem) > self.limit:
                 self._spill()
             return None
-        row = self.db.execute("SELECT v FROM ids WHERE k = ?", (key,)).fetchone()
-        if row is not None:
-            return str(row[0])
-        self.db.execute("INSERT INTO ids VALUES (?, ?)", (key, source))
-        return None
+        if self.db.execute("INSERT OR IGNORE INTO firsts VALUES (?, ?)", (key, value)).rowcount == 1:
+            return None
+        return str(self.db.execute("SELECT v FROM firsts WHERE k = ?", (key,)).fetchone()[0])
 
     def _spill(self) -> None:
         import sqlite3
         import tempfile
 
-        self._dir = tempfile.TemporaryDirectory(prefix="graphbuild-ids-")
-        self.db = sqlite3.connect(str(Path(self._dir.name) / "ids.sqlite"), isolation_level=None)
+        self._dir = tempfile.TemporaryDirectory(prefix="graphbuild-firsts-")
+        self.db = sqlite3.connect(str(Path(self._dir.name) / "firsts.sqlite"), isolation_level=None)
         self.db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
-                              "CREATE TABLE ids (k BLOB PRIMARY KEY, v TEXT) WITHOUT ROWID;")
+                              "CREATE TABLE firsts (k BLOB PRIMARY KEY, v TEXT) WITHOUT ROWID;")
         self.db.execute("BEGIN")
-        self.db.executemany("INSERT INTO ids VALUES (?, ?)", self.mem.items())
+        self.db.executemany("INSERT INTO firsts VALUES (?, ?)", self.mem.items())
         self.mem = {}
 
     def close(self) -> None:
@@ -202,3 +150,21 @@ class _IdSet:
         if self._dir is not None:
             self._dir.cleanup()
             self._dir = None
+
+
+class _SeenSet(_FirstSeen):
+    """The dedupe keys of one read (a text read twice is kept once)."""
+
+    def add(self, key: bytes) -> bool:
+        """Record ``key``; True if it is new."""
+        return self.first(key, "") is None
+
+
+class _IdSet(_FirstSeen):
+    """The article ids of one read with the source that got each first."""
+
+    LIMIT = 1 << 16
+
+    def first_source(self, aid: str, source: str) -> str | None:
+        """Record ``aid`` as given to ``source``; the source that had it before, or None if it is new."""
+        return self.first(hashlib.blake2b(aid.encode("utf-8"), digest_size=16).digest(), source)

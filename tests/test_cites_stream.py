@@ -4,13 +4,13 @@ import csv
 import io
 import json
 
-import click
 import pytest
 from click.testing import CliRunner
 
 from graphbuild.ask.context import SourceContext
 from graphbuild.ask.query import CitingArticles, cites_by_document, cites_streaming, citing_articles
 from graphbuild.ask.records import CITES_COLUMNS
+from graphbuild.cli import _streams
 from graphbuild.cli.main import cli
 from graphbuild.pipeline.build import build
 
@@ -106,7 +106,7 @@ def test_cli_flushes_rows_before_reading_the_next_sentences(graph_dir, monkeypat
             seen_at_flush.append((self.getvalue().count("\n"), len(calls)))
 
     stdout = Stdout()
-    monkeypatch.setattr(click, "get_text_stream", lambda name, *a, **k: stdout if name == "stdout" else io.StringIO())
+    monkeypatch.setattr(_streams, "text_stream", lambda name: stdout if name == "stdout" else io.StringIO())
     with pytest.raises(SystemExit) as done:
         cli.main(["cites", X, "--graph", str(graph_dir), "--format", "jsonl"], standalone_mode=True)
     assert done.value.code == 0

@@ -43,12 +43,27 @@ def graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def _wait_until_it_catches(pid: int, sig: int, limit: float = 60.0) -> None:
+    """Wait until process ``pid`` has a handler for ``sig`` (its SigCgt mask in /proc), or has ended."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+                caught = next((int(line.split()[1], 16) for line in fh if line.startswith("SigCgt:")), 0)
+        except (OSError, StopIteration):
+            return
+        if caught & (1 << (sig - 1)):
+            return
+        time.sleep(0.02)
+
+
 def stop(cmd: list[str], sig: int, after: float, group: bool) -> tuple[int, str, list[int]]:
     """Start ``cmd`` in its own session, send ``sig`` after ``after`` s (to the group or the main process);
     its exit status, its stderr, and the processes of its session still alive 5 s later."""
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=ENV,
                          start_new_session=True)
     try:
+        _wait_until_it_catches(p.pid, sig)  # a loaded machine may take seconds to start Python and import
         time.sleep(after)
         if p.poll() is None:
             os.killpg(p.pid, sig) if group else os.kill(p.pid, sig)
@@ -101,7 +116,8 @@ def test_stopped_sparql_ends_at_once(graph: Path, sig: int, group: bool) -> None
 
 @pytest.mark.parametrize("sig, group", [(signal.SIGINT, True), (signal.SIGTERM, False)], ids=["ctrl-c", "sigterm"])
 def test_stopped_extract(corpus: Path, sig: int, group: bool) -> None:
-    code, err, left = stop([*GB, "extract", str(corpus), "--format", "jsonl"], sig, 1.5, group)
+    # The corpus four times over, and the signal 0.5 s after the handlers are in: extraction is still running.
+    code, err, left = stop([*GB, "extract", *[str(corpus)] * 4, "--format", "jsonl"], sig, 0.5, group)
     assert_one_line(code, err, sig, "extract")
     assert not left
 

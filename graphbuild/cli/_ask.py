@@ -15,6 +15,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from graphbuild.cli import _streams
 from graphbuild.write.store import DEFAULT_GRAPH_DIR, GraphError
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ def fail_graph(cmd: str, e: GraphError) -> None:
 
 def write_records(rows: Iterable[dict[str, Any]], fmt: str, columns: Sequence[str], out: IO[str] | None = None) -> None:
     """json / jsonl / csv of plain dicts (csv: ``columns`` only, header first; lists joined by ' | ')."""
-    out = out or click.get_text_stream("stdout")
+    out = out or _streams.text_stream("stdout")
     if fmt == "json":
         # One string, one write: json.dump writes every token separately (6.6M writes for 110k rows).
         out.write(json.dumps(list(rows), ensure_ascii=False, indent=1) + "\n")
@@ -84,7 +85,7 @@ def table(rows: Iterable[Sequence[Any]], header: Sequence[str], out: IO[str] | N
     The columns are as wide as their widest cell among all rows, or among the first ``sample``
     rows when given: those are held, the others written as they come.
     """
-    out = out or click.get_text_stream("stdout")
+    out = out or _streams.text_stream("stdout")
     rows = iter(rows)
     cells = [[_cell(c) for c in r] for r in (rows if sample is None else itertools.islice(rows, sample))]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(header)]

@@ -6,6 +6,7 @@ import os
 
 import click
 
+from graphbuild.cli import _streams
 from graphbuild.cli._engine import engine_options, fail, tell_outcome
 
 # graphbuild.pipeline (and rdflib behind it) is imported inside the command: every other
@@ -99,7 +100,7 @@ def build(inputs: tuple[str, ...], out: str, jobs: int | None, quiet: bool, stri
     from graphbuild.write.gephi_elements import Options
 
     jobs = jobs or _default_jobs(inputs)
-    err = click.get_text_stream("stderr")
+    err = _streams.text_stream("stderr")
     total = 0 if quiet or "-" in inputs else input_bytes(inputs)
     show = not quiet and total > 0 and (total >= PROGRESS_MIN_BYTES or "GRAPHBUILD_PROGRESS_EVERY" in os.environ)
     bar = Progress(total, err) if show else None

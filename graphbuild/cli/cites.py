@@ -8,6 +8,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
+from graphbuild.cli import _streams
 from graphbuild.cli._ask import (
     check_argument,
     fail_graph,
@@ -53,7 +54,7 @@ def cites(reference: str, graph_dir: str, fmt: str, no_context: bool) -> None:
         return
     if not note_match("cites", reference, match, graph_dir):
         sys.exit(1)
-    out = click.get_text_stream("stdout")
+    out = _streams.text_stream("stdout")
     if fmt != "table":
         write_records(_rows_as_found(per_doc, out), fmt, CITES_COLUMNS, out)
         return

@@ -9,6 +9,7 @@ from typing import TextIO
 
 import click
 
+from graphbuild.cli import _streams
 from graphbuild.domain.model import Mention
 
 TABLE_COLUMNS = ("source", "start", "kind", "id", "date", "issuer", "surface")
@@ -76,7 +77,7 @@ def extract(paths: tuple[str, ...], fmt: str) -> None:
     from graphbuild.read.textio import iter_files_with_root
 
     failed = 0
-    out = click.get_text_stream("stdout")
+    out = _streams.text_stream("stdout")
     all_mentions: list[Mention] = []
     pages: list[tuple[str, str, list[Mention]]] = []
     for name, path, root in iter_files_with_root(paths or ("-",)):

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import click
 
+from graphbuild.cli import _streams
 from graphbuild.cli._ask import fail_graph, graph_option, table
 from graphbuild.write.store import GraphError
 
@@ -57,7 +58,7 @@ def sparql(query: str, graph_dir: str, fmt: str, timeout: float, max_rows: int) 
         return
     writer = _Writer(fmt)
     try:
-        stream(store, text, writer.write, click.get_binary_stream("stdout"), max_rows=max_rows,
+        stream(store, text, writer.write, _streams.binary_stdout(), max_rows=max_rows,
                timeout=timeout or None)
     except SparqlError as e:
         click.echo(f"graphbuild sparql: error: {e}", err=True)

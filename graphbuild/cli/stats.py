@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from graphbuild.cli import _streams
 from graphbuild.cli._ask import fail_graph, format_option, graph_option, table, write_records
 from graphbuild.write.store import GraphError
 
@@ -26,7 +27,7 @@ def stats(graph_dir: str, fmt: str, top: int) -> None:
     except GraphError as e:
         fail_graph("stats", e)
         return
-    out = click.get_text_stream("stdout")
+    out = _streams.text_stream("stdout")
     if fmt == "json":
         import json
 

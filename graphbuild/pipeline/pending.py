@@ -58,16 +58,14 @@ class PendingRows:
             os.replace(draft, out)
             return
         at = {row: p for row, _s, _r, p in self.held}
-        with open(draft, encoding="utf-8") as src, open(out, "w", encoding="utf-8") as dst:
-            for n, line in enumerate(src):
-                p = at.get(n)
-                if p is None:
-                    dst.write(line)
-                    continue
-                row = json.loads(line)
-                row["document"], row["document_iri"], row["resolved_by"] = p.target, ID + (p.target or ""), \
-                    p.resolved_by
-                dst.write(encode(row) + "\n")
+
+        def completed(n: int, line: str) -> str:
+            p = at[n]
+            row = json.loads(line)
+            row["document"], row["document_iri"], row["resolved_by"] = p.target, ID + (p.target or ""), p.resolved_by
+            return encode(row) + "\n"
+
+        _rewrite_lines(draft, out, set(at), completed)
         draft.unlink()
 
     def complete_summaries(self, path: Path, ranged: Callable[[dict[str, int]], None] | None) -> None:
@@ -80,15 +78,19 @@ class PendingRows:
                 ranged({p.target or "": 1})
         if not extra:
             return
+        def completed(n: int, line: str) -> str:
+            s = ArticleSummary.from_json(line)
+            for t in extra[n]:
+                s.refs[t] = s.refs.get(t, 0) + 1
+            return s.to_json() + "\n"
+
         tmp = path.with_suffix(".tmp")
-        with open(path, encoding="utf-8") as src, open(tmp, "w", encoding="utf-8") as dst:
-            for n, line in enumerate(src):
-                targets = extra.get(n)
-                if targets is None:
-                    dst.write(line)
-                    continue
-                s = ArticleSummary.from_json(line)
-                for t in targets:
-                    s.refs[t] = s.refs.get(t, 0) + 1
-                dst.write(s.to_json() + "\n")
+        _rewrite_lines(path, tmp, set(extra), completed)
         shutil.move(tmp, path)
+
+
+def _rewrite_lines(src: Path, dst: Path, lines: set[int], rewrite: Callable[[int, str], str]) -> None:
+    """Copy ``src`` to ``dst`` line by line, the lines numbered in ``lines`` (from 0) passed through ``rewrite``."""
+    with open(src, encoding="utf-8") as fin, open(dst, "w", encoding="utf-8") as fout:
+        for n, line in enumerate(fin):
+            fout.write(rewrite(n, line) if n in lines else line)

@@ -1,4 +1,5 @@
-"""Each worked query in ontology/queries/ runs on the sample graph and answers what its header says."""
+"""Each worked query in ontology/queries/ runs on the sample graph (the relation queries on the corpus of
+tests/fixtures/relations/, which states amendments and preambles) and answers what its header says."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ import pytest
 from _query_graph import sample_graph
 
 from graphbuild.ask.sparql import execute
+from graphbuild.pipeline.build import build
 from graphbuild.write.store import open_store
 
 QUERIES = Path(__file__).resolve().parents[1] / "ontology" / "queries"
+RELATIONS = Path(__file__).resolve().parent / "fixtures" / "relations"
 D = "https://w3id.org/graphbuild/id/doc/"
 B = "https://w3id.org/graphbuild/id/body/"
 
@@ -26,6 +29,13 @@ def graph_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def store(graph_dir):
     return open_store(graph_dir)
+
+
+@pytest.fixture(scope="session")
+def relations_store(tmp_path_factory):
+    out = tmp_path_factory.mktemp("relations") / "out"
+    build([str(RELATIONS)], out, jobs=1)
+    return open_store(out)
 
 
 def rows(store, name: str) -> list[dict[str, str]]:
@@ -125,6 +135,21 @@ def check_15(r, _report):
     assert all(x["words"] and x["words"].lower() in x["sentence"].lower() for x in r)
 
 
+def check_16(r, _report):
+    # Nghị định 77/2022/NĐ-CP amends 15/2018/NĐ-CP; 155/2018, named beside it without a verb, does not
+    assert [(x["direction"], x["kind"], x["other"]) for x in r] == [
+        ("is changed by", "amends", D + "nd-cp_2022_77")]
+    assert r[0]["date"] == "2022-10-11" and int(r[0]["texts"]) == 1
+
+
+def check_17(r, _report):
+    # the preamble of Nghị quyết 03/NQ-CP: Căn cứ Nghị định 123/2016/NĐ-CP; Căn cứ Nghị quyết 57-NQ/TW
+    assert [(x["basis"], x["type"], x["date"]) for x in r] == [
+        (D + "nd-cp_2016_123", "Nghị định", "2016-09-01"), (D + "nq-tw_2024_57", "Nghị quyết", "2024-12-22")]
+
+
+ON_RELATIONS_CORPUS = {"16-what-amends-or-repeals-a-document.rq", "17-what-a-document-rests-on.rq"}
+
 CHECKS: dict[str, Callable] = {
     "01-articles-citing-a-document.rq": check_01,
     "02-documents-of-an-issuer.rq": check_02,
@@ -141,6 +166,8 @@ CHECKS: dict[str, Callable] = {
     "13-conflicting-values.rq": check_13,
     "14-what-implements-a-directive-by-province.rq": check_14,
     "15-relations-stated-between-documents.rq": check_15,
+    "16-what-amends-or-repeals-a-document.rq": check_16,
+    "17-what-a-document-rests-on.rq": check_17,
 }
 
 
@@ -161,6 +188,7 @@ def test_queries_ship_in_the_package() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(CHECKS))
-def test_query(store, graph_dir, name: str) -> None:
+def test_query(request, graph_dir, name: str) -> None:
     report = json.loads((graph_dir / "report.json").read_text(encoding="utf-8"))
+    store = request.getfixturevalue("relations_store" if name in ON_RELATIONS_CORPUS else "store")
     CHECKS[name](rows(store, name), report)

@@ -23,7 +23,12 @@ def test_tour_runs_top_to_bottom(tmp_path, monkeypatch) -> None:
     assert "'qd 205 tw'" in text and "doc/qd-tw_2019_205" in text
     assert "»Quy định số 205-QĐ/TW«" in text  # the citing sentence, reference marked
     assert "Most central" in text
-    png = tmp_path / "citation_network.png"
-    assert png.is_file() and png.stat().st_size > 20_000
-    assert any(o.get("output_type") == "display_data" and "image/png" in o.get("data", {})
-               for o in nb.cells[-2].outputs)
+    # section 6: the sample's directive network; the Charter is guided by 24-QĐ/TW and 01-HD/TW
+    assert "Implementation tree of Điều lệ Đảng" in text
+    assert "└ guides     Quy định 24-QĐ/TW" in text and "└ guides     Hướng dẫn 01-HD/TW" in text
+    for name in ("citation_network.png", "implementation_tree.png"):
+        png = tmp_path / name
+        assert png.is_file() and png.stat().st_size > 20_000
+    images = [c for c in nb.cells if c.cell_type == "code"
+              and any(o.get("output_type") == "display_data" and "image/png" in o.get("data", {}) for o in c.outputs)]
+    assert len(images) == 2

@@ -48,6 +48,16 @@ def _peek(folded: str, pos: int) -> str | None:
 _CUNG = re.compile(r"[ \n,(]*c[ùu]ng\b", re.I)  # 'cùng ngày' after a reference ('của' is far more common)
 
 
+_NEW_LINE_DATE = re.compile(r"[ ,(]*\n[ ]*Ngày(?!\w)")
+
+
+def _opens_new_line(folded: str, pos: int, end: int) -> bool:
+    """Whether the date after a reference opens a line of its own in sentence case ('Chỉ thị 35' ending a
+    headline, then 'Ngày 10/7/2019, …'): the date of what the next sentence tells, not the document's.  A
+    line-broken 'ngày' or an all-capitals 'NGÀY' under a heading still continues the reference."""
+    return "\n" in folded[pos:end] and _NEW_LINE_DATE.match(folded, pos) is not None
+
+
 def context_after(folded: str, ref: Ref) -> None:
     """Date, issuing body, term (of a central number) and subject written right after a reference, in
     that order; ``ref.ctx_end`` is where they end."""
@@ -55,7 +65,7 @@ def context_after(folded: str, ref: Ref) -> None:
     c = _peek(folded, pos)
     if c is None or c in _DATE_STARTS or (c in "cC" and _CUNG.match(folded, pos)):
         m = g.DATE_AFTER.match(folded, pos)
-        if m and (iso := _iso(m)):
+        if m and not _opens_new_line(folded, pos, m.end()) and (iso := _iso(m)):
             ref.date, pos = iso, m.end()
             ref.date_shared = m.group("all", "all2") != (None, None)
             c = _peek(folded, pos)

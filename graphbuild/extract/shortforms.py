@@ -26,7 +26,9 @@ _LINK_LOOKBACK = 64  # same-numbered earlier references a short form is compared
 
 
 def link_short_forms(refs: list[Ref]) -> None:
-    """'Chỉ thị 35' after 'Chỉ thị số 35-CT/TW' is that document: nearest earlier full reference."""
+    """'Chỉ thị 35' after 'Chỉ thị số 35-CT/TW' is that document: nearest earlier full reference.  A short
+    form with none before it (a headline's 'Chỉ thị 35' over a body that writes the number in full) is the
+    document of the full references after it, when they are all one document."""
     # Earlier non-short references by number (only the same number can match), nearest last:
     # comparing every short form with every earlier reference was quadratic on long texts.
     by_number: dict[str, list[Ref]] = {}
@@ -39,11 +41,28 @@ def link_short_forms(refs: list[Ref]) -> None:
                 prev = earlier[j]
                 if not _same_document(ref, prev):
                     continue
-                ref.antecedent = prev
-                ref.kind, ref.type_code, ref.issuer_code = prev.kind, prev.type_code, prev.issuer_code
-                ref.year, ref.key = prev.year, prev.key
-                ref.date = ref.date or prev.date
-                ref.issuer = ref.issuer or prev.issuer
+                _link(ref, prev)
                 break
         if ref.form != "short":  # a short form is never an antecedent (see _same_document)
             earlier.append(ref)
+    _link_forward(refs, by_number)
+
+
+def _link(ref: Ref, full: Ref) -> None:
+    ref.antecedent = full
+    ref.kind, ref.type_code, ref.issuer_code = full.kind, full.type_code, full.issuer_code
+    ref.year, ref.key = full.year, full.key
+    ref.date = ref.date or full.date
+    ref.issuer = ref.issuer or full.issuer
+
+
+def _link_forward(refs: list[Ref], by_number: dict[str, list[Ref]]) -> None:
+    """Short forms still unlinked take the full references of their number after them, if one document."""
+    for ref in refs:
+        if ref.form != "short" or ref.antecedent is not None or ref.number is None:
+            continue
+        later = [full for full in by_number.get(canonical_number(ref.number), ())[:_LINK_LOOKBACK]
+                 if full.start > ref.start and _same_document(ref, full)]
+        # one key and one date: the same number written in full twice with two dates may be two terms
+        if later and later[0].key is not None and len({(full.key, full.date) for full in later}) == 1:
+            _link(ref, later[0])

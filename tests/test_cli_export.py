@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -96,3 +97,39 @@ def test_xlsx_one_workbook(graph_dir, tmp_path) -> None:
 def test_not_a_graph_is_a_usage_error(tmp_path) -> None:
     r = CliRunner().invoke(cli, ["export", str(tmp_path / "t"), "--graph", str(tmp_path / "nothing")])
     assert r.exit_code == 2
+
+
+HOSTILE_TITLES = ['=HYPERLINK("http://127.0.0.1/x","bấm vào đây")', "+1+cmd|' /C calc'!A0", "@SUM(1,2)",
+                  "-2+3", "Bình thường: 205-QĐ/TW"]
+
+
+@pytest.fixture(scope="module")
+def hostile_graph(tmp_path_factory) -> Path:
+    """Articles whose titles a spreadsheet would run as formulas."""
+    root = tmp_path_factory.mktemp("hostile")
+    records = [json.dumps({"id": f"a{i}", "title": title, "date": f"2020-01-0{i + 1}",
+                           "text": f"Bài {i}. Thực hiện Quy định số 205-QĐ/TW ngày 23/9/2019 của Bộ Chính trị."},
+                          ensure_ascii=False) for i, title in enumerate(HOSTILE_TITLES)]
+    (root / "articles.jsonl").write_text("\n".join(records) + "\n", encoding="utf-8")
+    r = CliRunner().invoke(cli, ["build", str(root / "articles.jsonl"), "--out", str(root / "out"), "-q"])
+    assert r.exit_code == 0, r.output
+    return root / "out"
+
+
+def test_csv_cells_that_open_like_a_formula_stay_text(hostile_graph, tmp_path) -> None:
+    r = CliRunner().invoke(cli, ["export", str(tmp_path / "t"), "--graph", str(hostile_graph)])
+    assert r.exit_code == 0, r.output
+    titles = {row["title"] for row in read(tmp_path / "t" / "articles.csv")}
+    assert titles == {"'" + t if t[0] in "=+-@" else t for t in HOSTILE_TITLES}
+
+
+def test_xlsx_cells_that_open_like_a_formula_stay_text(hostile_graph, tmp_path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = tmp_path / "graph.xlsx"
+    r = CliRunner().invoke(cli, ["export", str(book), "--graph", str(hostile_graph), "--format", "xlsx"])
+    assert r.exit_code == 0, r.output
+    sheet = openpyxl.load_workbook(book)["articles"]
+    column = [c.value for c in sheet[1]].index("title")
+    cells = [row[column] for row in sheet.iter_rows(min_row=2)]
+    assert {c.value for c in cells} == set(HOSTILE_TITLES)  # as written, never evaluated
+    assert all(c.data_type == "s" for c in cells)

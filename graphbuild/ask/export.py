@@ -239,8 +239,21 @@ def cell(v: Any) -> str | int:
     return v if isinstance(v, int) else str(v)
 
 
+# What a spreadsheet reads as the start of a formula when it opens a CSV file (=, +, -, @, and a tab or carriage
+# return before them); a text cell opening with one gets an apostrophe, which spreadsheets show as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(v: Any) -> str | int:
+    """:func:`cell`, with a text that a spreadsheet would run as a formula ('=HYPERLINK(…)' in an article's
+    title) made plain text by a leading apostrophe."""
+    c = cell(v)
+    return "'" + c if isinstance(c, str) and c.startswith(_FORMULA_START) else c
+
+
 def write_csv(out_dir: str | os.PathLike[str], found: Sequence[Table]) -> list[Path]:
-    """One NAME.csv per table in ``out_dir`` (made if missing): a header row, UTF-8 with BOM, CRLF as Excel writes."""
+    """One NAME.csv per table in ``out_dir`` (made if missing): a header row, UTF-8 with BOM, CRLF as Excel
+    writes, text cells that open like a formula kept as text (:func:`csv_cell`)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -249,7 +262,7 @@ def write_csv(out_dir: str | os.PathLike[str], found: Sequence[Table]) -> list[P
         with path.open("w", encoding="utf-8-sig", newline="") as fh:
             w = csv.writer(fh)
             w.writerow(t.columns)
-            w.writerows([cell(r.get(c)) for c in t.columns] for r in t.rows)
+            w.writerows([csv_cell(r.get(c)) for c in t.columns] for r in t.rows)
         paths.append(path)
     return paths
 

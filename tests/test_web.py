@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import socket
 import time
@@ -116,6 +117,39 @@ def test_search_folds_diacritics_and_groups_by_kind(served: Served) -> None:
         assert status == 200 and f'href="{D205}"' in body.decode(), q
     body = get(served.base + "/search?q=thai+binh")[2].decode()
     assert 'href="/id/province/thai-binh"' in body and "Tỉnh, thành" in body
+
+
+def _search(served: Served, **params: str) -> str:
+    status, _, body = get(served.base + "/search?" + urllib.parse.urlencode(params))
+    assert status == 200, params
+    return body.decode()
+
+
+def _listed(page: str) -> set[str]:
+    section = page.split('id="documents"', 1)[1].split("</section>", 1)[0] if 'id="documents"' in page else ""
+    return set(re.findall(r'href="(/id/(?:doc|citekey)/[^"]+)"', section))
+
+
+def test_search_filters_are_the_docs_command(served: Served, graph) -> None:
+    """The filters list what `graphbuild docs` lists for the same conditions, and keep them across pages."""
+    from graphbuild.ask.catalog_search import find_documents_by
+
+    expected = {"/id/" + e.document for e in find_documents_by(graph, issuer="Bộ Chính trị",
+                                                                 type="Quy định")}
+    page = _search(served, issuer="bo chinh tri", type="quy dinh")
+    assert expected and _listed(page) == expected and D205 in expected
+    # a number and a filter: the documents that are both
+    assert _listed(_search(served, q="205-QĐ/TW", issuer="Bộ Chính trị")) == {D205}
+    assert _listed(_search(served, q="205-QĐ/TW", issuer="Ban Bí thư")) == set()
+    # dates and terms narrow
+    assert D205 not in _listed(_search(served, issuer="Bộ Chính trị", since="2020-01-01"))
+    assert D205 in _listed(_search(served, issuer="Bộ Chính trị", term="XII", until="2019-12-31"))
+    # a name no node carries is said, not taken for "nothing issued"
+    page = _search(served, issuer="Bộ Không Có")
+    assert 'class="problem"' in page and "Bộ Không Có" in page
+    # the links to the other pages of the documents keep the filters
+    page = _search(served, type="Quy định")
+    assert all("type=" in link for link in re.findall(r'href="(/search\?[^"]*kind=documents[^"]*)"', page))
 
 
 def test_hostile_text_comes_back_as_text(served: Served) -> None:

@@ -28,6 +28,7 @@ from urllib.parse import parse_qs, quote, urlencode
 import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader
 
+from graphbuild.ask.catalog_search import SORTS, CatalogFilter, UnknownName, find_documents_by
 from graphbuild.ask.query import Graph, citing_articles, find_documents, show, stats
 from graphbuild.ask.sparql import Result, SparqlError, execute
 from graphbuild.ask.sparql_formats import GRAPH_TYPES, RESULT_TYPES, compact, serialize
@@ -107,6 +108,12 @@ class Site:
         self.env.globals.update(page_url=page_url, marked=browse.marked)
         self._home: dict[str, Any] | None = None
         self._index: dict[str, list[browse.Entry]] | None = None
+        self._terms: list[str] | None = None
+
+    def terms(self) -> list[str]:
+        if self._terms is None:
+            self._terms = browse.terms(self.graph)
+        return self._terms
 
     # ------------------------------------------------------------------ dispatch
 
@@ -158,31 +165,55 @@ class Site:
             points = [(str(y["year"]), y["mentions"]) for y in figures["per_year"]]
             figures["chart"] = bar_chart(points, "Số lần trích dẫn theo năm đăng bài")
             figures["points"] = points
-            figures["terms"] = browse.terms(g)
+            figures["terms"] = self.terms()
             self._home = figures
         return self.page("home.html", title="graphbuild", s=self._home)
 
     def search(self, params: dict[str, str]) -> Reply:
+        """Words and numbers (``q``) over every kind; with a filter (issuer, type, term, dates, province) the
+        documents are those :func:`find_documents_by` lists, the function behind ``graphbuild docs``."""
         q = " ".join(params.get("q", "").split())[:MAX_Q]
         kind = params.get("kind")
+        filters = {k: " ".join(params.get(k, "").split())[:MAX_Q] for k in FILTERS}
+        sort = params.get("sort") or "citations"
+        sort = sort if sort in SORTS else "citations"
+        wanted = {k: v for k, v in {"q": q, **filters, "sort": sort if any(filters.values()) else ""}.items() if v}
         groups: dict[str, list[browse.Record]] = {}
+        problem = None
         if q:
-            if self._index is None:
-                self._index = browse.search_index(self.graph)
-            found = browse.search_words(self._index, q)
-            named = find_documents(self.graph, q).documents
-            docs = [{"iri": d.iri, "name": d.label, "note": None} for d in named]
-            seen = {d.iri for d in named}
-            docs += [{"iri": e.iri, "name": e.name, "note": e.note} for e in found["documents"] if e.iri not in seen]
-            groups["documents"] = docs
-            for k in ("articles", "bodies", "provinces", "terms"):
-                groups[k] = [{"iri": e.iri, "name": e.name, "note": e.note} for e in found[k]]
+            groups = self._found(q)
+        if any(filters.values()):
+            try:
+                listed = find_documents_by(self.graph, CatalogFilter(**filters), sort=sort)
+            except (UnknownName, ValueError) as err:
+                listed, problem = [], str(err)
+            keep = {d["iri"] for d in groups["documents"]} if q else None
+            groups = {k: v for k, v in groups.items() if k == "documents"} if q else {}
+            groups["documents"] = [{"iri": e.iri, "name": e.label, "note": _listing_note(e)}
+                                   for e in listed if keep is None or e.iri in keep]
         if kind in groups:
             shown = {kind: Pager.of(groups[kind], _int(params.get("page")), 50)}
         else:
             shown = {k: Pager.of(v, 1, 10) for k, v in groups.items()}
         return self.page("search.html", title=f"Tìm: {q}" if q else "Tìm kiếm", q=q, kind=kind, groups=shown,
-                         total=sum(len(v) for v in groups.values()))
+                         total=sum(len(v) for v in groups.values()), wanted=wanted, filters=filters, sort=sort,
+                         sorts=SORTS, problem=problem, terms=self.terms(),
+                         searched=bool(wanted))
+
+    def _found(self, q: str) -> dict[str, list[browse.Record]]:
+        """Everything ``q`` names: documents by any spelling of their number, then by words; articles,
+        bodies, provinces and terms by words."""
+        if self._index is None:
+            self._index = browse.search_index(self.graph)
+        found = browse.search_words(self._index, q)
+        named = find_documents(self.graph, q).documents
+        docs = [{"iri": d.iri, "name": d.label, "note": None} for d in named]
+        seen = {d.iri for d in named}
+        docs += [{"iri": e.iri, "name": e.name, "note": e.note} for e in found["documents"] if e.iri not in seen]
+        groups: dict[str, list[browse.Record]] = {"documents": docs}
+        for k in ("articles", "bodies", "provinces", "terms"):
+            groups[k] = [{"iri": e.iri, "name": e.name, "note": e.note} for e in found[k]]
+        return groups
 
     # ------------------------------------------------------------------ entities
 
@@ -336,6 +367,16 @@ def palette_css() -> str:
     from graphbuild.write.graphml import COLORS
 
     return "".join(f".kind-{k}{{border-left-color:{c}}}mark.kind-{k}{{background:{c}33}}" for k, c in COLORS.items())
+
+
+# The document filters of the search page: the fields of CatalogFilter a form can hold
+FILTERS = ("issuer", "type", "term", "since", "until", "province", "subject", "cited_by_province")
+
+
+def _listing_note(e: Any) -> str:
+    """The line under a listed document: its date, issuer and citations."""
+    parts = [e.date, e.issuer, f"{e.citations} lần trích dẫn, {e.articles} bài"]
+    return " · ".join(p for p in parts if p)
 
 
 def page_url(path: str, params: dict[str, Any], **change: Any) -> str:

@@ -96,8 +96,8 @@ def test_corpus_level_resolution_equals_the_local_build(spark, tmp_path: Path) -
     src.mkdir()
     texts = {
         "a1": ("10/06/2018", "Tỉnh ủy Thái Nguyên ban hành Nghị quyết số 10-NQ/TU ngày 5/3/2018. Kết luận số "
-                             "88-KL/TW ngày 20/6/2018 của Bộ Chính trị về công tác dân vận."),
-        "a2": ("01/09/2018", "Ở Thái Nguyên, Kết luận 88 của Bộ Chính trị và Nghị quyết số 10-NQ/TU của Tỉnh ủy được "
+                             "87-KL/TW ngày 20/6/2018 của Bộ Chính trị về công tác dân vận."),
+        "a2": ("01/09/2018", "Ở Thái Nguyên, Kết luận 87 của Bộ Chính trị và Nghị quyết số 10-NQ/TU của Tỉnh ủy được "
                              "quán triệt; Chỉ thị 05 của Bộ Chính trị; Quy định 07-QĐ/TƯ ngày 28-8-2018."),
         "a3": ("01/03/2023", "Nghị quyết số 21 của Ban Chấp hành Trung ương và Chỉ thị số 45-CT/TW."),
     }

@@ -60,6 +60,9 @@ class Query:
     subject: str | None
     symbol: str | None = None  # a state number's symbol slug
     plenum: int | None = None
+    # dates of the catalogue's documents of this number whose subject the mention's sentence speaks of
+    # ('… sinh hoạt chi bộ theo tinh thần Chỉ thị 10-CT/TW'): they break a tie between several compatible ones
+    topics: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +98,20 @@ def subjects_agree(a: str | None, b: str | None) -> bool | None:
     if not wa or not wb:
         return None
     return bool(wa & wb)
+
+
+# Shared syllable pairs that make a sentence speak of a catalogued document's subject
+TOPIC_PAIRS = 2
+
+
+def topical_dates(sentence: str | None, entries: Iterable[CatalogueEntry]) -> tuple[str, ...]:
+    """The dates of ``entries`` whose subject shares at least :data:`TOPIC_PAIRS` syllable pairs with ``sentence``
+    (the words around a mention that gives no subject of its own)."""
+    words = subject_words(sentence)
+    if not words:
+        return ()
+    return tuple(sorted({e.date for e in entries
+                         if e.date and len(subject_words(e.subject) & words) >= TOPIC_PAIRS}))
 
 
 def _issued(cand: Candidate) -> str | None:
@@ -189,6 +206,7 @@ def decide(q: Query, graph: Iterable[Candidate], catalogue: Iterable[Candidate],
     """The documents of the graph or the catalogue compatible with ``q``, and how a single one was found."""
     found: dict[str, tuple[str, bool]] = {}
     dated: set[str] = set()  # the compatible documents whose date is the mention's own
+    topical: set[str] = set()  # the compatible catalogued documents whose subject the sentence speaks of
     for c in (*graph, *catalogue):
         how = compatible(q, c, cat)
         if how is None:
@@ -199,8 +217,12 @@ def decide(q: Query, graph: Iterable[Candidate], catalogue: Iterable[Candidate],
         found[c.local] = ("exact" if how == "exact" or (held and held[0] == "exact") else "variant", catalogued)
         if q.date and len(q.date) == 10 and c.date == q.date:
             dated.add(c.local)
+        if c.catalogued and c.date in q.topics:
+            topical.add(c.local)
     if len(found) > 1 and len(dated) == 1:  # several fit; the one of the very date the mention gives is meant
         found = {local: v for local, v in found.items() if local in dated}
+    if len(found) > 1 and len(topical) == 1:  # several fit; the sentence speaks of the subject of one
+        found = {local: v for local, v in found.items() if local in topical}
     if len(found) != 1:
         return Decision(tuple(sorted(found)), None)
     (local, (how, catalogued)), = found.items()

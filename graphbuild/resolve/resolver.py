@@ -59,6 +59,7 @@ from graphbuild.resolve.identity import (
     entry_candidate,
     graph_candidates,
     subjects_agree,
+    topical_dates,
     weaker,
 )
 from graphbuild.resolve.lists import ListHints
@@ -237,7 +238,7 @@ class Resolver(Nodes):
             query = Query("party", number, _codes(type_code, m.doc_type), type_code, issuer_code,
                           None if issuer_code else self._series(m.issuer), article.province,
                           self._stated_term(m, central, term_hint),
-                          date, article.date, m.subject)
+                          date, article.date, m.subject, topics=self._topics(m, number, article))
             return self._pending(query, base, province)
         local = f"doc/{symbol}_{slug(province)}_{year}_{number}" if province else f"doc/{symbol}_{year}_{number}"
         rec = self._doc(local, "party")
@@ -331,7 +332,8 @@ class Resolver(Nodes):
         series = self._series(m.issuer)
         central = series is not None and self.catalogue.is_within(series, "ban-chap-hanh-trung-uong")
         query = Query("bare", number, _codes(code, m.doc_type, written=False), None, None, series, article.province,
-                      self._stated_term(m, central, None), m.date, article.date, m.subject)
+                      self._stated_term(m, central, None), m.date, article.date, m.subject,
+                      topics=self._topics(m, number, article))
         return self._pending(query, f"{slug(code)}_{number}", None)
 
     # ---- what a mention lacking part of its key says (see resolve.identity)
@@ -340,6 +342,15 @@ class Resolver(Nodes):
         """A placeholder target for a mention decided after the read, with the citation key it falls back to."""
         self._queries.append((query, (base, province)))
         return f"{PENDING}{len(self._queries) - 1}"
+
+    def _topics(self, m: Mention, number: str, article: Article) -> tuple[str, ...]:
+        """The catalogued documents of ``number`` whose subject the mention's sentence speaks of (their dates),
+        when the catalogue holds several and the mention names no subject of its own."""
+        entries = self.catalogue.by_number.get(number, ())
+        if m.subject or len(entries) < 2 or m.sentence is None or not article.text:
+            return ()
+        start, end = m.sentence
+        return topical_dates(article.text[start:end], entries)
 
     def _series(self, issuer: str | None) -> str | None:
         """The body an issuer name names (Bộ Chính trị), whose number series a document must belong to."""

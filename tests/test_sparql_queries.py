@@ -143,9 +143,11 @@ def check_16(r, _report):
 
 
 def check_17(r, _report):
-    # the preamble of Nghị quyết 03/NQ-CP: Căn cứ Nghị định 123/2016/NĐ-CP; Căn cứ Nghị quyết 57-NQ/TW
+    # the preamble of Nghị quyết 03/NQ-CP: Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015; Luật sửa đổi …
+    # ngày 22 tháng 11 năm 2019; Căn cứ Nghị định 123/2016/NĐ-CP; Căn cứ Nghị quyết 57-NQ/TW
     assert [(x["basis"], x["type"], x["date"]) for x in r] == [
-        (D + "nd-cp_2016_123", "Nghị định", "2016-09-01"), (D + "nq-tw_2024_57", "Nghị quyết", "2024-12-22")]
+        (D + "luat-qh13_2015_76", "Luật", "2015-06-19"), (D + "nd-cp_2016_123", "Nghị định", "2016-09-01"),
+        (D + "luat-qh14_2019_47", "Luật", "2019-11-22"), (D + "nq-tw_2024_57", "Nghị quyết", "2024-12-22")]
 
 
 ON_RELATIONS_CORPUS = {"16-what-amends-or-repeals-a-document.rq", "17-what-a-document-rests-on.rq"}

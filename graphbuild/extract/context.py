@@ -17,11 +17,11 @@ from graphbuild.extract.ref import Ref
 
 def _iso(m: re.Match[str]) -> str | None:
     d, mo, y, d2, mo2, y2 = m.group("d", "m", "y", "d2", "m2", "y2")
-    return _iso_date(d or d2, mo or mo2, y or y2)
+    return iso_date(d or d2, mo or mo2, y or y2)
 
 
 @lru_cache(maxsize=4096)
-def _iso_date(d: str, mo: str, y: str) -> str | None:
+def iso_date(d: str, mo: str, y: str) -> str | None:
     """'22', '11', '2016' -> '2016-11-22'; None for an impossible day or month."""
     day, month = int(d), int(mo)
     if not (1 <= day <= 31 and 1 <= month <= 12):
@@ -71,7 +71,7 @@ def context_after(folded: str, ref: Ref) -> None:
             c = _peek(folded, pos)
     elif c.isdigit() and ref.form == "full" and (ref.type_code or ref.issuer_code):
         m = g.DATE_FUSED.match(folded, pos)
-        if m and (iso := _iso_date(*m.group("d", "m", "y"))):
+        if m and (iso := iso_date(*m.group("d", "m", "y"))):
             ref.date, pos = iso, m.end()
             c = _peek(folded, pos)
     if c is None or c in _ISSUER_STARTS:

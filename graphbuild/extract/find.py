@@ -6,7 +6,8 @@
      lexicon (:mod:`.symbols`: party N-TYPE/ISSUER, state N/[YYYY/]TYPE-ISSUER), and every
      capitalised type word; the type word before each number (:mod:`.typewords`) and the bare
      numbers that share its symbol (:mod:`.lists`);
-  3. named references (:mod:`.named`): plenum and congress resolutions, the Party Charter;
+  3. named references (:mod:`.named`): plenum and congress resolutions, the Party Charter; laws named by
+     title and date (:mod:`.laws`), as the numbered laws they are;
   4. bare references (:mod:`.bare`): a type word + number with no code, and lists sharing one type word;
   5. context (:mod:`.context`; the body's name as completed by :mod:`.issuers`): date, issuing body and
      subject around each reference, shared along lists (:mod:`.lists`); named references in a title
@@ -30,6 +31,7 @@ from graphbuild.domain.model import Mention
 from graphbuild.extract.bare import bare_references
 from graphbuild.extract.context import context_after, context_before
 from graphbuild.extract.document_ids import assign_id
+from graphbuild.extract.laws import law_references
 from graphbuild.extract.lists import share_across_lists, shared_symbol_list
 from graphbuild.extract.mentions import to_mentions
 from graphbuild.extract.named import fill_terms, named_references
@@ -72,7 +74,7 @@ def _references(folded: str, original_case: str, numbered: list[Ref], caps: list
         if ref.doc_type is None:
             shared += shared_symbol_list(folded, ref)
     numbered = [r for r in numbered if not r.needs_word or r.doc_type] + shared
-    found = numbered + named_references(folded, caps, charters, qs)
+    found = numbered + named_references(folded, caps, charters, qs) + law_references(folded, caps, numbered)
     taken = [(r.start, r.end) for r in found]
     return _drop_overlaps(found + bare_references(folded, original_case, taken, caps, numbered))
 

@@ -43,6 +43,7 @@ from operator import attrgetter
 
 from graphbuild.domain.ids import DocumentKey
 from graphbuild.domain.issuers import issuer_of
+from graphbuild.domain.laws import law_numbered
 from graphbuild.domain.model import Article, Mention
 from graphbuild.resolve.bodies import BodyRecord
 from graphbuild.resolve.catalogue import term_of
@@ -274,11 +275,14 @@ class Resolver(Nodes):
         self._terms.setdefault(local, None)
         at = (MENTION, *self._at)
         if rec.wants("origin", at):
+            law = law_numbered(number, int(year), m.issuer_code)  # a law's title, day passed and source
             rec.hold("origin", at, self._origin(
                 kind="state", number=key.cited_as if key.kind == "state" else number,
                 type_code=m.type_code, issuer_code=m.issuer_code, year=int(year), province=province,
                 numbering_body=self.body(code_body, province) if code_body else None,
-                given_issuer=self._body_key(code_body, province) if code_body else None))
+                given_issuer=self._body_key(code_body, province) if code_body else None,
+                subject=law.title if law else None, source=law.source if law else None,
+                fixed_date=law.date if law else None))
             rec.add("bases", (base,))
         return local
 

@@ -48,6 +48,13 @@ def catch_stop_signals() -> None:
         signal.signal(sig, _raise_stopped)
 
 
+def ignore_stop_signals() -> None:
+    """The command is over, its outputs complete: a signal now would meet the interpreter's shutdown,
+    which puts back the default action of the handlers it set and dies of it (exit -2, no word said)."""
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)
+
+
 class StoppableGroup(click.Group):
     """A click group whose sub-commands end as this module describes when stopped or when their pipe closes."""
 

@@ -15,7 +15,7 @@ from graphbuild.cli import serve as serve_cmd
 from graphbuild.cli import show as show_cmd
 from graphbuild.cli import sparql_cmd as sparql_cmd
 from graphbuild.cli import stats as stats_cmd
-from graphbuild.cli._stop import StoppableGroup, catch_stop_signals
+from graphbuild.cli._stop import StoppableGroup, catch_stop_signals, ignore_stop_signals
 
 
 @click.group(cls=StoppableGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -39,7 +39,10 @@ cli.add_command(serve_cmd.serve)
 def main() -> None:
     """Console-script entry point: Ctrl-C and SIGTERM stop any command with one line (graphbuild.cli._stop)."""
     catch_stop_signals()
-    cli()
+    try:
+        cli()
+    finally:
+        ignore_stop_signals()
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from typing import NamedTuple
 from graphbuild.domain.model import Article, Mention
 from graphbuild.domain.skipped import SkippedInput
 from graphbuild.pipeline.extract_cache import ExtractCache, text_key
-from graphbuild.pipeline.processes import worker_init
+from graphbuild.pipeline.processes import stops_held, worker_init
 from graphbuild.pipeline.results import BuildResult
 
 # Articles per worker task.  Large, because every message costs the main process more than its
@@ -102,7 +102,8 @@ class _Window:
     def _submit(self, chunk: _Chunk) -> None:
         if self.pool is None:
             ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-            self.pool = ctx.Pool(self.jobs, initializer=worker_init, initargs=(os.getpid(),))
+            with stops_held():
+                self.pool = ctx.Pool(self.jobs, initializer=worker_init, initargs=(os.getpid(),))
         chunk.result = self.pool.apply_async(_extract_chunk, (chunk.texts,))
         if chunk is self.chunk:
             self.chunk = _Chunk()

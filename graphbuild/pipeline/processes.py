@@ -12,7 +12,8 @@ import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
@@ -38,6 +39,7 @@ def die_with_parent(parent: int) -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)  # blocked by the parent while it forked us
     if sys.platform.startswith("linux"):
         try:
             import ctypes
@@ -70,6 +72,22 @@ WORKER_NICE = 5  # extraction workers (and the store loader) yield the CPU to th
 WRITER_NICE = 19  # the writers forked after the sort yield to the store loader (see _writer_main)
 
 
+_STOPS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextmanager
+def stops_held() -> Iterator[None]:
+    """SIGINT and SIGTERM held back while children are forked.  Why: a child starts with the parent's
+    handler (which raises Stopped) until :func:`worker_init` sets its own; a Ctrl-C in that gap made a
+    pool worker print a traceback.  Held, the signal waits: the children unblock it once their handlers
+    are set, the parent when this block ends (and then stops as usual)."""
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 def worker_init(parent: int) -> None:
     """Pool worker set-up: die with the build, and run at a lower priority than the main process.
 
@@ -86,7 +104,8 @@ def fork_writer(target: Callable[..., object], *args: object) -> BaseProcess:
     """Start ``target(*args)`` in a forked child that dies with this process; returns the Process."""
     ctx = multiprocessing.get_context("fork")
     proc = ctx.Process(target=_writer_main, args=(os.getpid(), target, args), daemon=True)
-    proc.start()
+    with stops_held():
+        proc.start()
     return proc
 
 

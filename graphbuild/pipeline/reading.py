@@ -15,7 +15,7 @@ from multiprocessing.queues import Queue
 
 from graphbuild.domain.model import Article
 from graphbuild.domain.skipped import SkippedInput
-from graphbuild.pipeline.processes import die_with_parent
+from graphbuild.pipeline.processes import die_with_parent, stops_held
 from graphbuild.pipeline.results import BuildError
 from graphbuild.read.articles import read_articles
 from graphbuild.read.textio import iter_files
@@ -92,7 +92,8 @@ def _read(paths: list[str], jobs: int, progress: list[int] | None) -> Iterator[A
     ctx = multiprocessing.get_context("fork")
     q = ctx.Queue(maxsize=READ_AHEAD)
     proc = ctx.Process(target=_reader, args=(paths, q, os.getpid()), daemon=True)
-    proc.start()
+    with stops_held():
+        proc.start()
     try:
         while True:
             try:

@@ -66,6 +66,9 @@ class Pages(Protocol):
 
     def render(self, request: PageRequest) -> Reply: ...
 
+    def warm(self) -> None:
+        """Fill the caches the pages share (run once, as the worker starts)."""
+
 
 def _worker_main(conn: Connection, graph_dir: str, max_rows: int, pages: type[Pages] | None = None) -> None:
     """Worker process body: open the graph, then answer jobs until the pipe closes.
@@ -84,15 +87,19 @@ def _worker_main(conn: Connection, graph_dir: str, max_rows: int, pages: type[Pa
         return
     conn.send(("ready", os.getpid()))
     site: Pages | None = None
+    if pages is not None:  # the pages' caches are filled now, while no request waits (see Site.warm)
+        site = pages(graph_dir, store, max_rows, None)  # this process is the time limit
+        try:
+            site.warm()
+        except Exception:  # a page that fails says so when it is asked for
+            pass
     while True:
         try:
             job = conn.recv()
         except (EOFError, OSError):
             return  # the server is gone
         try:
-            if job[0] == "page" and pages is not None:
-                if site is None:
-                    site = pages(graph_dir, store, max_rows, None)  # this process is the time limit
+            if job[0] == "page" and site is not None:
                 reply = site.render(job[1])
             else:
                 reply = respond(store, job[1], job[2], max_rows=max_rows, timeout=None, dataset=job[3])

@@ -155,7 +155,17 @@ class Site:
 
     # ------------------------------------------------------------------ home and search
 
+    def warm(self) -> None:
+        """The home page's figures, the search index and the terms, made before the first request asks:
+        at 100k articles each takes seconds, which the first visitor of every worker used to wait."""
+        self._home_figures()
+        self._search_index()
+        self.terms()
+
     def home(self) -> Reply:
+        return self.page("home.html", title="graphbuild", s=self._home_figures())
+
+    def _home_figures(self) -> dict[str, Any]:
         if self._home is None:
             g = self.graph
             figures = stats(g, limit=10)
@@ -167,7 +177,12 @@ class Site:
             figures["points"] = points
             figures["terms"] = self.terms()
             self._home = figures
-        return self.page("home.html", title="graphbuild", s=self._home)
+        return self._home
+
+    def _search_index(self) -> dict[str, list[browse.Entry]]:
+        if self._index is None:
+            self._index = browse.search_index(self.graph)
+        return self._index
 
     def search(self, params: dict[str, str]) -> Reply:
         """Words and numbers (``q``) over every kind; with a filter (issuer, type, term, dates, province) the
@@ -203,9 +218,7 @@ class Site:
     def _found(self, q: str) -> dict[str, list[browse.Record]]:
         """Everything ``q`` names: documents by any spelling of their number, then by words; articles,
         bodies, provinces and terms by words."""
-        if self._index is None:
-            self._index = browse.search_index(self.graph)
-        found = browse.search_words(self._index, q)
+        found = browse.search_words(self._search_index(), q)
         named = find_documents(self.graph, q).documents
         docs = [{"iri": d.iri, "name": d.label, "note": None} for d in named]
         seen = {d.iri for d in named}

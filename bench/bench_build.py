@@ -1,5 +1,11 @@
 #!/usr/bin/env python3
-"""End-to-end ``graphbuild build`` against a plain in-memory rdflib pipeline on the same corpus.
+"""End-to-end ``graphbuild build`` against the floor and a plain in-memory rdflib pipeline on the same corpus.
+
+The floor (issue 19) is the work no build can avoid, measured right after each build on the same
+files: the CPU seconds of ``graphbuild extract --format jsonl`` plus those of bulk-loading the
+build's own ``graph.nt`` into a fresh Oxigraph store with ``optimize()``.  The build's CPU over the
+floor is printed beside it (target <= 1.5x), and its wall time over its CPU (target <= 0.6 on two
+cores).  ``--no-baseline`` skips the rdflib pipeline, which is slow.
 
 Why a baseline: the build command's worth is judged against the obvious way to do the job
 (extract every article, ``Graph.add`` one triple at a time, ``serialize(format="turtle")``), whose
@@ -164,8 +170,9 @@ def graph_baseline_worker(out: Path, files: list[Path]) -> int:
 # --------------------------------------------------------------------------------------------------
 
 
-def measure(cmd: list[str], timeout: float | None = None) -> dict:
-    """Run ``cmd``; wall time, peak tree RSS (psutil polling), ru_maxrss (wait4), output, exit code."""
+def measure(cmd: list[str], timeout: float | None = None, keep_stdout: bool = True) -> dict:
+    """Run ``cmd``; wall time, peak tree RSS (psutil polling), ru_maxrss (wait4), output, exit code.
+    ``keep_stdout`` false sends the child's stdout to /dev/null (``extract`` prints every mention)."""
     import psutil
 
     peak = [0]
@@ -173,7 +180,8 @@ def measure(cmd: list[str], timeout: float | None = None) -> dict:
     stop = threading.Event()
     t0 = time.perf_counter()
     env = {**os.environ, "GRAPHBUILD_PROFILE": "1"}
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=common.ROOT, env=env)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE if keep_stdout else subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, cwd=common.ROOT, env=env)
 
     def poll() -> None:
         try:
@@ -217,7 +225,7 @@ def measure(cmd: list[str], timeout: float | None = None) -> dict:
     out_chunks: list[str] = []
     err_chunks: list[str] = []
     readers = [threading.Thread(target=lambda s=s, b=b: b.append(s.read()), daemon=True)
-               for s, b in ((proc.stdout, out_chunks), (proc.stderr, err_chunks))]
+               for s, b in ((proc.stdout, out_chunks), (proc.stderr, err_chunks)) if s is not None]
     for r in readers:
         r.start()
     deadline = None if timeout is None else time.monotonic() + timeout
@@ -242,6 +250,47 @@ def measure(cmd: list[str], timeout: float | None = None) -> dict:
             "peak_tree_rss_mb": peak[0] / 2**20, "peak_tree_pss_mb": peak_pss[0] / 2**20,
             "maxrss_mb": ru.ru_maxrss / 1024,
             "rc": proc.returncode, "stdout": "".join(out_chunks), "stderr": "".join(err_chunks)}
+
+
+# --------------------------------------------------------------------------------------------------
+# The floor (issue 19): the work no build can avoid, measured beside each build on the same files
+# --------------------------------------------------------------------------------------------------
+
+_LOAD = """
+import sys, pyoxigraph as ox
+store = ox.Store(sys.argv[1])
+store.bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_TRIPLES)
+store.optimize()
+print(len(store))
+"""
+
+
+def floor(files: list[Path], graph_nt: Path, timeout: float | None) -> dict | None:
+    """CPU seconds of ``graphbuild extract --format jsonl`` over ``files`` and of bulk-loading the build's
+    own ``graph.nt`` into a fresh Oxigraph store with ``optimize()``; their sum is the floor."""
+    if not graph_nt.is_file():
+        return None
+    ext = measure([*CLI, "extract", "--format", "jsonl", *map(str, files)], timeout, keep_stdout=False)
+    store = common.WORK / "floor-store"
+    subprocess.run(["rm", "-rf", str(store)], check=True)
+    load = measure([sys.executable, "-c", _LOAD, str(store), str(graph_nt)], timeout)
+    subprocess.run(["rm", "-rf", str(store)], check=True)
+    if ext["rc"] != 0 or load["rc"] != 0:
+        print(f"  floor FAILED: extract exit {ext['rc']}, load exit {load['rc']}: {load['stderr'][-500:]}")
+        return None
+    return {"extract_cpu_s": ext["cpu_s"], "extract_wall_s": ext["wall_s"], "load_cpu_s": load["cpu_s"],
+            "load_wall_s": load["wall_s"], "cpu_s": ext["cpu_s"] + load["cpu_s"],
+            "triples": int(load["stdout"].split()[-1])}
+
+
+def report_floor(build: dict, fl: dict) -> None:
+    """The build against the floor: CPU ratio (target <= 1.5) and wall / CPU (target <= 0.6 on two cores)."""
+    ratio = build["cpu_s"] / fl["cpu_s"]
+    print(f"  floor    extract {fl['extract_cpu_s']:.1f} + store load {fl['load_cpu_s']:.1f} = {fl['cpu_s']:.1f} CPU s "
+          f"({fl['triples']:,} triples)")
+    print(f"  ratio    build --jobs {build['jobs']}: {build['cpu_s']:.1f} CPU s = {ratio:.2f}x the floor "
+          f"(target <= 1.5x: {'met' if ratio <= 1.5 else 'NOT met'}); wall {build['wall_s']:.1f} s = "
+          f"{build['wall_s'] / build['cpu_s']:.2f} of its CPU (target <= 0.6)")
 
 
 def _pss(pid: int) -> int:
@@ -297,6 +346,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="comma-separated --jobs values, one build each (default: 1 and all cores)")
     ap.add_argument("--shards", type=int, default=4, help="JSONL input files per corpus (default 4)")
     ap.add_argument("--no-baseline", action="store_true", help="skip the rdflib baseline")
+    ap.add_argument("--no-floor", action="store_true",
+                    help="skip the floor (extract + store load of the build's graph.nt) measured after each build")
     ap.add_argument("--no-build", action="store_true",
                     help="run only the rdflib baseline (e.g. the slow 100k baseline in the background)")
     ap.add_argument("--build-args", action="append", default=None,
@@ -351,8 +402,12 @@ def main(argv: list[str] | None = None) -> int:
                 for line in m["stderr"].splitlines():
                     if "phase" in line or "build: cpu " in line:
                         print("      " + line.replace("graphbuild build: ", ""))
-            res.setdefault("builds", []).append({k: v for k, v in m.items() if k not in ("stdout", "stderr")} | {
-                "jobs": jobs, "args": extra, "out_mb": round(dir_mb(out), 2), "cmd": " ".join(cmd[2:])})
+            entry = {k: v for k, v in m.items() if k not in ("stdout", "stderr")} | {
+                "jobs": jobs, "args": extra, "out_mb": round(dir_mb(out), 2), "cmd": " ".join(cmd[2:])}
+            if m["rc"] in (0, 1) and not a.no_floor and (fl := floor(files, out / "graph.nt", a.timeout)):
+                entry["floor"] = fl
+                report_floor(entry, fl)
+            res.setdefault("builds", []).append(entry)
         if not a.no_baseline:
             out = common.WORK / f"out-baseline-n{n}"
             cmd = [sys.executable, str(Path(__file__).resolve()), "--baseline-worker", a.baseline, str(out),

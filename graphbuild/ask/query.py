@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +25,7 @@ import pyoxigraph as ox
 
 from graphbuild.ask.directives import RELATION_IRIS, DirectiveLink, directive_links
 from graphbuild.ask.documents import Document, Graph, term_value
+from graphbuild.ask.figures import figures
 from graphbuild.ask.matching import Match, find_documents, suggest
 from graphbuild.ask.reference import Query, leading_int, names_source, parse_loose, parse_reference
 from graphbuild.resolve.identity import RESOLVED_BY
@@ -406,46 +406,7 @@ def _by_relation(r: Related) -> tuple[str, str]:
 # --------------------------------------------------------------------------- stats
 
 
-_TOP_DOCS = """
-SELECT ?doc ?label (COUNT(?m) AS ?mentions) (COUNT(DISTINCT ?a) AS ?articles) WHERE {
-  ?m gb:refersTo ?doc ; nif:referenceContext ?a .
-  OPTIONAL { ?doc rdfs:label ?label }
-} GROUP BY ?doc ?label ORDER BY DESC(?articles) DESC(?mentions) ?doc LIMIT ?limit"""
-
-_ISSUERS = """
-SELECT ?body ?label (COUNT(DISTINCT ?doc) AS ?documents) (COUNT(DISTINCT ?a) AS ?articles) WHERE {
-  ?doc eli:passed_by ?body .
-  OPTIONAL { ?body rdfs:label ?label }
-  OPTIONAL { ?a dct:references ?doc }
-} GROUP BY ?body ?label ORDER BY DESC(?articles) DESC(?documents) ?body"""
-
-_PER_YEAR = """
-SELECT ?year (COUNT(?m) AS ?mentions) (COUNT(DISTINCT ?a) AS ?articles) WHERE {
-  ?m nif:referenceContext ?a .
-  ?a dct:issued ?date .
-  BIND (YEAR(?date) AS ?year)
-} GROUP BY ?year ORDER BY ?year"""
-
-_TOTALS = """
-SELECT (COUNT(DISTINCT ?a) AS ?articles) (COUNT(?m) AS ?mentions) WHERE { ?m nif:referenceContext ?a }"""
-
-
 def stats(graph_dir: str | os.PathLike[str] | Graph | None, limit: int = 10) -> dict[str, Any]:
-    """Most-cited documents, most active issuers, citations per year (by the article's date)."""
-    g = graph_dir if isinstance(graph_dir, Graph) else Graph(graph_dir)
-    top = []
-    # LIMIT cannot take a bound variable: the integer is formatted, never user text
-    for sol in g.query(_TOP_DOCS.replace("?limit", str(int(limit)))):
-        top.append({"document": sol["doc"].value[len(ID):] if sol["doc"].value.startswith(ID) else sol["doc"].value,
-                    "label": _v(sol, "label"), "articles": int(sol["articles"].value),
-                    "mentions": int(sol["mentions"].value)})
-    issuers = [{"body": sol["body"].value[len(ID):], "label": _v(sol, "label"),
-                "documents": int(sol["documents"].value), "articles": int(sol["articles"].value)}
-               for sol in g.query(_ISSUERS)][: int(limit)]
-    years = [{"year": int(sol["year"].value), "mentions": int(sol["mentions"].value),
-              "articles": int(sol["articles"].value)} for sol in g.query(_PER_YEAR) if sol["year"] is not None]
-    totals = next(iter(g.query(_TOTALS)))
-    kinds = Counter(d.kind for d in g.documents.values())
-    return {"articles": int(totals["articles"].value), "mentions": int(totals["mentions"].value),
-            "documents": sum(v for k, v in kinds.items() if k != "citekey"), "citation_keys": kinds.get("citekey", 0),
-            "top_documents": top, "top_issuers": issuers, "per_year": years}
+    """Most-cited documents, most active issuers, citations per year (by the article's date), totals
+    (:func:`graphbuild.ask.figures.figures`)."""
+    return figures(graph_dir if isinstance(graph_dir, Graph) else Graph(graph_dir), limit)

@@ -87,12 +87,9 @@ def _worker_main(conn: Connection, graph_dir: str, max_rows: int, pages: type[Pa
         return
     conn.send(("ready", os.getpid()))
     site: Pages | None = None
-    if pages is not None:  # the pages' caches are filled now, while no request waits (see Site.warm)
+    if pages is not None:  # the pages' caches fill beside the first jobs, which do not wait for them
         site = pages(graph_dir, store, max_rows, None)  # this process is the time limit
-        try:
-            site.warm()
-        except Exception:  # a page that fails says so when it is asked for
-            pass
+        threading.Thread(target=_warm, args=(site,), daemon=True, name="warm pages").start()
     while True:
         try:
             job = conn.recv()
@@ -109,6 +106,13 @@ def _worker_main(conn: Connection, graph_dir: str, max_rows: int, pages: type[Pa
             conn.send(reply)
         except (BrokenPipeError, OSError):
             return
+
+
+def _warm(site: Pages) -> None:
+    try:
+        site.warm()
+    except Exception:  # a page that fails says so when it is asked for
+        pass
 
 
 class _Worker:

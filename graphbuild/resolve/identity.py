@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from graphbuild.resolve.catalogue import Catalogue, CatalogueEntry, term_of
 from graphbuild.resolve.records import DocRecord
@@ -84,8 +85,10 @@ class Candidate:
     plenum: tuple[str, int] | None = None
 
 
+@lru_cache(maxsize=1 << 14)
 def subject_words(text: str | None) -> frozenset[str]:
-    """Pairs of neighbouring content syllables of a subject, folded: what two wordings of one subject share."""
+    """Pairs of neighbouring content syllables of a subject, folded: what two wordings of one subject share.
+    Memoised: the catalogue's subjects are compared again and again (bounded: sentences pass through too)."""
     if not text:
         return frozenset()
     words = [w for w in re.findall(r"\w+", fold_words(text)) if w not in _STOP and not w.isdigit()]

@@ -46,7 +46,7 @@ from graphbuild.domain.issuers import issuer_of
 from graphbuild.domain.laws import law_numbered
 from graphbuild.domain.model import Article, Mention
 from graphbuild.resolve.bodies import BodyRecord
-from graphbuild.resolve.catalogue import term_of
+from graphbuild.resolve.catalogue import CatalogueEntry, term_of
 from graphbuild.resolve.identity import (
     NEAR_MISS,
     SAME_ARTICLE,
@@ -479,11 +479,20 @@ class Resolver(Nodes):
             return out
         if q.kind == "state":
             return out
-        for e in self.catalogue.by_number.get(q.number, ()):
-            local = catalogue_local(e)
+        for local, e, candidate in self._entries_numbered(q.number):
             makers[local] = partial(self._catalogue_doc, e)
-            out.append(entry_candidate(local, e))
+            out.append(candidate)
         return out
+
+    def _entries_numbered(self, number: str | None) -> list[tuple[str, CatalogueEntry, Candidate]]:
+        """The catalogue's documents of ``number`` as candidates, made once per number (pending mentions of
+        one number are many, and the catalogue does not change)."""
+        found = self._numbered.get(number)
+        if found is None:
+            found = self._numbered[number] = [(local, e, entry_candidate(local, e))
+                                              for e in self.catalogue.by_number.get(number, ())
+                                              for local in (catalogue_local(e),)]
+        return found
 
     def _made(self, local: str, makers: dict[str, Callable[[], str]], graph: dict[str, Candidate]) -> str:
         """The node of a chosen document: a catalogue one is made as the catalogue says, a graph one is there."""

@@ -383,7 +383,7 @@ _SEARCH_NAMED = """
 SELECT ?type ?x ?name WHERE { ?x a ?type . { ?x rdfs:label ?name } UNION { ?x skos:altLabel ?name } UNION { ?x skos:prefLabel ?name } }"""
 
 
-def search_index(g: Graph) -> dict[str, list[Entry]]:
+def search_index(g: Graph) -> SearchIndex:
     """Every document, article, issuer, province and term with the folded words it can be found by."""
     index: dict[str, list[Entry]] = {"documents": [], "articles": [], "bodies": [], "provinces": [], "terms": []}
     for d in g.documents.values():
@@ -409,12 +409,34 @@ def search_index(g: Graph) -> dict[str, list[Entry]]:
     for t in terms(g):
         index["terms"].append(Entry("terms", "/term/" + t, f"Khóa {t}", None,
                                     frozenset({fold_words(t), "khoa"}), (_roman(t),)))
-    return index
+    return SearchIndex(index)
 
 
-def search_words(index: dict[str, list[Entry]], q: str) -> dict[str, list[Entry]]:
-    """Entries holding every word of ``q`` (folded: no diacritics, any case), by kind."""
+class SearchIndex:
+    """The entries of :func:`search_index` by kind, and for each folded word the entries holding it (in
+    order): a search intersects a few short lists instead of testing every entry (224k at 100k articles)."""
+
+    def __init__(self, entries: dict[str, list[Entry]]) -> None:
+        self.entries = entries
+        self.postings: dict[str, dict[str, list[int]]] = {}
+        for kind, found in entries.items():
+            words: dict[str, list[int]] = {}
+            for i, e in enumerate(found):
+                for w in e.words:
+                    words.setdefault(w, []).append(i)
+            self.postings[kind] = words
+
+
+def search_words(index: SearchIndex, q: str) -> dict[str, list[Entry]]:
+    """Entries holding every word of ``q`` (folded: no diacritics, any case), by kind, in index order."""
     wanted = fold_words(q).split()
-    if not wanted:
-        return {k: [] for k in index}
-    return {kind: [e for e in entries if all(w in e.words for w in wanted)] for kind, entries in index.items()}
+    found: dict[str, list[Entry]] = {}
+    for kind, entries in index.entries.items():
+        lists = [index.postings[kind].get(w, []) for w in dict.fromkeys(wanted)]
+        if not lists or not all(lists):
+            found[kind] = []
+            continue
+        lists.sort(key=len)
+        keep = set(lists[0]).intersection(*lists[1:]) if len(lists) > 1 else lists[0]
+        found[kind] = [entries[i] for i in sorted(keep)]
+    return found

@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import threading
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Generic, TypeVar
@@ -29,7 +30,7 @@ import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader
 
 from graphbuild.ask.catalog_search import SORTS, CatalogFilter, UnknownName, find_documents_by
-from graphbuild.ask.query import Graph, citing_articles, find_documents, show, stats
+from graphbuild.ask.query import Citation, Graph, citing_articles, find_documents, show, stats
 from graphbuild.ask.sparql import Result, SparqlError, execute
 from graphbuild.ask.sparql_formats import GRAPH_TYPES, RESULT_TYPES, compact, serialize
 from graphbuild.ask.workers import PageRequest, Reply
@@ -48,6 +49,8 @@ _RDF_BY_TYPE = {"text/turtle": "ttl", "application/x-turtle": "ttl", "applicatio
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
 MAX_Q = 300  # characters of a search kept (find_documents parses what it is given)
 PAGE = 25
+KEEP_CITED = 200  # citing articles from which a document's list is kept for the worker's life (Site._citing)
+KEEP_DOCUMENTS = 32  # documents whose lists are kept at most
 RESULT_PAGE = 200
 
 
@@ -107,8 +110,11 @@ class Site:
         self.env.filters["path"] = local_path
         self.env.globals.update(page_url=page_url, marked=browse.marked)
         self._home: dict[str, Any] | None = None
-        self._index: dict[str, list[browse.Entry]] | None = None
+        self._index: browse.SearchIndex | None = None
         self._terms: list[str] | None = None
+        self._warming, self._indexing = threading.Lock(), threading.Lock()  # see warm()
+        self._citing_kept: dict[str, tuple[list[Citation], str, list[browse.Record]]] = {}
+        self._citing_lock = threading.Lock()
 
     def terms(self) -> list[str]:
         if self._terms is None:
@@ -156,16 +162,24 @@ class Site:
     # ------------------------------------------------------------------ home and search
 
     def warm(self) -> None:
-        """The home page's figures, the search index and the terms, made before the first request asks:
-        at 100k articles each takes seconds, which the first visitor of every worker used to wait."""
-        self._home_figures()
+        """The home page's figures, the search index and the terms, made as the worker starts (in a thread
+        of their own, so queries need not wait): at 100k articles they take seconds, which the first
+        visitor of every worker used to wait."""
+        figures = self._home_figures()
         self._search_index()
         self.terms()
+        for top in figures["top_documents"]:  # the pages most visited and slowest to make
+            if self.graph.document(ID + top["document"]) is not None:
+                self._citing(ID + top["document"])
 
     def home(self) -> Reply:
         return self.page("home.html", title="graphbuild", s=self._home_figures())
 
     def _home_figures(self) -> dict[str, Any]:
+        with self._warming:  # one computation, whether warm() or a request gets here first
+            return self._home_figures_held()
+
+    def _home_figures_held(self) -> dict[str, Any]:
         if self._home is None:
             g = self.graph
             figures = stats(g, limit=10)
@@ -179,10 +193,11 @@ class Site:
             self._home = figures
         return self._home
 
-    def _search_index(self) -> dict[str, list[browse.Entry]]:
-        if self._index is None:
-            self._index = browse.search_index(self.graph)
-        return self._index
+    def _search_index(self) -> browse.SearchIndex:
+        with self._indexing:
+            if self._index is None:
+                self._index = browse.search_index(self.graph)
+            return self._index
 
     def search(self, params: dict[str, str]) -> Reply:
         """Words and numbers (``q``) over every kind; with a filter (issuer, type, term, dates, province) the
@@ -273,13 +288,30 @@ class Site:
         assert d is not None
         infos = show(g, iri)[1]
         info = infos[0] if infos else None
-        citations = citing_articles(g, d, context=False)
+        citations, chart, together = self._citing(iri)
         pager = Pager.of(citations, page)
         browse.with_sentences(g, pager.items)
-        chart = bar_chart(browse.per_year([c.date for c in citations]), f"Số bài viết trích dẫn {d.label} theo năm")
         return self.page("document.html", title=d.label, d=d, info=info, links=browse.document_links(g, iri),
-                         citations=pager, chart=chart, together=browse.cited_together(g, iri),
+                         citations=pager, chart=chart, together=together,
                          candidates=[ID + c for c in d.candidates], rdf=local_path(iri))
+
+    def _citing(self, iri: str) -> tuple[list[Citation], str, list[browse.Record]]:
+        """A document's citing articles (newest first), their chart and the documents cited with it: what
+        grows with the corpus (seconds for a document 20k articles cite), kept for the most cited ones."""
+        with self._citing_lock:
+            kept = self._citing_kept.get(iri)
+            if kept is None:
+                d = self.graph.document(iri)
+                assert d is not None
+                citations = citing_articles(self.graph, d, context=False)
+                chart = bar_chart(browse.per_year([c.date for c in citations]),
+                                  f"Số bài viết trích dẫn {d.label} theo năm")
+                kept = (citations, chart, browse.cited_together(self.graph, iri))
+                if len(citations) >= KEEP_CITED:
+                    if len(self._citing_kept) >= KEEP_DOCUMENTS:  # the first kept goes (the home page's come first)
+                        del self._citing_kept[next(iter(self._citing_kept))]
+                    self._citing_kept[iri] = kept
+            return kept
 
     def body(self, iri: str, page: int) -> Reply:
         info = browse.body(self.graph, iri)

@@ -73,10 +73,40 @@ def serving(graph: Path, workers: int | None) -> Iterator[int]:
                     err = proc.stderr.read().decode() if proc.stderr else ""
                     raise SystemExit(f"graphbuild serve did not start: {err}") from None
                 time.sleep(0.2)
+        warmed(proc.pid)
         yield port
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def warmed(pid: int, limit: float = 600.0) -> None:
+    """Wait until the server's process tree is idle: each page worker fills its caches (home figures,
+    search index, the most cited documents' lists) as it starts, and the figures are of a server
+    that has done so.  Prints how long that took."""
+    import psutil
+
+    began = time.monotonic()
+    root = psutil.Process(pid)
+
+    def cpu() -> float:
+        total = 0.0
+        for p in [root, *root.children(recursive=True)]:
+            try:
+                t = p.cpu_times()
+                total += t.user + t.system
+            except psutil.NoSuchProcess:
+                pass
+        return total
+
+    last = cpu()
+    while time.monotonic() - began < limit:
+        time.sleep(1.0)
+        now = cpu()
+        if now - last < 0.05:
+            break
+        last = now
+    print(f"server warm-up (caches filled, tree idle): {time.monotonic() - began:.1f} s", flush=True)
 
 
 class Client:

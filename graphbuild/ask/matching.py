@@ -27,8 +27,12 @@ class Match:
     suggestions: list[Document] = field(default_factory=list)
 
 
-def find_documents(graph: Graph | str | os.PathLike[str] | None, x: str) -> Match:
-    """The documents X names (newest first), or none plus the nearest known documents as suggestions."""
+def find_documents(graph: Graph | str | os.PathLike[str] | None, x: str, references_only: bool = False) -> Match:
+    """The documents X names (newest first), or none plus the nearest known documents as suggestions.
+
+    ``references_only``: only what X names as a reference (an IRI or a number in any spelling, a named
+    document), with no look through every document for X spelled out and no suggestions (the web search,
+    which finds words through its own index: both passes cost seconds at 100k documents)."""
     g = graph if isinstance(graph, Graph) else Graph(graph)
     q = parse_reference(x)
     found: list[Document] = []
@@ -37,6 +41,8 @@ def find_documents(graph: Graph | str | os.PathLike[str] | None, x: str) -> Matc
         found = [d] if d is not None else []
     elif q.how in REFERENCE_PARSES:
         found = [d for d in g.candidates(q) if _matches(d, q)]
+    if references_only:
+        return Match(q, sorted(found, key=_newest_first))
     docs = g.documents if not found else {}
     if not found and q.iri is None:
         found = _spelled_as(docs.values(), x)

@@ -21,9 +21,10 @@ import io
 import math
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 from urllib.parse import parse_qs, quote, urlencode
 
 import pyoxigraph as ox
@@ -50,7 +51,7 @@ STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; char
 MAX_Q = 300  # characters of a search kept (find_documents parses what it is given)
 PAGE = 25
 KEEP_CITED = 200  # citing articles from which a document's list is kept for the worker's life (Site._citing)
-KEEP_DOCUMENTS = 32  # documents whose lists are kept at most
+KEEP_PAGES = 128  # long lists kept at most (the most cited documents', the provinces')
 RESULT_PAGE = 200
 
 
@@ -59,6 +60,7 @@ class NotFound(Exception):
 
 
 Item = TypeVar("Item")
+Kept = TypeVar("Kept")
 
 
 @dataclass
@@ -113,8 +115,8 @@ class Site:
         self._index: browse.SearchIndex | None = None
         self._terms: list[str] | None = None
         self._warming, self._indexing = threading.Lock(), threading.Lock()  # see warm()
-        self._citing_kept: dict[str, tuple[list[Citation], str, list[browse.Record]]] = {}
-        self._citing_lock = threading.Lock()
+        self._kept_answers: dict[tuple[str, str], Any] = {}  # see _kept
+        self._kept_lock = threading.Lock()
 
     def terms(self) -> list[str]:
         if self._terms is None:
@@ -234,7 +236,7 @@ class Site:
         """Everything ``q`` names: documents by any spelling of their number, then by words; articles,
         bodies, provinces and terms by words."""
         found = browse.search_words(self._search_index(), q)
-        named = find_documents(self.graph, q).documents
+        named = find_documents(self.graph, q, references_only=True).documents
         docs = [{"iri": d.iri, "name": d.label, "note": None} for d in named]
         seen = {d.iri for d in named}
         docs += [{"iri": e.iri, "name": e.name, "note": e.note} for e in found["documents"] if e.iri not in seen]
@@ -298,20 +300,26 @@ class Site:
     def _citing(self, iri: str) -> tuple[list[Citation], str, list[browse.Record]]:
         """A document's citing articles (newest first), their chart and the documents cited with it: what
         grows with the corpus (seconds for a document 20k articles cite), kept for the most cited ones."""
-        with self._citing_lock:
-            kept = self._citing_kept.get(iri)
-            if kept is None:
-                d = self.graph.document(iri)
-                assert d is not None
-                citations = citing_articles(self.graph, d, context=False)
-                chart = bar_chart(browse.per_year([c.date for c in citations]),
-                                  f"Số bài viết trích dẫn {d.label} theo năm")
-                kept = (citations, chart, browse.cited_together(self.graph, iri))
-                if len(citations) >= KEEP_CITED:
-                    if len(self._citing_kept) >= KEEP_DOCUMENTS:  # the first kept goes (the home page's come first)
-                        del self._citing_kept[next(iter(self._citing_kept))]
-                    self._citing_kept[iri] = kept
-            return kept
+        def make() -> tuple[tuple[list[Citation], str, list[browse.Record]], bool]:
+            d = self.graph.document(iri)
+            assert d is not None
+            citations = citing_articles(self.graph, d, context=False)
+            chart = bar_chart(browse.per_year([c.date for c in citations]), f"Số bài viết trích dẫn {d.label} theo năm")
+            return (citations, chart, browse.cited_together(self.graph, iri)), len(citations) >= KEEP_CITED
+        return self._kept(("citing", iri), make)
+
+    def _kept(self, key: tuple[str, str], make: Callable[[], tuple[Kept, bool]]) -> Kept:
+        """What ``make`` answers for ``key``, kept for the worker's life when ``make`` says it is worth it
+        (at most :data:`KEEP_PAGES` answers; the first kept goes first, and the home page's come first)."""
+        with self._kept_lock:
+            if key in self._kept_answers:
+                return cast(Kept, self._kept_answers[key])
+            answer, keep = make()
+            if keep:
+                if len(self._kept_answers) >= KEEP_PAGES:
+                    del self._kept_answers[next(iter(self._kept_answers))]
+                self._kept_answers[key] = answer
+            return answer
 
     def body(self, iri: str, page: int) -> Reply:
         info = browse.body(self.graph, iri)
@@ -327,10 +335,13 @@ class Site:
 
     def province(self, iri: str, page: int) -> Reply:
         g = self.graph
-        articles = browse.province_articles(g, iri)
+
+        def make() -> tuple[tuple[list[browse.Record], list[browse.Record]], bool]:
+            articles = browse.province_articles(g, iri)
+            return (articles, browse.province_cites(g, iri)), len(articles) >= KEEP_CITED
+        articles, cites = self._kept(("province", iri), make)
         return self.page("province.html", title=browse.label(g, iri), iri=iri, articles=Pager.of(articles, page),
-                         cites=browse.province_cites(g, iri), bodies=browse.province_bodies(g, iri),
-                         rdf=local_path(iri))
+                         cites=cites, bodies=browse.province_bodies(g, iri), rdf=local_path(iri))
 
     def term(self, term: str) -> Reply:
         if term not in browse.terms(self.graph):

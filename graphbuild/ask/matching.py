@@ -138,6 +138,8 @@ def _similarity(d: Document, fx: str) -> float:
     spellings = [fold_code(d.number or ""), fold_code(d.label), *(fold_code(k.split(":", 1)[-1]) for k in d.cite_keys)]
     # real_quick_ratio() (from the two lengths) bounds ratio() from above: a spelling that cannot
     # reach 0.6 is never compared, so a long X costs no more than a short one.
+    # quick_ratio() (from the letters shared) bounds it too, at a fraction of ratio()'s cost.
     matchers = (difflib.SequenceMatcher(None, fx, c) for c in spellings if c)
-    ratio = max((m.ratio() for m in matchers if m.real_quick_ratio() >= 0.6), default=0.0)
+    ratio = max((m.ratio() for m in matchers if m.real_quick_ratio() >= 0.6 and m.quick_ratio() >= 0.6),
+                default=0.0)
     return ratio if ratio >= 0.6 else 0.0

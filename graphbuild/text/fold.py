@@ -25,8 +25,33 @@ def strip_marks(s: str, *, compat: bool = False) -> str:
 
     ``compat`` also folds compatibility forms (full-width letters, ligatures) as NFKD does.
     """
+    if not compat:
+        fast = s.translate(_ASCII_LETTERS)
+        if fast.isascii():  # what the slow path gives, one character at a time (see _ascii_letters)
+            return fast
+    return _strip_marks_slow(s, compat)
+
+
+def _strip_marks_slow(s: str, compat: bool) -> str:
     s = unicodedata.normalize("NFKD" if compat else "NFD", s.translate(_D_TO_ASCII))
     return unicodedata.normalize("NFC", "".join(c for c in s if not unicodedata.combining(c)))
+
+
+def _ascii_letters() -> dict[int, str | None]:
+    """Each Latin letter with marks (U+00C0-U+024F, U+1E00-U+1EFF: every Vietnamese one) that the slow path
+    turns into ASCII, to that ASCII; each combining mark of U+0300-U+036F (of a combining class) to nothing.  Decomposition is
+    per character and the marks are dropped, so for a text these leave all-ASCII the slow path's answer
+    is the characters' answers joined; any other text takes the slow path."""
+    table: dict[int, str | None] = {c: None for c in range(0x300, 0x370) if unicodedata.combining(chr(c))}
+    for block in (range(0xC0, 0x250), range(0x1E00, 0x1F00)):
+        for c in block:
+            folded = _strip_marks_slow(chr(c), False)
+            if folded.isascii():
+                table[c] = folded
+    return table
+
+
+_ASCII_LETTERS = _ascii_letters()
 
 
 def fold_code(s: str) -> str:

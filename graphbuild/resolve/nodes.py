@@ -13,7 +13,7 @@ from typing import TypeVar
 from graphbuild.domain.model import Article, Mention
 from graphbuild.resolve.bodies import BodyKey, BodyRecord, body_key, body_local
 from graphbuild.resolve.catalogue import MEMO_SIZE, Catalogue, CatalogueEntry, catalogue
-from graphbuild.resolve.identity import STATED, Candidate, Query
+from graphbuild.resolve.identity import STATED, Candidate, Decision, Query
 from graphbuild.resolve.records import CATALOGUE, ORIGIN_FIELDS, DocRecord, Order, Pending, Stats
 from graphbuild.resolve.spill import RUN_FANIN, SPILL_RECORDS, SpilledDocuments
 from graphbuild.text.fold import slug
@@ -47,6 +47,7 @@ class Nodes:
         self._memo_catalogue: dict[int, tuple] = {}
         self._memo_keys: dict[tuple[str, str | None], BodyKey] = {}
         self._numbered: dict[str | None, list[tuple[str, CatalogueEntry, Candidate]]] = {}  # _entries_numbered
+        self._memo_provisional: dict[Query, Decision] = {}  # Resolver._provisional
         for b in self.catalogue.bodies.values():
             if not b.scoped:
                 self.body(b.id, None)

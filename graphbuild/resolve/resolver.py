@@ -46,7 +46,7 @@ from graphbuild.domain.issuers import issuer_of
 from graphbuild.domain.laws import law_numbered
 from graphbuild.domain.model import Article, Mention
 from graphbuild.resolve.bodies import BodyRecord
-from graphbuild.resolve.catalogue import CatalogueEntry, term_of
+from graphbuild.resolve.catalogue import MEMO_SIZE, CatalogueEntry, term_of
 from graphbuild.resolve.identity import (
     NEAR_MISS,
     SAME_ARTICLE,
@@ -449,7 +449,12 @@ class Resolver(Nodes):
         The key's first values are held at the article's own order, as the final answer's are.
         """
         makers: dict[str, Callable[[], str]] = {}
-        decision = decide(query, (), self._catalogue_side(query, makers), self.catalogue)
+        side = self._catalogue_side(query, makers)
+        decision = self._memo_provisional.get(query)
+        if decision is None:  # a pure answer of the query and the catalogue; queries repeat across articles
+            if len(self._memo_provisional) >= MEMO_SIZE:
+                self._memo_provisional.clear()
+            decision = self._memo_provisional[query] = decide(query, (), side, self.catalogue)
         docs = [self._made(local, makers, {}) for local in decision.documents]
         if len(docs) == 1:
             return docs[0], decision.how

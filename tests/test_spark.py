@@ -142,6 +142,29 @@ def test_json_lines_input_with_a_duplicate_and_a_bad_line(spark, tmp_path: Path)
     assert report["articles"] == 3, "the repeated text is built once"
 
 
+def test_a_repeated_record_id_across_files_is_made_unique_as_locally(spark, tmp_path: Path) -> None:
+    """Records of two files with one id (and a repeat inside a file, and a record already called x1_2):
+    the same ids (x1, x1_2, …), the same notes and the same graph as the local build."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(DATA.glob("*.txt"))[:5]]
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    rows = [("x1", texts[0]), ("x1", texts[1]), ("x1", texts[2]), ("x1_2", texts[3]), ("y", texts[4])]
+    lines = [json.dumps({"id": i, "text": t}, ensure_ascii=False) for i, t in rows]
+    (corpus / "a.jsonl").write_text(lines[0] + "\n", encoding="utf-8")
+    (corpus / "b.jsonl").write_text("\n".join(lines[1:]) + "\n", encoding="utf-8")
+
+    code, err = run(str(corpus), "--out", str(tmp_path / "local"), "-j", "1", "--no-store", "-q")
+    assert code == 1 and "is already the id of" in err, err
+    code, err = run(str(corpus), "--out", str(tmp_path / "spark"), "--engine", "spark", "--spark-merge", "--no-store",
+                    "-q")
+    assert code == 1 and "is already the id of" in err, err
+    assert (tmp_path / "spark" / "graph.nt").read_bytes() == (tmp_path / "local" / "graph.nt").read_bytes()
+    local, dist = (json.loads((tmp_path / d / "report.json").read_text(encoding="utf-8")) for d in ("local", "spark"))
+    assert dist["skipped"] == local["skipped"] and len(local["skipped"]) == 3
+    ids = {r.article for r in spark.read.parquet(str(tmp_path / "spark" / "mentions")).collect()}
+    assert {"x1", "x1_2", "x1_3", "x1_2_2", "y"} <= ids
+
+
 def _warc_record(headers: dict[str, str], body: bytes) -> bytes:
     head = "WARC/1.0\r\n" + "".join(f"{k}: {v}\r\n" for k, v in {**headers, "Content-Length": len(body)}.items())
     return head.encode("utf-8") + b"\r\n" + body + b"\r\n\r\n"

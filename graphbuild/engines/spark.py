@@ -43,7 +43,7 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -169,7 +169,7 @@ def _read_source(src: Source) -> Iterator[Read]:
     else:
         path = Path(src.name)
         root = Path(src.root) if src.root else None
-        items = articles.read_source(src.name, path, root)
+        items = articles.read_source(src.name, path, root, unique_ids=False)  # unique over all files: unique_article_ids
     for n, item in enumerate(items):
         yield (src.index, n), item
 
@@ -228,6 +228,35 @@ def unique_articles(items: RDD[Read], partitions: int) -> RDD[tuple[Key, Article
     return (articles.map(lambda kv: (dedupe_key(kv[1].text), kv))
             .reduceByKey(_first, partitions)
             .values())
+
+
+def _base_id(aid: str) -> str:
+    """'x1_3' -> 'x1': the id a made-unique id was made from (an id may also be written so)."""
+    head, sep, tail = aid.rpartition("_")
+    return head if sep and tail.isdigit() else aid
+
+
+def unique_article_ids(articles: RDD[tuple[Key, Article]]) -> tuple[RDD[tuple[Key, Article]], list[str]]:
+    """Every article id unique over all the inputs, as the local reader makes them (``x``, ``x_2``… in
+    input order, with a note each); the notes.  Only the articles whose id repeats, or is one of those
+    with ``_n``, travel to the driver: usually none."""
+    from graphbuild.read.articles import unique_ids
+
+    counts = articles.map(lambda kv: (kv[1].id, 1)).reduceByKey(lambda a, b: a + b)
+    repeated = set(counts.filter(lambda kv: kv[1] > 1).keys().collect())
+    if not repeated:
+        return articles, []
+    involved = articles.filter(lambda kv: kv[1].id in repeated or _base_id(kv[1].id) in repeated)
+    given = sorted(involved.map(lambda kv: (kv[0], kv[1].id, kv[1].source, kv[1].line)).collect())
+    renamed: dict[Key, str] = {}
+    notes: list[str] = []
+    for (key, aid, _source, _line), (final, note) in zip(given, unique_ids((a, s, n) for _, a, s, n in given),
+                                                       strict=True):
+        if final != aid:
+            renamed[key] = final
+        if note is not None:
+            notes.append(str(note))
+    return articles.map(lambda kv: (kv[0], replace(kv[1], id=renamed[kv[0]])) if kv[0] in renamed else kv), notes
 
 
 # --------------------------------------------------------------------------- extract and resolve
@@ -423,8 +452,13 @@ class _Job:
         if strict and self.result.skipped:
             self.unpersist()
             raise strict_failure(self.result.skipped)
-        self.tagged = self._persist(unique_articles(items, partitions).mapPartitions(
-            partial(extract_and_resolve, catalogues=catalogues)))
+        arts, notes = unique_article_ids(unique_articles(items, partitions))
+        if notes:
+            self.result.skipped = sorted(self.result.skipped + notes)
+            if strict:
+                self.unpersist()
+                raise strict_failure(self.result.skipped)
+        self.tagged = self._persist(arts.mapPartitions(partial(extract_and_resolve, catalogues=catalogues)))
         sc = spark.sparkContext
         docs, bodies = self.part("doc"), self.part("body")
         pending = self.part("pending").collect()

@@ -100,9 +100,10 @@ _DATE_KEYS_LOWER = tuple(k.lower() for k in DATE_KEYS)
 class _Reader:
     """State of one ``read_articles`` call: the texts and the ids already seen."""
 
-    def __init__(self, progress: list[int] | None = None) -> None:
+    def __init__(self, progress: list[int] | None = None, unique_ids: bool = True) -> None:
         self.seen = _SeenSet()
         self.ids = _IdSet()
+        self.unique_ids = unique_ids  # False: ids as given, made unique later over every file (Spark)
         # progress[0]: bytes of input consumed so far (files done plus the streamed part)
         self.progress = progress if progress is not None else [0]
         self.clash: SkippedInput | None = None  # the note of the last article whose id was taken
@@ -120,7 +121,9 @@ class _Reader:
         if not self.seen.add(_dedupe_key_nfc(norm)):
             return None
         date = date or find_date(text)
-        aid = self._unique(_article_id(own or (url if relpath is None else None), relpath, text), source, line)
+        aid = _article_id(own or (url if relpath is None else None), relpath, text)
+        if self.unique_ids:
+            aid = self._unique(aid, source, line)
         return Article(
             id=aid, text=text, source=source, title=title, date=date,
             url=url, province=_detect_nfc(norm, date, title), line=line, meta=meta or {},
@@ -475,10 +478,12 @@ def _parse(reader: _Reader, fmt: str, text: str, name: str, relpath: str | None)
         yield from reader.articles(text, name, title=text_title(text), relpath=relpath)
 
 
-def read_source(name: str, path: Path | None, root: Path | None = None) -> Iterator[Article | SkippedInput]:
+def read_source(name: str, path: Path | None, root: Path | None = None,
+                unique_ids: bool = True) -> Iterator[Article | SkippedInput]:
     """The articles of one input file, as ``read_articles`` reads it (ids, dates, provinces, duplicates
-    within the file), for engines that hand out one file per task (``graphbuild.engines.spark``)."""
-    reader = _Reader()
+    within the file), for engines that hand out one file per task (``graphbuild.engines.spark``).
+    ``unique_ids`` false leaves a repeated id as given, for :func:`unique_ids` over every file."""
+    reader = _Reader(unique_ids=unique_ids)
     try:
         yield from _one_source(reader, name, path, root)
     finally:
@@ -490,6 +495,19 @@ def read_record(rec: Any, source: str, line: int | None) -> Iterator[Article | S
     reader = _Reader()
     try:
         yield from reader.record(rec, source, line)
+    finally:
+        reader.close()
+
+
+def unique_ids(given: Iterable[tuple[str, str, int | None]]) -> Iterator[tuple[str, SkippedInput | None]]:
+    """For each (id, source, line) in input order, the id ``read_articles`` would give (``x``, else
+    ``x_2``, ``x_3``…) and the note that says so: the ids of a read made unique after the read."""
+    reader = _Reader()
+    try:
+        for aid, source, line in given:
+            final = reader._unique(aid, source, line)
+            yield final, reader.clash
+            reader.clash = None
     finally:
         reader.close()
 

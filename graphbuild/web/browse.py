@@ -20,7 +20,7 @@ from graphbuild.ask.documents import term_value
 from graphbuild.ask.query import Citation, Graph
 from graphbuild.text.fold import fold_words
 from graphbuild.text.sentences import sentence_around
-from graphbuild.write.store import GB, ID, ORG, RDFS, SKOS
+from graphbuild.write.store import DCT, GB, ID, ORG, RDF, RDFS, SDO, SKOS
 
 ARTICLE_LINK = re.compile(r"»(.*?)«", re.S)
 
@@ -297,18 +297,6 @@ def _int(s: str | None) -> int | None:
 # --------------------------------------------------------------------------- provinces and terms
 
 
-_PROVINCE_ARTICLES = """
-SELECT ?p ?a ?title ?alabel ?date WHERE {
-  ?a gb:province ?p ; a gb:Article .
-  OPTIONAL { ?a sdo:headline ?title } OPTIONAL { ?a rdfs:label ?alabel } OPTIONAL { ?a dct:issued ?date }
-}"""
-
-_PROVINCE_CITES = """
-SELECT ?p ?doc ?label (COUNT(DISTINCT ?a) AS ?n) WHERE {
-  ?a gb:province ?p ; dct:references ?doc .
-  OPTIONAL { ?doc rdfs:label ?label }
-} GROUP BY ?p ?doc ?label ORDER BY DESC(?n) ?doc LIMIT 50"""
-
 _TERM_DOCS = """
 SELECT ?term ?doc ?label ?date ?year ?count WHERE {
   ?doc gb:term ?term .
@@ -318,15 +306,48 @@ SELECT ?term ?doc ?label ?date ?year ?count WHERE {
 
 
 def province_articles(g: Graph, iri: str) -> list[Record]:
-    found = _rows(g, _PROVINCE_ARTICLES, ("a", "title", "alabel", "date"), p=ox.NamedNode(iri))
-    arts = [{"iri": r["a"], "title": r["title"] or r["alabel"], "date": r["date"]} for r in found]
+    """The province's articles, newest first, read from the store triple by triple (a SPARQL join with
+    three OPTIONALs cost 0.7 s for 5k articles at 100k; these look-ups a tenth of it)."""
+    store = g.store
+    arts = []
+    for q in store.quads_for_pattern(None, _P_PROVINCE, ox.NamedNode(iri)):
+        a = q.subject
+        if not next(store.quads_for_pattern(a, _P_TYPE, _P_ARTICLE), None):
+            continue
+        title = _first_value(store, a, _P_HEADLINE) or _first_value(store, a, _P_LABEL)
+        arts.append({"iri": str(getattr(a, "value", a)), "title": title, "date": _first_value(store, a, _P_ISSUED)})
     arts.sort(key=lambda a: (a["date"] or "", a["title"] or ""), reverse=True)
     return arts
 
 
+def provinces_with_articles(g: Graph) -> list[str]:
+    """The provinces articles are about, most articles first."""
+    counts = Counter(str(getattr(q.object, "value", q.object))
+                     for q in g.store.quads_for_pattern(None, _P_PROVINCE, None)
+                     if next(g.store.quads_for_pattern(q.subject, _P_TYPE, _P_ARTICLE), None))
+    return sorted(counts, key=lambda p: (-counts[p], p))
+
+
 def province_cites(g: Graph, iri: str) -> list[Record]:
-    return [{"iri": r["doc"], "label": r["label"] or r["doc"], "articles": int(r["n"] or 0)}
-            for r in _rows(g, _PROVINCE_CITES, ("doc", "label", "n"), p=ox.NamedNode(iri))]
+    """The 50 documents the province's articles cite most (by articles), each with its label."""
+    store = g.store
+    counts: Counter[str] = Counter()
+    for q in store.quads_for_pattern(None, _P_PROVINCE, ox.NamedNode(iri)):
+        counts.update({str(getattr(r.object, "value", r.object))
+                       for r in store.quads_for_pattern(q.subject, _P_REFERENCES, None)})
+    top = sorted(counts, key=lambda d: (-counts[d], d))[:50]
+    return [{"iri": d, "label": _first_value(store, ox.NamedNode(d), _P_LABEL) or d, "articles": counts[d]}
+            for d in top]
+
+
+_P_PROVINCE, _P_TYPE, _P_ARTICLE = ox.NamedNode(GB + "province"), ox.NamedNode(RDF + "type"), ox.NamedNode(GB + "Article")
+_P_HEADLINE, _P_LABEL = ox.NamedNode(SDO + "headline"), ox.NamedNode(RDFS + "label")
+_P_ISSUED, _P_REFERENCES = ox.NamedNode(DCT + "issued"), ox.NamedNode(DCT + "references")
+
+
+def _first_value(store: ox.Store, node: Any, predicate: ox.NamedNode) -> str | None:
+    q = next(store.quads_for_pattern(node, predicate, None), None)
+    return str(getattr(q.object, "value", q.object)) if q is not None else None
 
 
 def province_bodies(g: Graph, iri: str) -> list[tuple[str, str]]:

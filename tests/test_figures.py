@@ -99,3 +99,28 @@ def test_the_dated_graph_counts_per_year_and_most_cited(dated_graph: Path) -> No
     top = found["top_documents"][0]
     assert top["document"] == "doc/qd-tw_2019_205" and top["articles"] == 3 and top["mentions"] == 4
     assert found["top_issuers"][0]["body"] == "body/bo-chinh-tri"
+
+
+TOGETHER = """
+SELECT ?doc ?other ?label (COUNT(DISTINCT ?a) AS ?n) WHERE {
+  ?a dct:references ?doc , ?other .
+  FILTER (?other != ?doc)
+  OPTIONAL { ?other rdfs:label ?label }
+} GROUP BY ?doc ?other ?label ORDER BY DESC(?n) ?other LIMIT 20"""
+
+
+@pytest.mark.parametrize("which", ["sample", "dated"])
+def test_documents_cited_together_are_what_the_sparql_self_join_says(which: str, dated_graph: Path,
+                                                                        tmp_path_factory) -> None:
+    import pyoxigraph as ox
+
+    from graphbuild.web.browse import cited_together
+
+    g = Graph(sample_graph(tmp_path_factory) if which == "sample" else dated_graph)
+    compared = 0
+    for d in g.documents.values():
+        expected = [{"iri": s["other"].value, "label": s["label"].value if s["label"] else s["other"].value,
+                     "articles": int(s["n"].value)} for s in g.query(TOGETHER, doc=ox.NamedNode(d.iri))]
+        assert cited_together(g, d.iri) == expected, d.iri
+        compared += bool(expected)
+    assert compared >= 3

@@ -95,14 +95,6 @@ SELECT ?doc ?issuer ?ilabel ?nbody ?nlabel ?type ?tlabel ?date ?plenum WHERE {
   OPTIONAL { ?doc gb:adoptedAt ?plenum }
 } LIMIT 1"""
 
-_TOGETHER = """
-SELECT ?doc ?other ?label (COUNT(DISTINCT ?a) AS ?n) WHERE {
-  ?a dct:references ?doc , ?other .
-  FILTER (?other != ?doc)
-  OPTIONAL { ?other rdfs:label ?label }
-} GROUP BY ?doc ?other ?label ORDER BY DESC(?n) ?other LIMIT 20"""
-
-
 def document_links(g: Graph, iri: str) -> dict[str, str | None]:
     """Issuer, numbering body, type (IRI and label each), date and plenum of a document."""
     found = _rows(g, _DOC, ("issuer", "ilabel", "nbody", "nlabel", "type", "tlabel", "date", "plenum"),
@@ -111,9 +103,16 @@ def document_links(g: Graph, iri: str) -> dict[str, str | None]:
 
 
 def cited_together(g: Graph, iri: str) -> list[Record]:
-    """The documents most often cited by the same articles, with how many articles."""
-    return [{"iri": r["other"], "label": r["label"] or r["other"], "articles": int(r["n"] or 0)}
-            for r in _rows(g, _TOGETHER, ("other", "label", "n"), doc=ox.NamedNode(iri))]
+    """The 20 documents most often cited by the same articles, with how many articles: counted from the
+    store triple by triple (the SPARQL self-join took 1.5 s for a document 11k articles cite at 100k)."""
+    store = g.store
+    counts: Counter[str] = Counter()
+    for q in store.quads_for_pattern(None, _P_REFERENCES, ox.NamedNode(iri)):
+        counts.update({str(getattr(r.object, "value", r.object))
+                       for r in store.quads_for_pattern(q.subject, _P_REFERENCES, None)} - {iri})
+    top = sorted(counts, key=lambda d: (-counts[d], d))[:20]
+    return [{"iri": d, "label": _first_value(store, ox.NamedNode(d), _P_LABEL) or d, "articles": counts[d]}
+            for d in top]
 
 
 def with_sentences(g: Graph, citations: list[Citation]) -> None:

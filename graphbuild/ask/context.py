@@ -102,6 +102,22 @@ class SourceContext:
             except Exception:  # a moved or changed source only loses context
                 continue
 
+    def index_lines(self, sources: Iterable[str]) -> None:
+        """Learn where every line of the JSON Lines files among ``sources`` starts (one read of each), so a
+        later :meth:`visit_texts` seeks straight to its lines: the first page of a long list no longer reads
+        a large file up to its last article."""
+        for path in sorted({p for p, line in map(self._source_file, sources) if p is not None and line is not None}):
+            if path.suffix.lower() not in _JSON_LINES:
+                continue
+            starts = self._line_starts.setdefault(path, array("q", [0]))
+            try:
+                with open(path, "rb") as fh:
+                    fh.seek(starts[-1])
+                    for raw in fh:
+                        starts.append(starts[-1] + len(raw))
+            except OSError:  # a moved or changed source only loses context
+                continue
+
     def _source_file(self, source: str) -> tuple[Path | None, int | None]:
         """(file, line) of an article's ``dct:source``: ``PATH`` or ``PATH:LINE`` (a JSON Lines or CSV record)."""
         name, line = source, None

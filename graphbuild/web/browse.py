@@ -349,6 +349,13 @@ def _first_value(store: ox.Store, node: Any, predicate: ox.NamedNode) -> str | N
     return str(getattr(q.object, "value", q.object)) if q is not None else None
 
 
+def article_sources(g: Graph) -> set[str]:
+    """Every article's ``dct:source`` (a file, or a file and line), once each."""
+    return {str(getattr(q.object, "value", q.object))
+            for q in g.store.quads_for_pattern(None, ox.NamedNode(DCT + "source"), None)
+            if q.subject.value.startswith(ID + "article/")}
+
+
 def province_bodies(g: Graph, iri: str) -> list[tuple[str, str]]:
     return sorted(((b, label(g, b)) for b in subjects(g, GB + "province", iri) if b.startswith(ID + "body/")),
                   key=lambda t: t[1])

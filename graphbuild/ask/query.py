@@ -19,6 +19,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import pyoxigraph as ox
@@ -32,9 +33,10 @@ from graphbuild.resolve.identity import RESOLVED_BY
 from graphbuild.write.store import DCT, GB, ID, NIF, RDFS, SDO
 
 __all__ = [
-    "CITATION_KEYS", "ArticleRefs", "Citation", "CitingArticles", "DirectiveLink", "Document", "DocumentInfo", "Graph",
-    "Match", "Query", "Reference", "Related", "cites", "cites_by_document", "cites_streaming", "citing_articles",
-    "find_article", "find_documents", "parse_loose", "parse_reference", "refs", "show", "stats", "suggest",
+    "ArticleRefs", "CITATION_KEYS", "Citation", "CitingArticles", "DirectiveLink", "Document", "DocumentInfo",
+    "Graph", "Match", "Query", "Reference", "Related", "citations_in", "cites", "cites_by_document",
+    "cites_streaming", "citing_articles", "citing_order", "describe", "find_article", "find_documents",
+    "parse_loose", "parse_reference", "refs", "show", "stats", "suggest",
 ]
 
 # --------------------------------------------------------------------------- cites
@@ -162,7 +164,7 @@ def _citations(graph: Graph, doc: Document) -> list[Citation]:
     per_article: dict[str, Citation] = {}
     for sol in graph.query(_CITING, doc=ox.NamedNode(doc.iri)):
         _add_mention(per_article, doc, sol["a"].value, {name: _v(sol, name) for name in _MENTION_FIELDS},
-                     lambda name, s=sol: _v(s, name))
+                     partial(_v, sol))
     return list(per_article.values())
 
 
@@ -200,7 +202,11 @@ _P_REFERENCES, _P_CONTEXT, _P_REFERS_TO = (ox.NamedNode(DCT + "references"), ox.
 
 def _value(store: ox.Store, node: Any, predicate: str) -> str | None:
     q = next(store.quads_for_pattern(node, ox.NamedNode(predicate), None), None)
-    return None if q is None else q.object.value
+    return None if q is None else term_value(q.object)
+
+
+def _article_value(store: ox.Store, article: ox.NamedNode, name: str) -> str | None:
+    return _value(store, article, _ARTICLE_FIELDS[name])
 
 
 def citing_order(graph: Graph, doc_iri: str) -> list[tuple[str | None, str]]:
@@ -212,7 +218,7 @@ def citing_order(graph: Graph, doc_iri: str) -> list[tuple[str | None, str]]:
         a = q.subject
         fields = {name: _value(store, a, _ARTICLE_FIELDS[name]) for name in ("aid", "title", "alabel", "date")}
         keyed.append((fields["date"], fields["title"] or fields["alabel"] or "",
-                      fields["aid"] or a.value.rsplit("/", 1)[-1], a.value))
+                      fields["aid"] or term_value(a).rsplit("/", 1)[-1], term_value(a)))
     keyed.sort(key=lambda k: (k[0] or "", k[1], k[2]), reverse=True)
     keyed.sort(key=lambda k: k[0] is None)  # stable
     return [(date, a_iri) for date, _title, _aid, a_iri in keyed]
@@ -231,7 +237,7 @@ def citations_in(graph: Graph, doc: Document, article_iris: Iterable[str]) -> li
                 continue
             _add_mention(per_article, doc, a_iri,
                          {name: _value(store, m, p) for name, p in _MENTION_PREDICATES.items()},
-                         lambda name, a=a: _value(store, a, _ARTICLE_FIELDS[name]))
+                         partial(_article_value, store, a))
     return list(per_article.values())
 
 
@@ -412,14 +418,16 @@ def show(graph_dir: str | os.PathLike[str] | Graph | None, x: str) -> tuple[Matc
     """Each document X names, described (several when X is ambiguous)."""
     g = graph_dir if isinstance(graph_dir, Graph) else Graph(graph_dir)
     match = find_documents(g, x)
-    return match, [_describe(g, d) for d in match.documents]
+    return match, [describe(g, d) for d in match.documents]
 
 
-def _describe(g: Graph, d: Document) -> DocumentInfo:
+def describe(g: Graph, d: Document, articles: int | None = None) -> DocumentInfo:
+    """Everything ``show`` says of one document; ``articles``: how many articles cite it, when the caller knows."""
     node = ox.NamedNode(d.iri)
     sol = next(iter(g.query(_SHOW, doc=node)), None)
     # the store holds each (article, dct:references, document) once: its triples are the citing articles
-    articles = sum(1 for _ in g.store.quads_for_pattern(None, _P_REFERENCES, node))
+    if articles is None:
+        articles = sum(1 for _ in g.store.quads_for_pattern(None, _P_REFERENCES, node))
     outgoing, incoming = _related(g, d)
     conflicts = [term_value(q.object) for q in g.store.quads_for_pattern(node, ox.NamedNode(GB + "conflict"), None)]
     return DocumentInfo(

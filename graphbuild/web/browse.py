@@ -353,7 +353,7 @@ def article_sources(g: Graph) -> set[str]:
     """Every article's ``dct:source`` (a file, or a file and line), once each."""
     return {str(getattr(q.object, "value", q.object))
             for q in g.store.quads_for_pattern(None, ox.NamedNode(DCT + "source"), None)
-            if q.subject.value.startswith(ID + "article/")}
+            if term_value(q.subject).startswith(ID + "article/")}
 
 
 def province_bodies(g: Graph, iri: str) -> list[tuple[str, str]]:

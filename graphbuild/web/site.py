@@ -31,7 +31,7 @@ import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader
 
 from graphbuild.ask.catalog_search import SORTS, CatalogFilter, UnknownName, find_documents_by
-from graphbuild.ask.query import Graph, citations_in, citing_order, find_documents, show, stats
+from graphbuild.ask.query import Graph, citations_in, citing_order, describe, find_documents, stats
 from graphbuild.ask.sparql import Result, SparqlError, execute
 from graphbuild.ask.sparql_formats import GRAPH_TYPES, RESULT_TYPES, compact, serialize
 from graphbuild.ask.workers import PageRequest, Reply
@@ -298,9 +298,8 @@ class Site:
         g = self.graph
         d = g.document(iri)
         assert d is not None
-        infos = show(g, iri)[1]
-        info = infos[0] if infos else None
         order, chart, together = self._citing(iri)
+        info = describe(g, d, articles=len(order))
         listed = Pager.of(order, page)
         pager = Pager(citations_in(g, d, [a for _date, a in listed.items]), listed.page, listed.pages, listed.total,
                       listed.start)

@@ -8,6 +8,7 @@ under another, which catalogued documents an id may be, and in which committee t
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -244,4 +245,34 @@ def term_of(date: str | None) -> str | None:
     for term, c in sorted(catalogue().congresses.items(), key=lambda kv: kv[1]["closed"]):
         if date >= c.get("first_plenum", c["closed"]):
             current = term
+    return current
+
+
+# Provincial and district congresses sit in the months before the national congress (Aug–Nov 2010,
+# Aug–Oct 2015 and 2020, Sept–Oct 2025, before congresses in January): a date this many days before
+# a national congress opens may be in either of two local terms.
+LOCAL_CONGRESS_DAYS = 215
+
+
+def local_term_of(date: str | None) -> str | None:
+    """The local (provincial, district) committee term a full ISO date is certainly in, named by the national
+    term it runs beside; None when the date falls in a season of local congresses, or is not a full date."""
+    if not date or len(date) < 10:
+        return None
+    return _local_term(date[:10])
+
+
+@lru_cache(maxsize=1 << 12)
+def _local_term(date: str) -> str | None:
+    try:
+        day = dt.date.fromisoformat(date)
+    except ValueError:
+        return None
+    current = None
+    for term, c in sorted(catalogue().congresses.items(), key=lambda kv: kv[1]["opened"]):
+        opened = dt.date.fromisoformat(c["opened"])
+        if day >= opened:
+            current = term
+        elif day >= opened - dt.timedelta(days=LOCAL_CONGRESS_DAYS):
+            return None
     return current

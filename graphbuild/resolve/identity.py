@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from graphbuild.resolve.catalogue import Catalogue, CatalogueEntry, term_of
+from graphbuild.resolve.catalogue import Catalogue, CatalogueEntry, local_term_of, term_of
 from graphbuild.resolve.records import DocRecord
 from graphbuild.text.fold import fold_words
 
@@ -154,9 +154,11 @@ def compatible(q: Query, c: Candidate, cat: Catalogue) -> str | None:
             else None
     if c.number != q.number or not _not_after(_issued(c), q.before):
         return None
-    if not c.catalogued and c.province is not None and not (q.date and c.year and str(c.year) == q.date[:4]):
+    if not c.catalogued and c.province is not None and not (q.date and c.year and str(c.year) == q.date[:4]) \
+            and not _same_local_term(q, c):
         # a provincial (or state) series restarts every term (year) and is seldom catalogued: one such
-        # document in the graph is no evidence for an undated number, only for one whose date gives the year
+        # document in the graph answers an undated number only when it is of the term the citing article
+        # is certainly in
         return None
     if q.kind == "state":
         ok = c.kind == "state" and c.symbol == q.symbol and (q.province is None or c.province == q.province)
@@ -180,6 +182,15 @@ def compatible(q: Query, c: Candidate, cat: Catalogue) -> str | None:
     if how == "variant" and not (agree or (q.date and q.date == c.date)):
         return None
     return how
+
+
+def _same_local_term(q: Query, c: Candidate) -> bool:
+    """A provincial Party document of the graph that an undated mention may be: issued in the local term its
+    citing article is certainly in (numbers restart each term, reference A.5)."""
+    if c.kind != "party" or q.date:
+        return False
+    term = local_term_of(q.before)
+    return term is not None and term == local_term_of(c.date)
 
 
 def _series_fits(q: Query, c: Candidate, cat: Catalogue) -> bool:

@@ -257,3 +257,19 @@ def test_a_bad_catalogue_is_a_clear_error_naming_file_and_entry(tmp_path: Path, 
     assert r.exit_code == 2
     assert str(cat) in r.output and f"documents[0] {entry['id']}" in r.output and said in r.output
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("date", "term"), [
+    ("2019-03-05", "XII"),  # inside the local term that runs beside khóa XII
+    ("2022-10-09", "XIII"),
+    ("2026-03-01", "XIV"),
+    ("2020-09-15", None),  # provincial congresses sat in Aug–Oct 2020, before the national one of January 2021
+    ("2025-10-01", None),  # and in Sept–Oct 2025
+    ("2021", None),  # not a full date
+    ("2021-13-40", None),
+    (None, None),
+])
+def test_local_term_of_a_date(date: str | None, term: str | None) -> None:
+    from graphbuild.resolve.catalogue import local_term_of
+
+    assert local_term_of(date) == term

@@ -254,18 +254,14 @@ def term_of(date: str | None) -> str | None:
 LOCAL_CONGRESS_DAYS = 215
 
 
+@lru_cache(maxsize=1 << 12)
 def local_term_of(date: str | None) -> str | None:
     """The local (provincial, district) committee term a full ISO date is certainly in, named by the national
     term it runs beside; None when the date falls in a season of local congresses, or is not a full date."""
     if not date or len(date) < 10:
         return None
-    return _local_term(date[:10])
-
-
-@lru_cache(maxsize=1 << 12)
-def _local_term(date: str) -> str | None:
     try:
-        day = dt.date.fromisoformat(date)
+        day = dt.date.fromisoformat(date[:10])
     except ValueError:
         return None
     current = None

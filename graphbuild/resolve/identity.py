@@ -155,7 +155,7 @@ def compatible(q: Query, c: Candidate, cat: Catalogue) -> str | None:
     if c.number != q.number or not _not_after(_issued(c), q.before):
         return None
     if not c.catalogued and c.province is not None and not (q.date and c.year and str(c.year) == q.date[:4]) \
-            and not _same_local_term(q, c):
+            and not (c.kind == "party" and not q.date and _same_local_term(q.before, c.date)):
         # a provincial (or state) series restarts every term (year) and is seldom catalogued: one such
         # document in the graph answers an undated number only when it is of the term the citing article
         # is certainly in
@@ -184,13 +184,11 @@ def compatible(q: Query, c: Candidate, cat: Catalogue) -> str | None:
     return how
 
 
-def _same_local_term(q: Query, c: Candidate) -> bool:
-    """A provincial Party document of the graph that an undated mention may be: issued in the local term its
-    citing article is certainly in (numbers restart each term, reference A.5)."""
-    if c.kind != "party" or q.date:
-        return False
-    term = local_term_of(q.before)
-    return term is not None and term == local_term_of(c.date)
+def _same_local_term(before: str | None, issued: str | None) -> bool:
+    """A provincial Party document of the graph, issued on ``issued``, that an undated mention in an article of
+    ``before`` may be: issued in the local term the article is certainly in (numbers restart each term, A.5)."""
+    term = local_term_of(before)
+    return term is not None and term == local_term_of(issued)
 
 
 def _series_fits(q: Query, c: Candidate, cat: Catalogue) -> bool:

@@ -84,6 +84,14 @@ def context_after(folded: str, ref: Ref) -> None:
                 if m2 and (iso := _iso(m2)):
                     ref.date, pos = iso, m2.end()
             c = _peek(folded, pos)
+    if ref.issuer is None and ref.kind == "party" and ref.issuer_code in (None, "TW") and (c is None or c in "cCdD"):
+        m = g.CENTRE_AS_ISSUER.match(folded, pos)
+        if m and not (m.group("next") or "x").strip()[0].isupper():  # 'Trung ương Đoàn' is another body
+            central_committee = name_issuer("Ban Chấp hành Trung ương Đảng")
+            if central_committee:
+                ref.issuer, ref.body_id = central_committee.name, central_committee.body_id
+            pos = m.end() - len(m.group("next") or "")
+            c = _peek(folded, pos)
     central = ref.kind == "party" and ref.issuer_code == "TW"
     if central and ref.issuer is None and (c is None or c in _PLENUM_STARTS):
         m = g.plenum_as_issuer().match(folded, pos)

@@ -365,6 +365,12 @@ def plenum_as_issuer() -> re.Pattern[str]:
     )
 
 
+# ', của Trung ương' after a Party number with no other code than TW: the Central Committee, the way the
+# press shortens it ('Kết luận 21 của Trung ương'); not 'Trung ương Đoàn', 'Trung ương Hội …' (other bodies).
+CENTRE_AS_ISSUER = re.compile(
+    S + r",?" + S + r"(?:của|do)[ ]+Trung[ ]+ương(?:[ ]+Đảng)?(?![\w])(?P<next>[ ]+\w)?")
+
+
 CONGRESS = re.compile(
     r"(?<![\w])(?P<lead>" + LEAD + r"|Văn[ ]+kiện)[ ]+Đại[ ]+hội[ ]+"
     r"(?:(?:đại[ ]+biểu[ ]+)?(?:toàn[ ]+quốc[ ]+)?)?(?:Đảng(?![ ]+bộ)[ ]+)?(?:(?:đại[ ]+biểu[ ]+)?toàn[ ]+quốc[ ]+)?"

@@ -106,6 +106,12 @@ def context_after(folded: str, ref: Ref) -> None:
         if len(terms) == 1:
             ref.term, pos = terms[0], tpos  # 'của BCH Trung ương (khóa XII)': the term the number belongs to
             c = _peek(folded, pos)
+    if ref.date is None and pos > ref.end and (c is None or c in _DATE_STARTS):
+        # the date after the body or plenum that issued it ('26-NQ/TW Hội nghị Trung ương 7 khóa XII ngày 19/5/2018')
+        m = g.DATE_AFTER.match(folded, pos)
+        if m and not _opens_new_line(folded, pos, m.end()) and (iso := _iso(m)):
+            ref.date, pos = iso, m.end()
+            c = _peek(folded, pos)
     if c is None or c in _SUBJECT_STARTS:
         m = g.SUBJECT_AFTER.match(folded, pos) or g.QUOTED_TITLE.match(folded, pos)
         if m:

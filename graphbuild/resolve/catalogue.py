@@ -237,6 +237,7 @@ def _merged(shipped: list[dict[str, Any]], user: list[dict[str, Any]]) -> list[d
 
 
 @lru_cache(maxsize=8192)
+@lru_cache(maxsize=1 << 12)
 def term_of(date: str | None) -> str | None:
     """Central committee term (khóa) in force on an ISO date: a term starts on its congress's closing day."""
     if not date:

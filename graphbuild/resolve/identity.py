@@ -152,29 +152,24 @@ def compatible(q: Query, c: Candidate, cat: Catalogue) -> str | None:
         return "exact" if (c.kind == "named" and c.plenum is not None and c.plenum[1] == q.plenum
                            and (q.term is None or c.plenum[0] == q.term) and _not_after(_issued(c), q.before)) \
             else None
-    if c.number != q.number or not _not_after(_issued(c), q.before):
-        return None
-    if not c.catalogued and c.province is not None and not (q.date and c.year and str(c.year) == q.date[:4]) \
-            and not (c.kind == "party" and not q.date and _same_local_term(q.before, c.date)):
-        # a provincial (or state) series restarts every term (year) and is seldom catalogued: one such
-        # document in the graph answers an undated number only when it is of the term the citing article
-        # is certainly in
+    if c.number != q.number:
         return None
     if q.kind == "state":
         ok = c.kind == "state" and c.symbol == q.symbol and (q.province is None or c.province == q.province)
-        return "exact" if ok else None
+        return "exact" if ok and _issued_before(q, c) else None
+    # the cheap, selective checks first: most candidates of a number are of another type or series
     if c.kind != "party":
         return None
     how = code_match(q, c.type_code, c.issuer_code)
-    if how is None or not _series_fits(q, c, cat):
-        return None
-    if c.province is not None and q.province is not None and c.province != q.province:
+    if how is None or (c.province is not None and q.province is not None and c.province != q.province):
         return None
     if q.term and c.term and q.term != c.term:
         return None
     if q.date and c.term is not None and term_of(q.date) != c.term:
         return None
     if q.date and c.term is None and c.year is not None and str(c.year) != q.date[:4]:
+        return None
+    if not _series_fits(q, c, cat) or not _issued_before(q, c):
         return None
     agree = subjects_agree(q.subject, c.subject)
     if agree is False:
@@ -189,6 +184,17 @@ def _same_local_term(before: str | None, issued: str | None) -> bool:
     ``before`` may be: issued in the local term the article is certainly in (numbers restart each term, A.5)."""
     term = local_term_of(before)
     return term is not None and term == local_term_of(issued)
+
+
+def _issued_before(q: Query, c: Candidate) -> bool:
+    """Issued no later than the citing article; and a provincial (or state) document of the graph, whose series
+    restarts every term (year) and is seldom catalogued, answers an undated number only when it is of the
+    local term the citing article is certainly in."""
+    if not _not_after(_issued(c), q.before):
+        return False
+    if c.catalogued or c.province is None or (q.date and c.year and str(c.year) == q.date[:4]):
+        return True
+    return c.kind == "party" and not q.date and _same_local_term(q.before, c.date)
 
 
 def _series_fits(q: Query, c: Candidate, cat: Catalogue) -> bool:

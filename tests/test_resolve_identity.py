@@ -273,3 +273,13 @@ def test_local_term_of_a_date(date: str | None, term: str | None) -> None:
     from graphbuild.resolve.catalogue import local_term_of
 
     assert local_term_of(date) == term
+
+
+def test_a_subject_after_a_list_is_no_items_own(tmp_path: Path) -> None:
+    """'Kết luận 21, Kế hoạch 03 và Quy định 37 của Trung ương về công tác xây dựng Đảng': the words after the
+    shared body are the list's theme, so they do not keep the last item from its catalogued document."""
+    out = _build(tmp_path, {
+        "list": ("01/06/2022", "Ngành tổ chức triển khai Kết luận số 21-KL/TW, Kế hoạch số 03-KH/TW và Quy định số "
+                               "37-QĐ/TW của Trung ương về công tác xây dựng, chỉnh đốn Đảng."),
+    })
+    assert _cites(out, "37-QĐ/TW") == {"doc/qd-tw_2021_37": {"list": "catalogue"}}

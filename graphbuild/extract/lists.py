@@ -59,6 +59,7 @@ def share_across_lists(folded: str, refs: list[Ref]) -> None:
     where the text says so ('cùng ngày') or the items are one series issued together (same type
     and issuer code, numbers a few apart: 'số 18-NQ/TW, 19-NQ/TW ngày 25/10/2017').  A date after
     a list of unrelated numbers ('Chỉ thị 05-CT/TW, Kết luận 01-KL/TW ngày 18/5/2021') is the last one's.
+    A subject after a body that the list shares is the list's theme, so no item's own.
     """
     for a, b in zip(refs, refs[1:], strict=False):
         if not _LIST_GAP.fullmatch(folded, a.end, b.start):
@@ -74,6 +75,9 @@ def share_across_lists(folded: str, refs: list[Ref]) -> None:
         if a.issuer is None and b.issuer and _issues_in_series(b.body_id, a, b):
             a.issuer = b.issuer
             a.body_id = b.body_id
+            # what follows the body is the list's too: its subject ('Kết luận 21, Kế hoạch 03 và Quy định 37
+            # của Trung ương về công tác xây dựng Đảng') is the theme of them all, none's own title
+            b.subject = None
         if a.term is None and b.term and a.issuer_code == b.issuer_code == "TW":
             a.term = b.term
         if a.date is None and b.date and a.issuer == b.issuer and (b.date_shared or _one_series(a, b)):

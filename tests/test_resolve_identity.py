@@ -283,3 +283,34 @@ def test_a_subject_after_a_list_is_no_items_own(tmp_path: Path) -> None:
                                "37-QĐ/TW của Trung ương về công tác xây dựng, chỉnh đốn Đảng."),
     })
     assert _cites(out, "37-QĐ/TW") == {"doc/qd-tw_2021_37": {"list": "catalogue"}}
+
+
+# 87-KL/TW is not catalogued: three articles date it, two of them with a year typo (2019 for 2018)
+YEAR_TYPO = {
+    "y1": ("01/08/2018", "Thực hiện Kết luận số 87-KL/TW ngày 20/6/2018 của Bộ Chính trị về công tác dân vận."),
+    "y2": ("01/10/2019", "Quán triệt Kết luận số 87-KL/TW ngày 20/6/2019 của Bộ Chính trị về công tác dân vận."),
+    "y3": ("01/11/2019", "Sơ kết Kết luận số 87-KL/TW ngày 20/6/2019 của Bộ Chính trị; các chi bộ thực hiện "
+                         "Kết luận 87-KL/TW nghiêm túc."),
+    "bare": ("01/12/2019", "Chi bộ tiếp tục thực hiện Kết luận 87 của Bộ Chính trị về công tác dân vận."),
+}
+
+
+def test_one_term_one_document_whatever_year_its_mentions_give(tmp_path: Path) -> None:
+    """Rule 1 across years: one node for the term's 87-KL/TW, named by its most cited date's year (2019 here:
+    two articles against one), the other date a conflict on it, every article citing it; in any input order
+    and number of processes."""
+    assert _catalogued("party:87-KL/TW") == []
+    src = _write(tmp_path / "src", YEAR_TYPO)
+    outs = []
+    for n, (names, jobs) in enumerate(((["y1", "y2", "y3", "bare"], "1"), (["bare", "y3", "y2", "y1"], "2"))):
+        out = tmp_path / f"out{n}"
+        r = CliRunner().invoke(cli, ["build", *(str(src / f"{a}.txt") for a in names), "--out", str(out), "-j", jobs,
+                                     "-q", "--no-store"], catch_exceptions=False)
+        assert r.exit_code == 0, r.output
+        outs.append(out)
+    assert _graph_lines(outs[0]) == _graph_lines(outs[1])
+    assert _cites(outs[0], "87-KL/TW") == {"doc/kl-tw_2019_87": {"y1": "stated", "y2": "stated", "y3": "stated",
+                                                                  "bare": "corpus"}}
+    lines = _graph_lines(outs[0])
+    assert not [line for line in lines if "kl-tw_2018_87" in line], "no second node for the typo'd year"
+    assert any('conflict> "date 2018-06-20 (kept 2019-06-20)"' in line for line in lines)

@@ -40,6 +40,8 @@ def art(province: str | None = None, date: str | None = None, id: str = "a1") ->
 def resolved(r: Resolver, a: Article, m: Mention) -> tuple:
     """The target of one mention and what its record then says."""
     [c] = r.resolve_article(a, [m])
+    if c.target not in r.docs:  # a central number's node is made once the read is over (rule 1: its year)
+        r.finish()
     d = r.docs[c.target]
     return c.target, d.issuer, d.numbering_body, d.province, d.term, d.number, d.label
 

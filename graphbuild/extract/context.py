@@ -58,17 +58,24 @@ def _opens_new_line(folded: str, pos: int, end: int) -> bool:
     return "\n" in folded[pos:end] and _NEW_LINE_DATE.match(folded, pos) is not None
 
 
+def _read_date(folded: str, ref: Ref, pos: int) -> int:
+    """The date written at ``pos`` (unless it opens the next line's story) into ``ref``; where it ends."""
+    m = g.DATE_AFTER.match(folded, pos)
+    if m and not _opens_new_line(folded, pos, m.end()) and (iso := _iso(m)):
+        ref.date = iso
+        ref.date_shared = m.group("all", "all2") != (None, None)
+        return m.end()
+    return pos
+
+
 def context_after(folded: str, ref: Ref) -> None:
     """Date, issuing body, term (of a central number) and subject written right after a reference, in
     that order; ``ref.ctx_end`` is where they end."""
     pos = ref.end
     c = _peek(folded, pos)
     if c is None or c in _DATE_STARTS or (c in "cC" and _CUNG.match(folded, pos)):
-        m = g.DATE_AFTER.match(folded, pos)
-        if m and not _opens_new_line(folded, pos, m.end()) and (iso := _iso(m)):
-            ref.date, pos = iso, m.end()
-            ref.date_shared = m.group("all", "all2") != (None, None)
-            c = _peek(folded, pos)
+        pos = _read_date(folded, ref, pos)
+        c = _peek(folded, pos)
     elif c.isdigit() and ref.form == "full" and (ref.type_code or ref.issuer_code):
         m = g.DATE_FUSED.match(folded, pos)
         if m and (iso := iso_date(*m.group("d", "m", "y"))):
@@ -108,10 +115,8 @@ def context_after(folded: str, ref: Ref) -> None:
             c = _peek(folded, pos)
     if ref.date is None and pos > ref.end and (c is None or c in _DATE_STARTS):
         # the date after the body or plenum that issued it ('26-NQ/TW Hội nghị Trung ương 7 khóa XII ngày 19/5/2018')
-        m = g.DATE_AFTER.match(folded, pos)
-        if m and not _opens_new_line(folded, pos, m.end()) and (iso := _iso(m)):
-            ref.date, pos = iso, m.end()
-            c = _peek(folded, pos)
+        pos = _read_date(folded, ref, pos)
+        c = _peek(folded, pos)
     if c is None or c in _SUBJECT_STARTS:
         m = g.SUBJECT_AFTER.match(folded, pos) or g.QUOTED_TITLE.match(folded, pos)
         if m:

@@ -7,14 +7,16 @@ stream through it and the records of any split of the corpus merge into the one-
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TypeVar
 
+from graphbuild.domain.ids import DocumentKey
 from graphbuild.domain.model import Article, Mention
 from graphbuild.resolve.bodies import BodyKey, BodyRecord, body_key, body_local
 from graphbuild.resolve.catalogue import MEMO_SIZE, Catalogue, CatalogueEntry, catalogue
 from graphbuild.resolve.identity import STATED, Candidate, Decision, Query
-from graphbuild.resolve.records import CATALOGUE, ORIGIN_FIELDS, DocRecord, Order, Pending, Stats
+from graphbuild.resolve.records import CATALOGUE, MENTION, ORIGIN_FIELDS, DocRecord, Order, Pending, Stats
 from graphbuild.resolve.spill import RUN_FANIN, SPILL_RECORDS, SpilledDocuments
 from graphbuild.text.fold import slug
 
@@ -42,6 +44,7 @@ class Nodes:
         self._article: Article | None = None
         self._next_start = 0  # where the next mention of the article starts (the reach of a stated term)
         self.pending: list[Pending] = []  # mentions decided after the read (resolve.identity)
+        self._keyed_later = True  # a central Party number's node waits for the corpus (Resolver._settle_keyed)
         # Memos of pure answers (see _catalogue_plan, _body_key): their arguments repeat across
         # mentions, and each answer depends only on them and self.catalogue.
         self._memo_catalogue: dict[int, tuple] = {}
@@ -113,6 +116,54 @@ class Nodes:
             raise ValueError(f"origin: unknown fields {sorted(values.keys() - ORIGIN_FIELDS.keys())}")
         return tuple(merged.values())
 
+    def _party_node(self, m: Mention, key: DocumentKey, year: int, province: str | None, term: str | None,
+                    at: Order) -> str:
+        """The node of a Party number of ``year`` (and ``province``), its origin held at ``at``."""
+        number = key.number or m.number or "?"
+        type_code, issuer_code = key.type_code or m.type_code, key.issuer_code or m.issuer_code
+        symbol, code_body, _central, _scoped, _never = self.catalogue.party_series(type_code, issuer_code)
+        base = f"{symbol}_{slug(province)}_{number}" if province else f"{symbol}_{number}"
+        local = f"doc/{symbol}_{slug(province)}_{year}_{number}" if province else f"doc/{symbol}_{year}_{number}"
+        rec = self._doc(local, "party")
+        self._terms.setdefault(local, term)
+        if rec.wants("origin", at):
+            numbering = self.body(code_body, province) if code_body else None
+            given = (self._body_key(code_body, province)
+                     if code_body and not self.catalogue.is_series_owner(code_body) else None)
+            rec.hold("origin", at, self._origin(
+                kind="party", number=key.cited_as if key.kind == "party" else number,
+                type_code=type_code, issuer_code=issuer_code, year=year, province=province, term=term,
+                numbering_body=numbering, given_issuer=given))
+            rec.add("bases", (base,))
+        return local
+
+    def _named_doc(self, local: str, cite_key: str | None = None, **values: object) -> str:
+        """A named document (charter, congress, plenum): its fields come from the catalogue, the same every time."""
+        rec = self._doc(local, "named")
+        at = (MENTION, *self._at)
+        if rec.wants("origin", at):
+            rec.hold("origin", at, self._origin(kind="named", **values))
+        if cite_key:
+            rec.add("cite_keys", (cite_key,))
+        self._terms.setdefault(local, rec.term)
+        return local
+
+    def _plenum_date(self, term: str, n: int) -> str:
+        dates = [e.date for r in self.catalogue.plenums.get((term, n), []) for e in self.catalogue.entries.get(r, [])
+                 if e.plenum == (term, n) and e.date]
+        return min(dates) if dates else "0000"
+
+    def _plenum_doc(self, term: str, n: int) -> str:
+        """The 'Nghị quyết Trung ương n khóa term' node, with the catalogue's resolutions as parts."""
+        entries = [e for rid in self.catalogue.plenums.get((term, n), []) for e in self.catalogue.entries.get(rid, [])
+                   if e.plenum == (term, n)]
+        parts = tuple(self._catalogue_doc(e) for e in entries)
+        dates = sorted({e.date for e in entries if e.date})
+        return self._named_doc(f"doc/plenum_{slug(term)}_{n}", plenum=(term, n), term=term,
+                               fixed_type="Nghị quyết Trung ương", subject=f"Nghị quyết Hội nghị Trung ương {n} khóa {term}",
+                               given_issuer=self._body_key("ban-chap-hanh-trung-uong", None), parts=parts,
+                               fixed_date=dates[0] if len(dates) == 1 else None)
+
     def _catalogue_doc(self, entry: CatalogueEntry) -> str:
         """The document node of a catalogue entry."""
         plan = self._memo_catalogue.get(id(entry))
@@ -181,6 +232,41 @@ class Nodes:
         if m is not None and m.kind in ("party", "state") and m.key is not None and rec.wants("number", at):
             rec.hold("number", at, (m.key.cited_as,))
         return rec.local
+
+    def documents(self) -> list[DocRecord]:
+        """The records held in memory, by local (all of them unless the resolver spilled: see settled_documents)."""
+        return [self.docs[k] for k in sorted(self.docs)]
+
+    # ---- spilling: memory bounded in the number of documents (see graphbuild.resolve.spill)
+
+    def spill(self) -> None:
+        """Write the document records held to a new run (sorted by local) and forget them.
+
+        Safe between articles at any point: where a mention resolves never depends on records of
+        earlier articles, and a record created afresh for a document already in a run only holds
+        evidence that :meth:`DocRecord.merge` adds to the run's when the runs are merged.
+        """
+        if self.on_disk is None:
+            raise ValueError("Resolver.spill needs a spill_dir")
+        self.on_disk.add(self.documents())
+        self.docs = {}
+
+    def _runs(self) -> SpilledDocuments | None:
+        """The spilled runs, with the records held in memory added as one more (None when nothing was spilled).
+
+        Records held in memory are merged as copies (through a run) so that reading twice gives the
+        same records twice.
+        """
+        if self.on_disk is None or not self.on_disk.runs:
+            return None
+        if self.docs:
+            self.spill()
+        return self.on_disk
+
+    def merged_records(self) -> Iterator[DocRecord]:
+        """Every document record of the runs and of memory, one per local, in local order (no candidates given)."""
+        runs = self._runs()
+        return iter(self.documents()) if runs is None else runs.merged()
 
 
 def is_written(rec: DocRecord) -> bool:

@@ -64,4 +64,4 @@ def _resolve_uncited(resolver: Resolver, article: Article, source: Mention, rel:
     if key is None or not key.kind:
         return None
     m = Mention(source.source, rel["start"], rel["end"], rel.get("surface") or "", key.kind, key=key)
-    return resolver._resolve_one(m, article)  # the resolver's own rules, not counted as a citation
+    return resolver.resolve_uncited(m, article)  # the resolver's own rules, not counted as a citation

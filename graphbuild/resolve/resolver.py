@@ -10,7 +10,9 @@ numbers each year, and every Tỉnh ủy writes ``/TU``.  So a mention is resolv
   documents it may be as candidates.  Ambiguity is kept, never merged silently.
 
 Disagreements (a date the catalogue contradicts, two type words for one document) are
-kept on the document as conflicts and counted, not dropped.
+kept on the document as conflicts and counted, not dropped.  A central number the catalogue lacks
+is one document per term whatever dates its mentions give (rule 1): its node is named by the year
+of its most cited date, decided once every article is read (:meth:`Resolver._settle_keyed`).
 
 The resolver reads each mention's :class:`~graphbuild.domain.ids.DocumentKey` (the parts the
 extractor read) and the :class:`~graphbuild.resolve.catalogue.Catalogue`; it keeps one compact
@@ -37,6 +39,7 @@ catalogue entry was first used gave "date X (kept Y)" conflicts, later ones did 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from operator import attrgetter
@@ -73,12 +76,12 @@ from graphbuild.resolve.records import (
     Pending,
     give_candidates,
 )
-from graphbuild.resolve.spill import SpilledDocuments
 from graphbuild.text.fold import slug
 
 _span = attrgetter("start", "end")  # the order mentions are read in
 _UNKEYED = DocumentKey("")  # the parts of a mention the extractor gave no key: none
 PENDING = "pending/"  # prefix of a pending mention's target until Resolver.settle_pending
+KEYED = "keyed"  # Query.kind of a Party number whose mention carries the whole key (rule 1)
 _KHOA = re.compile(r"\bkh(?:óa|oá|oa)\s+([IVXL]+)\b", re.IGNORECASE)  # "… của BCH TW khóa XII" after a mention
 
 
@@ -142,7 +145,7 @@ class Resolver(Nodes):
                 if len(same) == 1:
                     target = next(iter(same))
                 else:
-                    target = self._citekey_for(m, sorted(same))
+                    target = self._citekey_for(m, sorted(self._shown(t) for t in same))
             if target is None:
                 self._how = STATED
                 # the hint only ever applies to undated list items (see ListHints.term)
@@ -154,10 +157,10 @@ class Resolver(Nodes):
                 self._terms[target] = self._terms.get(self._provisional(*self._queries[int(target[len(PENDING):])])[0])
             if m.start not in by_start:
                 by_start[m.start] = target
-            if not target.startswith(("citekey/", PENDING)):
+            if not target.startswith(("citekey/", PENDING)) or self._is_keyed(target):
                 if (same := by_id.get(m.id)) is None:
                     by_id[m.id] = {target}
-                else:
+                elif self._shown(target) not in {self._shown(t) for t in same}:  # two mentions of one node
                     same.add(target)
         return targets, by_start, how
 
@@ -204,8 +207,8 @@ class Resolver(Nodes):
             return
         if m.doc_type and m.form != "list":
             rec.doc_types[m.doc_type] += 1
-        if m.date and rec.year and m.date[:4] == str(rec.year):
-            rec.dates[m.date] += 1
+        if m.date and rec.year and (m.date[:4] == str(rec.year) or rec.term is not None):
+            rec.dates[m.date] += 1  # a central number's node is its term's: a date of another year is a conflict
         if m.issuer and (named := issuer_of(m.issuer)):  # scoped to the place the name gives, else the article's
             rec.name_issuer(self._body_key(named[0], named[1] or province), at)
 
@@ -241,21 +244,27 @@ class Resolver(Nodes):
                           self._stated_term(m, central, term_hint),
                           date, article.date, m.subject, topics=self._topics(m, number, article))
             return self._pending(query, base, province)
-        local = f"doc/{symbol}_{slug(province)}_{year}_{number}" if province else f"doc/{symbol}_{year}_{number}"
-        rec = self._doc(local, "party")
         term = term_of(date) if central else None
-        self._terms.setdefault(local, term)
-        at = (MENTION, *self._at)
-        if rec.wants("origin", at):
-            numbering = self.body(code_body, province) if code_body else None
-            given = (self._body_key(code_body, province)
-                     if code_body and not self.catalogue.is_series_owner(code_body) else None)
-            rec.hold("origin", at, self._origin(
-                kind="party", number=key.cited_as if key.kind == "party" else number,
-                type_code=type_code, issuer_code=issuer_code, year=year, province=province, term=term,
-                numbering_body=numbering, given_issuer=given))
-            rec.add("bases", (base,))
-        return local
+        if central and self._keyed_later:
+            # rule 1: inside one term the key is one document, whatever dates its mentions give; which year
+            # names its node (the most cited date's) is decided once every article is read (_settle_keyed)
+            query = Query(KEYED, number, (type_code,) if type_code else (), type_code, issuer_code, None,
+                          article.province, term, date, article.date, m.subject, symbol=symbol)
+            self._terms.setdefault(_keyed_local(query), term)
+            return self._pending(query, base, province)
+        return self._party_node(m, key, year, province, term, (MENTION, *self._at))
+
+    def resolve_uncited(self, m: Mention, article: Article) -> str:
+        """The node of a reference that is no citation (a relation's target): made now, as the mention's own
+        would be when read, not counted; a number lacking part of its key stays its provisional answer."""
+        self._keyed_later = False
+        try:
+            target = self._resolve_one(m, article)
+        finally:
+            self._keyed_later = True
+        if target.startswith(PENDING):
+            target = self._provisional(*self._queries[int(target[len(PENDING):])])[0]
+        return target
 
     def _resolve_state(self, m: Mention, key: DocumentKey, article: Article) -> str:
         number = key.number or m.number or "?"
@@ -286,17 +295,6 @@ class Resolver(Nodes):
             rec.add("bases", (base,))
         return local
 
-    def _named_doc(self, local: str, cite_key: str | None = None, **values: object) -> str:
-        """A named document (charter, congress, plenum): its fields come from the catalogue, the same every time."""
-        rec = self._doc(local, "named")
-        at = (MENTION, *self._at)
-        if rec.wants("origin", at):
-            rec.hold("origin", at, self._origin(kind="named", **values))
-        if cite_key:
-            rec.add("cite_keys", (cite_key,))
-        self._terms.setdefault(local, rec.term)
-        return local
-
     def _resolve_named(self, m: Mention, key: DocumentKey, article: Article) -> str:
         if key.is_charter:
             return self._named_doc("doc/charter", str(key), fixed_type="Điều lệ Đảng",
@@ -315,22 +313,6 @@ class Resolver(Nodes):
             return self._pending(query, f"plenum_{plenum}", None)
         return self._plenum_doc(term, plenum)
 
-    def _plenum_date(self, term: str, n: int) -> str:
-        dates = [e.date for r in self.catalogue.plenums.get((term, n), []) for e in self.catalogue.entries.get(r, [])
-                 if e.plenum == (term, n) and e.date]
-        return min(dates) if dates else "0000"
-
-    def _plenum_doc(self, term: str, n: int) -> str:
-        """The 'Nghị quyết Trung ương n khóa term' node, with the catalogue's resolutions as parts."""
-        entries = [e for rid in self.catalogue.plenums.get((term, n), []) for e in self.catalogue.entries.get(rid, [])
-                   if e.plenum == (term, n)]
-        parts = tuple(self._catalogue_doc(e) for e in entries)
-        dates = sorted({e.date for e in entries if e.date})
-        return self._named_doc(f"doc/plenum_{slug(term)}_{n}", plenum=(term, n), term=term,
-                               fixed_type="Nghị quyết Trung ương", subject=f"Nghị quyết Hội nghị Trung ương {n} khóa {term}",
-                               given_issuer=self._body_key("ban-chap-hanh-trung-uong", None), parts=parts,
-                               fixed_date=dates[0] if len(dates) == 1 else None)
-
     def _resolve_bare(self, m: Mention, key: DocumentKey, article: Article) -> str:
         code, number = key.symbol or m.type_code or "x", key.number or m.number or "?"
         series = self._series(m.issuer)
@@ -346,6 +328,14 @@ class Resolver(Nodes):
         """A placeholder target for a mention decided after the read, with the citation key it falls back to."""
         self._queries.append((query, (base, province)))
         return f"{PENDING}{len(self._queries) - 1}"
+
+    def _is_keyed(self, target: str) -> bool:
+        """Whether a target is a pending mention that carries its whole key (rule 1: only its node's year waits)."""
+        return target.startswith(PENDING) and self._queries[int(target[len(PENDING):])][0].kind == KEYED
+
+    def _shown(self, target: str) -> str:
+        """A keyed pending target as the node it is while the article is read (its own year's)."""
+        return _keyed_local(self._queries[int(target[len(PENDING):])][0]) if self._is_keyed(target) else target
 
     def _topics(self, m: Mention, number: str, article: Article) -> tuple[str, ...]:
         """The catalogued documents of ``number`` whose subject the mention's sentence speaks of (their dates),
@@ -406,6 +396,8 @@ class Resolver(Nodes):
         plenums: set[int] = set()
         for p in self.pending:
             q = p.query
+            if q.kind == KEYED:
+                continue
             if q.kind == "named":
                 plenums.add(q.plenum or 0)
             elif q.kind == "state":
@@ -422,13 +414,15 @@ class Resolver(Nodes):
         its ``target`` and ``resolved_by``; the list is returned (in order) and emptied.
         """
         by_number: dict[object, list[Candidate]] = {}
-        for c in graph:
+        pending, self.pending = sorted(self.pending, key=attrgetter("order")), []
+        for c in (*graph, *self._settle_keyed([p for p in pending if p.query.kind == KEYED])):
             by_number.setdefault(c.plenum[1] if c.plenum else c.number, []).append(c)
         decisions: dict[Query, Decision] = {}
         makers: dict[str, Callable[[], str]] = {}
         graph_kind = {c.local: c for cands in by_number.values() for c in cands}
-        pending, self.pending = sorted(self.pending, key=attrgetter("order")), []
         for p in pending:
+            if p.query.kind == KEYED:
+                continue
             q = p.query
             decision = decisions.get(q)
             if decision is None:
@@ -440,6 +434,34 @@ class Resolver(Nodes):
                 self.spill()
         return pending
 
+    def _settle_keyed(self, keyed: list[Pending]) -> list[Candidate]:
+        """Rule 1 for the Party numbers whose mentions carry the whole key: one node per (series, number, term),
+        named by the year of its most cited date (ties: the earliest), whatever dates the mentions give (a
+        year typo is a conflict on it, not a second node).  Each mention is counted there; the nodes are
+        returned as candidates for the mentions decided next.  Pure in the set of mentions: order-free."""
+        groups: dict[tuple[str | None, str | None, str], list[Pending]] = {}
+        for p in keyed:
+            q = p.query
+            groups.setdefault((q.symbol, q.number, q.term or (q.date or "")[:4]), []).append(p)
+        out = []
+        for members in groups.values():
+            dates = Counter(p.mention.date for p in members if p.mention.date and len(p.mention.date) == 10)
+            best = min((-n, d) for d, n in dates.items())[1] if dates else min(p.query.date or "" for p in members)
+            year = int(best[:4])
+            local = ""
+            for p in members:
+                self._at = p.order
+                key = p.mention.key or _UNKEYED
+                local = self._party_node(p.mention, key, year, None, p.query.term, (MENTION, *p.order))
+                p.target, p.resolved_by = local, weaker(SAME_ARTICLE, STATED) if p.follows else STATED
+                self._count(self.docs[local], p.mention, p.province, p.order, p.resolved_by)
+            q = members[0].query
+            out.append(Candidate(local, "party", q.number, q.written, q.issuer_code, None, q.term, best, year, False,
+                                 None, symbol=q.symbol))
+        if self.on_disk is not None and len(self.docs) > self.spill_records:
+            self.spill()
+        return out
+
     def _provisional(self, query: Query, fallback: tuple[str, str | None]) -> tuple[str, str | None]:
         """(target, way) of a pending mention as far as its article and the catalogue go, nodes made but nothing
         counted: what :meth:`resolve_article` shows until :meth:`settle_pending` decides with the whole graph.
@@ -448,6 +470,8 @@ class Resolver(Nodes):
         candidates); a citation key made here that the final answer leaves uncited is not written.
         The key's first values are held at the article's own order, as the final answer's are.
         """
+        if query.kind == KEYED:  # the node of its own date's year, made when decided (_settle_keyed)
+            return _keyed_local(query), STATED
         makers: dict[str, Callable[[], str]] = {}
         side = self._catalogue_side(query, makers)
         decision = self._memo_provisional.get(query)
@@ -519,41 +543,6 @@ class Resolver(Nodes):
             self.settle_pending(graph_candidates(self.merged_records(), self.wanted()))
         give_candidates(self.docs.values())
 
-    def documents(self) -> list[DocRecord]:
-        """The records held in memory, by local (all of them unless the resolver spilled: see settled_documents)."""
-        return [self.docs[k] for k in sorted(self.docs)]
-
-    # ---- spilling: memory bounded in the number of documents (see graphbuild.resolve.spill)
-
-    def spill(self) -> None:
-        """Write the document records held to a new run (sorted by local) and forget them.
-
-        Safe between articles at any point: where a mention resolves never depends on records of
-        earlier articles, and a record created afresh for a document already in a run only holds
-        evidence that :meth:`DocRecord.merge` adds to the run's when the runs are merged.
-        """
-        if self.on_disk is None:
-            raise ValueError("Resolver.spill needs a spill_dir")
-        self.on_disk.add(self.documents())
-        self.docs = {}
-
-    def _runs(self) -> SpilledDocuments | None:
-        """The spilled runs, with the records held in memory added as one more (None when nothing was spilled).
-
-        Records held in memory are merged as copies (through a run) so that reading twice gives the
-        same records twice.
-        """
-        if self.on_disk is None or not self.on_disk.runs:
-            return None
-        if self.docs:
-            self.spill()
-        return self.on_disk
-
-    def merged_records(self) -> Iterator[DocRecord]:
-        """Every document record of the runs and of memory, one per local, in local order (no candidates given)."""
-        runs = self._runs()
-        return iter(self.documents()) if runs is None else runs.merged()
-
     def settled_documents(self) -> Iterator[DocRecord]:
         """The final records, in local order: :meth:`finish` then :meth:`documents`, streamed from the runs if any.
 
@@ -574,6 +563,11 @@ class Resolver(Nodes):
     def conflicts(self) -> list[tuple[str, str]]:
         """(document local, conflict) pairs, sorted: the report the build prints and writes."""
         return [(d.local, c) for d in self.documents() for c in d.all_conflicts()]
+
+
+def _keyed_local(q: Query) -> str:
+    """The node a keyed mention is while its article is read: its own date's year's."""
+    return f"doc/{q.symbol}_{(q.date or '')[:4]}_{q.number}"
 
 
 def _codes(code: str | None, word: str | None, written: bool = True) -> tuple[str, ...]:

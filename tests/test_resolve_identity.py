@@ -314,3 +314,19 @@ def test_one_term_one_document_whatever_year_its_mentions_give(tmp_path: Path) -
     lines = _graph_lines(outs[0])
     assert not [line for line in lines if "kl-tw_2018_87" in line], "no second node for the typo'd year"
     assert any('conflict> "date 2018-06-20 (kept 2019-06-20)"' in line for line in lines)
+
+
+def test_a_relation_on_a_mention_whose_year_the_corpus_moves_still_ends_on_a_node(tmp_path: Path) -> None:
+    """A relation is written while its article is read, before rule 1 names the node by its most cited date:
+    its end is the node of the mention's own year, made then (never an IRI with nothing said of it)."""
+    out = _build(tmp_path, {
+        "y1": ("01/08/2018", "Tỉnh ủy Thái Bình ban hành Kế hoạch số 146-KH/TU ngày 1/7/2018 thực hiện Kết luận "
+                             "số 87-KL/TW ngày 20/6/2018 của Bộ Chính trị về công tác dân vận."),
+        "y2": YEAR_TYPO["y2"], "y3": YEAR_TYPO["y3"],
+    }, "--no-store")
+    lines = _graph_lines(out)
+    ends = {line.split()[2] for line in lines if line.split()[1].endswith("#ensures_implementation_of>")}
+    assert ends, "the text states the relation"
+    typed = {line.split()[0] for line in lines if "22-rdf-syntax-ns#type>" in line}
+    assert ends <= typed
+    assert _cites(out, "87-KL/TW") == {"doc/kl-tw_2019_87": {"y1": "stated", "y2": "stated", "y3": "stated"}}

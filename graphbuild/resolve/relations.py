@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from graphbuild.domain.ids import DocumentKey
 from graphbuild.domain.model import Article, Mention
-from graphbuild.resolve.records import Citation
+from graphbuild.resolve.records import Citation, Pending
 from graphbuild.resolve.resolver import Resolver
 
 
@@ -38,8 +38,11 @@ def stated_relations(resolver: Resolver, article: Article, citations: list[Citat
     A relation whose two ends are one node (a document said to amend itself) is left out.
     """
     by_span: dict[tuple[int, int], str] = {}
+    waiting: dict[tuple[int, int], Pending] = {}  # the mentions decided after the read, by span
     for c in citations:
         by_span.setdefault((c.mention.start, c.mention.end), c.target)
+        if c.pending is not None:
+            waiting.setdefault((c.mention.start, c.mention.end), c.pending)
     out: list[StatedRelation] = []
     for c in citations:
         m = c.mention
@@ -51,6 +54,9 @@ def stated_relations(resolver: Resolver, article: Article, citations: list[Citat
                 target = _resolve_uncited(resolver, article, m, rel)
             if target is None or target == c.target:
                 continue
+            for end in ((m.start, m.end), span):  # a relation is written now: its ends must be nodes now
+                if end in waiting:
+                    resolver.keep_node(waiting[end])
             out.append(StatedRelation(c.target, rel["relation"], target, (m.start, m.end), span, cited,
                                       rel.get("words") or "", (rel.get("words_start", span[0]),
                                                                rel.get("words_end", span[0]))))

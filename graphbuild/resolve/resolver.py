@@ -254,6 +254,13 @@ class Resolver(Nodes):
             return self._pending(query, base, province)
         return self._party_node(m, key, year, province, term, (MENTION, *self._at))
 
+    def keep_node(self, p: Pending) -> None:
+        """The node a keyed mention is while its article is read (its own date's year's), made now: a relation
+        stated on it is written before the corpus decides (the same node unless a year typo moves it)."""
+        q = p.query
+        if q.kind == KEYED and q.date:
+            self._party_node(p.mention, p.mention.key or _UNKEYED, int(q.date[:4]), None, q.term, (MENTION, *p.order))
+
     def resolve_uncited(self, m: Mention, article: Article) -> str:
         """The node of a reference that is no citation (a relation's target): made now, as the mention's own
         would be when read, not counted; a number lacking part of its key stays its provisional answer."""

@@ -330,3 +330,25 @@ def test_a_relation_on_a_mention_whose_year_the_corpus_moves_still_ends_on_a_nod
     typed = {line.split()[0] for line in lines if "22-rdf-syntax-ns#type>" in line}
     assert ends <= typed
     assert _cites(out, "87-KL/TW") == {"doc/kl-tw_2019_87": {"y1": "stated", "y2": "stated", "y3": "stated"}}
+
+
+def test_a_state_number_with_no_issuer_joins_the_one_document_that_fits(tmp_path: Path) -> None:
+    """Rule 2 for state numbers: 'Thông tư 36/2017' (year and type, no issuer) is the corpus's one circular
+    36/2017/TT-*; with two such circulars a citation key between them; with none, its own node as written.
+    'Nghị định 123/2021' is the Government's decree (the only body that issues decrees)."""
+    out = _build(tmp_path, {
+        "full": ("01/02/2018", "Thông tư số 36/2017/TT-BGDĐT ngày 28/12/2017 của Bộ Giáo dục và Đào tạo về công "
+                               "khai; Thông tư số 99/2018/TT-BTC và Thông tư số 99/2018/TT-BYT được ban hành; Nghị "
+                               "định số 123/2021/NĐ-CP ngày 28/12/2021 của Chính phủ."),
+        "short": ("01/03/2022", "Theo Thông tư 36/2017, các trường công khai; Thông tư 99/2018 quy định khác; "
+                                "Thông tư 12/2015 vẫn áp dụng; Nghị định 123/2021 tăng mức phạt."),
+    }, "--no-store")
+    rows = {m["surface"]: m for m in _mentions(out) if Path(m["source"]).stem == "short"}
+    assert (rows["Thông tư 36/2017"]["document"], rows["Thông tư 36/2017"]["resolved_by"]) == \
+        ("doc/tt-bgddt_2017_36", "corpus")
+    assert rows["Thông tư 99/2018"]["document"].startswith("citekey/")
+    assert (rows["Thông tư 12/2015"]["document"], rows["Thông tư 12/2015"]["resolved_by"]) == \
+        ("doc/tt_2015_12", "stated")
+    assert _cites(out, "123/2021/NĐ-CP") == {"doc/nd-cp_2021_123": {"full": "stated", "short": "stated"}}
+    keys = [line for line in _graph_lines(out) if "citekey/tt_99>" in line and "#candidate>" in line]
+    assert len(keys) == 2

@@ -29,7 +29,10 @@ def assign_id(ref: Ref) -> None:
             ref.key = ids.DocumentKey.of_congress(ref.congress or "?")
     elif ref.form == "short" or (ref.form == "list" and ref.issuer_code is None and ref.type_code is None):
         if ref.kind == "state" and ref.year:
-            ref.key = _state_key(ref.number or "", ref.year, ref.type_code, None)
+            sole = lexicon().codes[ref.type_code].sole_issuer if ref.type_code in lexicon().codes else None
+            if sole is not None and ref.issuer_code is None and ref.year >= sole[1]:
+                ref.issuer_code = sole[0]  # 'Nghị định 123/2021' is the Government's 123/2021/NĐ-CP
+            ref.key = _state_key(ref.number or "", ref.year, ref.type_code, ref.issuer_code)
         else:
             codes = lexicon().word_codes.get(ref.doc_type or "", {})
             code = codes.get(ref.kind) or codes.get("party") or codes.get("state")

@@ -155,7 +155,11 @@ def compatible(q: Query, c: Candidate, cat: Catalogue) -> str | None:
     if c.number != q.number:
         return None
     if q.kind == "state":
-        ok = c.kind == "state" and c.symbol == q.symbol and (q.province is None or c.province == q.province)
+        if q.written is not None and q.issuer_code is None:  # 'Thông tư 36/2017': any issuer's, of that year
+            ok = c.kind == "state" and (c.symbol or "").startswith((q.symbol or "") + "-") and \
+                str(c.year) == (q.date or "")[:4] and (q.province is None or c.province == q.province)
+        else:
+            ok = c.kind == "state" and c.symbol == q.symbol and (q.province is None or c.province == q.province)
         return "exact" if ok and _issued_before(q, c) else None
     # the cheap, selective checks first: most candidates of a number are of another type or series
     if c.kind != "party":

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from graphbuild.domain.ids import DocumentKey
+from graphbuild.domain.laws import law_numbered
 from graphbuild.domain.model import Article, Mention
 from graphbuild.resolve.bodies import BodyKey, BodyRecord, body_key, body_local
 from graphbuild.resolve.catalogue import MEMO_SIZE, Catalogue, CatalogueEntry, catalogue
@@ -134,6 +135,27 @@ class Nodes:
                 kind="party", number=key.cited_as if key.kind == "party" else number,
                 type_code=type_code, issuer_code=issuer_code, year=year, province=province, term=term,
                 numbering_body=numbering, given_issuer=given))
+            rec.add("bases", (base,))
+        return local
+
+    def _state_node(self, m: Mention, key: DocumentKey, year: int, province: str | None, at: Order) -> str:
+        """The node of a state number of ``year`` (and ``province``), its origin held at ``at``."""
+        number = key.number or m.number or "?"
+        symbol, code_body, _scoped, _never = self.catalogue.state_series(key.symbol, m.type_code, m.issuer_code,
+                                                                         m.doc_type)
+        base = f"{symbol}_{slug(province)}_{number}" if province else f"{symbol}_{number}"
+        local = f"doc/{symbol}_{slug(province)}_{year}_{number}" if province else f"doc/{symbol}_{year}_{number}"
+        rec = self._doc(local, "state")
+        self._terms.setdefault(local, None)
+        if rec.wants("origin", at):
+            law = law_numbered(number, year, m.issuer_code)  # a law's title, day passed and source
+            rec.hold("origin", at, self._origin(
+                kind="state", number=key.cited_as if key.kind == "state" else number,
+                type_code=m.type_code, issuer_code=m.issuer_code, year=year, province=province,
+                numbering_body=self.body(code_body, province) if code_body else None,
+                given_issuer=self._body_key(code_body, province) if code_body else None,
+                subject=law.title if law else None, source=law.source if law else None,
+                fixed_date=law.date if law else None))
             rec.add("bases", (base,))
         return local
 

@@ -46,7 +46,6 @@ from operator import attrgetter
 
 from graphbuild.domain.ids import DocumentKey
 from graphbuild.domain.issuers import issuer_of
-from graphbuild.domain.laws import law_numbered
 from graphbuild.domain.model import Article, Mention
 from graphbuild.resolve.bodies import BodyRecord
 from graphbuild.resolve.catalogue import MEMO_SIZE, CatalogueEntry, term_of
@@ -260,6 +259,8 @@ class Resolver(Nodes):
         q = p.query
         if q.kind == KEYED and q.date:
             self._party_node(p.mention, p.mention.key or _UNKEYED, int(q.date[:4]), None, q.term, (MENTION, *p.order))
+        elif _partial_state(q) and q.date:
+            self._state_node(p.mention, p.mention.key or _UNKEYED, int(q.date[:4]), None, (MENTION, *p.order))
 
     def resolve_uncited(self, m: Mention, article: Article) -> str:
         """The node of a reference that is no citation (a relation's target): made now, as the mention's own
@@ -286,21 +287,14 @@ class Resolver(Nodes):
             query = Query("state", number, (), None, None, None, article.province, None, m.date or str(year),
                           article.date, m.subject, symbol=symbol)
             return self._pending(query, base, province)
-        local = f"doc/{symbol}_{slug(province)}_{year}_{number}" if province else f"doc/{symbol}_{year}_{number}"
-        rec = self._doc(local, "state")
-        self._terms.setdefault(local, None)
-        at = (MENTION, *self._at)
-        if rec.wants("origin", at):
-            law = law_numbered(number, int(year), m.issuer_code)  # a law's title, day passed and source
-            rec.hold("origin", at, self._origin(
-                kind="state", number=key.cited_as if key.kind == "state" else number,
-                type_code=m.type_code, issuer_code=m.issuer_code, year=int(year), province=province,
-                numbering_body=self.body(code_body, province) if code_body else None,
-                given_issuer=self._body_key(code_body, province) if code_body else None,
-                subject=law.title if law else None, source=law.source if law else None,
-                fixed_date=law.date if law else None))
-            rec.add("bases", (base,))
-        return local
+        if self._keyed_later and not m.issuer_code and m.type_code and province is None:
+            # 'Thông tư 36/2017': a number, year and type with no issuer is the one document of the corpus that
+            # fits (rule 2), else a document of its own as written (decided in _decided)
+            query = Query("state", number, (m.type_code,), m.type_code, None, None, article.province, None,
+                          m.date or str(year), article.date, m.subject, symbol=symbol)
+            self._terms.setdefault(_keyed_local(query), None)
+            return self._pending(query, base, province)
+        return self._state_node(m, key, int(year), province, (MENTION, *self._at))
 
     def _resolve_named(self, m: Mention, key: DocumentKey, article: Article) -> str:
         if key.is_charter:
@@ -408,7 +402,7 @@ class Resolver(Nodes):
             if q.kind == "named":
                 plenums.add(q.plenum or 0)
             elif q.kind == "state":
-                keys.add(("state", q.number, q.symbol))
+                keys.add(("state", q.number, None if _partial_state(q) else q.symbol))
             else:
                 codes = (*q.codes, *TYPE_VARIANTS.get(q.written or "", ()))
                 keys.update(("party", q.number, c) for c in (codes or (None,)))
@@ -479,6 +473,8 @@ class Resolver(Nodes):
         """
         if query.kind == KEYED:  # the node of its own date's year, made when decided (_settle_keyed)
             return _keyed_local(query), STATED
+        if _partial_state(query):  # its own node as written until the corpus is read (_decided)
+            return _keyed_local(query), None
         makers: dict[str, Callable[[], str]] = {}
         side = self._catalogue_side(query, makers)
         decision = self._memo_provisional.get(query)
@@ -498,6 +494,10 @@ class Resolver(Nodes):
         docs = [self._made(local, makers, graph) for local in decision.documents]
         if len(docs) == 1:
             return docs[0], weaker(SAME_ARTICLE, decision.how) if p.follows else decision.how
+        if not docs and _partial_state(p.query) and p.query.date:  # no document fits: its own, as written
+            own = self._state_node(p.mention, p.mention.key or _UNKEYED, int(p.query.date[:4]), None,
+                                   (MENTION, *p.order))
+            return own, weaker(SAME_ARTICLE, STATED) if p.follows else STATED
         base, province = p.fallback
         return self._citekey(base, p.mention, docs, province), None
 
@@ -575,6 +575,11 @@ class Resolver(Nodes):
 def _keyed_local(q: Query) -> str:
     """The node a keyed mention is while its article is read: its own date's year's."""
     return f"doc/{q.symbol}_{(q.date or '')[:4]}_{q.number}"
+
+
+def _partial_state(q: Query) -> bool:
+    """A state number with its year and type but no issuer ('Thông tư 36/2017'): rule 2 decides it."""
+    return q.kind == "state" and q.written is not None and q.issuer_code is None
 
 
 def _codes(code: str | None, word: str | None, written: bool = True) -> tuple[str, ...]:

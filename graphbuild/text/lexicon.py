@@ -33,6 +33,7 @@ class TypeCode:
     copy: bool = False
     alone: bool = False  # a state number may carry it with no issuer ('121/NgĐ')
     compact: bool = False  # may be written fused before a state number and year ('TT36/2017')
+    sole_issuer: tuple[str, int] | None = None  # (issuer code, since year): the one body issuing this state type
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,8 @@ def _add_types(lex: Lexicon, types: dict[str, Any]) -> None:
         code = entry["code"]
         tc = TypeCode(code=code, party=entry.get("party"), state=entry.get("state"),
                       in_party="party" in entry, in_state="state" in entry, copy=bool(entry.get("copy")),
-                      alone=bool(entry.get("alone")), compact=bool(entry.get("compact")))
+                      alone=bool(entry.get("alone")), compact=bool(entry.get("compact")),
+                      sole_issuer=tuple(entry["sole_issuer"]) if entry.get("sole_issuer") else None)
         lex.codes[code] = tc
         lex.code_exact.setdefault(fold_code_keep_d(code), code)
         lex.code_ascii.setdefault(fold_code(code), code)

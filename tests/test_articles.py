@@ -79,6 +79,8 @@ def test_duplicate_text_yielded_once(tmp_path):
     ("Thứ 7, 20/07/2024, 16:28[GMT+7]\n\nTiêu đề\n\nThứ 7, 14/10/2023 | 08:53:08\n2,303 lượt xem", "2023-10-14"),
     ("Thứ 7, 20/07/2024, 16:28[GMT+7]\nTiêu đề\nNội dung", "2024-07-20"),
     ("Tiêu đề\n2021-05-06T08:15:00+07:00\nNội dung", "2021-05-06"),
+    ("Tiêu đề\nThứ Tư, ngày 14 tháng 6 năm 2023\nNội dung", "2023-06-14"),  # the long form
+    ("Tiêu đề\nThái Bình, ngày 12 tháng 5 năm 2023\nNội dung", None),  # a place and date: a document's own
     ("Tiêu đề\nQuy định số 205-QĐ/TW ngày 23/9/2019 của Bộ Chính trị.", None),
     ("Tiêu đề\n31/02/2020\n", None),
     ("Tiêu đề\n" + "x" * 700 + "\n09:32, 27/06/2020", None),

@@ -22,7 +22,9 @@ VN_TZ = timezone(timedelta(hours=7))
 
 _DMY = r"(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})"
 _ISO = r"(?P<Y>\d{4})-(?P<M>\d{2})-(?P<D>\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
-_DATE_IN_LINE = re.compile(rf"(?<!\d)(?:{_ISO}|{_DMY})(?!\d)")
+# 'ngày 14 tháng 6 năm 2023', the long form of a dateline ('Thứ Tư, ngày 14 tháng 6 năm 2023')
+_LONG = r"(?P<d2>\d{1,2})\s+th[áa]ng\s+(?P<m2>\d{1,2})\s*,?\s+n[ăa]m\s+(?P<y2>\d{4})"
+_DATE_IN_LINE = re.compile(rf"(?<!\d)(?:{_ISO}|{_DMY}|{_LONG})(?!\d)", re.IGNORECASE)
 # What may surround the date on a dateline: weekday, time, labels, time zone, separators.
 _DATELINE_NOISE = re.compile(
     r"(?:thứ\s*(?:\d|hai|ba|tư|năm|sáu|bảy|bẩy)|chủ\s*nhật|cn|"
@@ -48,6 +50,8 @@ def _valid(y: int, m: int, d: int) -> str | None:
 def _match_to_iso(m: re.Match[str]) -> str | None:
     if m.group("Y"):
         return _valid(int(m.group("Y")), int(m.group("M")), int(m.group("D")))
+    if m.group("y2"):
+        return _valid(int(m.group("y2")), int(m.group("m2")), int(m.group("d2")))
     return _valid(int(m.group("y")), int(m.group("m")), int(m.group("d")))
 
 

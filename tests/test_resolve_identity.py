@@ -352,3 +352,18 @@ def test_a_state_number_with_no_issuer_joins_the_one_document_that_fits(tmp_path
     assert _cites(out, "123/2021/NĐ-CP") == {"doc/nd-cp_2021_123": {"full": "stated", "short": "stated"}}
     keys = [line for line in _graph_lines(out) if "citekey/tt_99>" in line and "#candidate>" in line]
     assert len(keys) == 2
+
+
+def test_the_subject_a_bare_number_gives_picks_the_document_it_names_most_closely(tmp_path: Path) -> None:
+    """Two catalogued 18-NQ/TW (2017 on the political system's apparatus, 2022 on land) both share 'hiệu lực,
+    hiệu quả' with either subject; the one sharing far more words is meant. No subject: a key between them."""
+    out = _build(tmp_path, {
+        "land": ("10/05/2023", "Thực hiện Nghị quyết 18 của Trung ương về tiếp tục đổi mới, hoàn thiện thể chế, "
+                               "chính sách, nâng cao hiệu lực, hiệu quả quản lý và sử dụng đất."),
+        "apparatus": ("10/05/2023", "Tổng kết Nghị quyết 18 về sắp xếp tổ chức bộ máy của hệ thống chính trị tinh "
+                                    "gọn, hoạt động hiệu lực, hiệu quả."),
+        "none": ("10/05/2023", "Các cấp ủy tiếp tục thực hiện Nghị quyết 18."),
+    })
+    found = {Path(m["source"]).stem: m["document"] for m in _mentions(out)}
+    assert found["land"] == "doc/nq-tw_2022_18" and found["apparatus"] == "doc/nq-tw_2017_18"
+    assert found["none"].startswith("citekey/")

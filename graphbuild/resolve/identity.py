@@ -229,6 +229,7 @@ def decide(q: Query, graph: Iterable[Candidate], catalogue: Iterable[Candidate],
     found: dict[str, tuple[str, bool]] = {}
     dated: set[str] = set()  # the compatible documents whose date is the mention's own
     topical: set[str] = set()  # the compatible catalogued documents whose subject the sentence speaks of
+    subjects: dict[str, str] = {}  # the compatible documents' subjects
     for c in (*graph, *catalogue):
         how = compatible(q, c, cat)
         if how is None:
@@ -241,16 +242,34 @@ def decide(q: Query, graph: Iterable[Candidate], catalogue: Iterable[Candidate],
             dated.add(c.local)
         if c.catalogued and c.date in q.topics:
             topical.add(c.local)
+        if c.subject:
+            subjects[c.local] = c.subject
     if len(found) > 1 and len(dated) == 1:  # several fit; the one of the very date the mention gives is meant
         found = {local: v for local, v in found.items() if local in dated}
     if len(found) > 1 and len(topical) == 1:  # several fit; the sentence speaks of the subject of one
         found = {local: v for local, v in found.items() if local in topical}
+    if len(found) > 1 and q.subject:  # several share words with the subject given; one shares far more
+        found = _closest_subject(q.subject, found, subjects)
     if len(found) != 1:
         return Decision(tuple(sorted(found)), None)
     (local, (how, catalogued)), = found.items()
     if how == "variant":
         return Decision((local,), NEAR_MISS)
     return Decision((local,), CATALOGUE if catalogued else CORPUS)
+
+
+def _closest_subject(subject: str, found: dict[str, tuple[str, bool]],
+                     subjects: dict[str, str]) -> dict[str, tuple[str, bool]]:
+    """The one of several compatible documents whose subject shares at least twice as many word pairs with
+    the subject a mention gives as any other, and two more ('Nghị quyết 18 … quản lý và sử dụng đất' is the
+    2022 resolution on land, though the 2017 one on the apparatus also shares 'hiệu lực, hiệu quả'); else
+    all of them."""
+    words = subject_words(subject)
+    scored = sorted(((len(words & subject_words(subjects.get(local))), local) for local in found), reverse=True)
+    (best, local), (second, _) = scored[0], scored[1]
+    if best >= 2 * second and best - second >= 2:
+        return {local: found[local]}
+    return found
 
 
 def weaker(a: str | None, b: str | None) -> str | None:

@@ -87,6 +87,9 @@ _AS_INTEGER, _AS_BOOLEAN = f"^^<{NS_XSD.integer}>", f"^^<{NS_XSD.boolean}>"
 _AS_OFFSET = f"^^<{NS_XSD.nonNegativeInteger}>"
 
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+# Whether a string needs _ESCAPES at all: a regex search is ten times cheaper than a translate, and most
+# literals (titles, anchors, ids) hold none of the four characters.
+_NEEDS_ESCAPE = re.compile(r'[\\"\n\r]').search
 _IS_DATE = re.compile(r"\d{4}-\d{2}-\d{2}").fullmatch
 _IS_URL = re.compile(r"https?://[^\s<>\"{}|\\^`]+").fullmatch
 _SAFE_ID = re.compile(r"[A-Za-z0-9._-]+")
@@ -94,12 +97,12 @@ _SAFE_ID = re.compile(r"[A-Za-z0-9._-]+")
 
 def _text(value: str) -> str:
     """A plain string literal."""
-    return f'"{value.translate(_ESCAPES)}"'
+    return f'"{value.translate(_ESCAPES) if _NEEDS_ESCAPE(value) else value}"'
 
 
 def _vi(value: str) -> str:
     """A string literal tagged Vietnamese."""
-    return f'"{value.translate(_ESCAPES)}"@vi'
+    return f'"{value.translate(_ESCAPES) if _NEEDS_ESCAPE(value) else value}"@vi'
 
 
 def _value(value: str | int) -> str:

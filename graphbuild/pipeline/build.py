@@ -195,7 +195,7 @@ class _Run:
              on_article: Callable[[Article | SkippedInput], None] | None, strict: bool) -> bool:
         """Resolve and write each article as it comes; False when ``strict`` stopped at a skipped input."""
         with (open(self.summaries if self.gephi else os.devnull, "w", encoding="utf-8") as sfh,
-              open(self.work / "mentions.jsonl", "w", encoding="utf-8") as mfh):
+              open(self.work / "mentions.jsonl", "wb") as mfh):
             for item, mentions in items:
                 self.ph.lap("read+extract (wait)", rss=False)
                 if on_article:
@@ -219,7 +219,7 @@ class _Run:
             pending.complete_summaries(self.summaries, self.ranged.add if self.ranged is not None else None)
         self.ph.lap("corpus-level resolution")
 
-    def _article(self, item: Article, mentions: list[Mention], mfh: IO[str], sfh: IO[str]) -> None:
+    def _article(self, item: Article, mentions: list[Mention], mfh: IO[bytes], sfh: IO[str]) -> None:
         ph = self.ph
         citations = self.resolver.resolve_article(item, mentions)
         stated = stated_relations(self.resolver, item, citations)

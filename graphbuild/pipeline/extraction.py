@@ -6,7 +6,6 @@ as compact JSON rows, consumed in input order, so the output is byte-identical t
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 from collections import deque
@@ -14,6 +13,8 @@ from collections.abc import Iterable, Iterator
 from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 from typing import NamedTuple
+
+import orjson
 
 from graphbuild.domain.model import Article, Mention
 from graphbuild.domain.skipped import SkippedInput
@@ -33,7 +34,7 @@ def extract_rows(text: str) -> str:
     """Mentions of one text as compact JSON rows: what workers send back and what the cache stores."""
     from graphbuild.extract.find import extract
 
-    return json.dumps([m.to_row() for m in extract(text, "")], separators=(",", ":"))
+    return orjson.dumps([m.to_row() for m in extract(text, "")]).decode("utf-8")
 
 
 def _extract_chunk(texts: list[str]) -> list[str]:
@@ -42,7 +43,7 @@ def _extract_chunk(texts: list[str]) -> list[str]:
 
 def mentions_of(rows: str, source: str) -> list[Mention]:
     """Every path (cache hit, in-process, worker) decodes the same rows: one code path, identical output."""
-    return [Mention.from_row(r, source) for r in json.loads(rows)]
+    return [Mention.from_row(r, source) for r in orjson.loads(rows)]
 
 
 class _Chunk:

@@ -11,7 +11,6 @@ holds is one small tuple per pending mention.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from collections.abc import Callable
@@ -19,7 +18,7 @@ from pathlib import Path
 
 from graphbuild.graph import triples
 from graphbuild.graph.namespaces import ID
-from graphbuild.pipeline.rows import encode
+from graphbuild.pipeline.rows import decode_line, encode_line
 from graphbuild.resolve.identity import graph_candidates
 from graphbuild.resolve.records import Citation, Pending
 from graphbuild.resolve.resolver import Resolver
@@ -59,13 +58,13 @@ class PendingRows:
             return
         at = {row: p for row, _s, _r, p in self.held}
 
-        def completed(n: int, line: str) -> str:
+        def completed(n: int, line: bytes) -> bytes:
             p = at[n]
-            row = json.loads(line)
+            row = decode_line(line)
             row["document"], row["document_iri"], row["resolved_by"] = p.target, ID + (p.target or ""), p.resolved_by
-            return encode(row) + "\n"
+            return encode_line(row)
 
-        _rewrite_lines(draft, out, set(at), completed)
+        _rewrite_bytes(draft, out, set(at), completed)
         draft.unlink()
 
     def complete_summaries(self, path: Path, ranged: Callable[[dict[str, int]], None] | None) -> None:
@@ -92,5 +91,12 @@ class PendingRows:
 def _rewrite_lines(src: Path, dst: Path, lines: set[int], rewrite: Callable[[int, str], str]) -> None:
     """Copy ``src`` to ``dst`` line by line, the lines numbered in ``lines`` (from 0) passed through ``rewrite``."""
     with open(src, encoding="utf-8") as fin, open(dst, "w", encoding="utf-8") as fout:
+        for n, line in enumerate(fin):
+            fout.write(rewrite(n, line) if n in lines else line)
+
+
+def _rewrite_bytes(src: Path, dst: Path, lines: set[int], rewrite: Callable[[int, bytes], bytes]) -> None:
+    """:func:`_rewrite_lines` on bytes: the lines copied as they are are never decoded."""
+    with open(src, "rb") as fin, open(dst, "wb") as fout:
         for n, line in enumerate(fin):
             fout.write(rewrite(n, line) if n in lines else line)

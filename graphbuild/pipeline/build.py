@@ -179,6 +179,7 @@ class _Run:
             self.loader = StoreLoader(tmp / "store", rdf_formats.STORE_BATCH_BYTES, WORKER_NICE)
             self.ntw.on_piece = self.loader.put
         self.digest = hashlib.sha1(b"graphbuild-0")
+        self.shared: set[str] = set()  # provinces, document types and plenums whose own lines are written
         self.ph = Phases()
         self.step = "reading the articles (writing mentions.jsonl, the N-Triples and the cache)"  # for DiskFull
 
@@ -226,7 +227,7 @@ class _Run:
         ph.lap("resolve", rss=False)
         write_mentions(mfh, item, citations)
         ph.lap("mentions.jsonl", rss=False)
-        self.ntw.extend(triples.article_nt_lines(item, citations, later=True))
+        self.ntw.extend(triples.article_nt_lines(item, citations, later=True, shared=self.shared))
         self.ntw.extend(triples.relation_nt_lines(item, stated))
         ph.lap("article triples", rss=False)
         self.digest.update(item.id.encode("utf-8") + b"\n")
@@ -273,7 +274,7 @@ class _Run:
             else nullcontext()
         with summaries as doc_summaries:
             tally = write_documents(self.resolver.settled_documents(), self.ntw, self.work / "citation-keys.jsonl",
-                                    self.work / "conflicts.jsonl", doc_summaries)
+                                    self.work / "conflicts.jsonl", doc_summaries, self.shared)
         for b in bodies:
             self.ntw.extend(triples.body_nt_lines(b))
         self.ntw.extend(triples.run_nt_lines(self.digest.hexdigest()[:16], self.resolver.stats.articles,

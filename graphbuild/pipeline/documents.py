@@ -62,15 +62,16 @@ class DocSummaries:
 
 
 def write_documents(docs: Iterable[DocRecord], ntw: SortedNTriplesWriter, keys_file: Path, conflicts_file: Path,
-                    summaries: DocSummaries | None = None) -> DocTally:
+                    summaries: DocSummaries | None = None, shared: set[str] | None = None) -> DocTally:
     """Stream the settled records (in local order) once: their triples, the report's counts, its citation keys
     (``keys_file``) and conflicts (``conflicts_file``), and, if given, the Gephi files' ``summaries``.
+    ``shared``: the build's set of shared nodes already written (graphbuild.graph.triples).
     """
     tally = DocTally()
     with (open(keys_file, "w", encoding="utf-8", errors="surrogatepass") as kfh,
           open(conflicts_file, "w", encoding="utf-8", errors="surrogatepass") as cfh):
         for d in docs:
-            ntw.extend(triples.document_nt_lines(d))
+            ntw.extend(triples.document_nt_lines(d, shared))
             for c in d.all_conflicts():
                 cfh.write(encode([d.local, c]) + "\n")
                 tally.conflicts += 1

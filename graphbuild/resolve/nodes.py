@@ -7,7 +7,7 @@ stream through it and the records of any split of the corpus merge into the one-
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -50,7 +50,8 @@ class Nodes:
         # mentions, and each answer depends only on them and self.catalogue.
         self._memo_catalogue: dict[int, tuple] = {}
         self._memo_keys: dict[tuple[str, str | None], BodyKey] = {}
-        self._numbered: dict[str | None, list[tuple[str, CatalogueEntry, Candidate]]] = {}  # _entries_numbered
+        # Resolver._catalogue_side: the catalogue's candidates of a number (or plenum) and how to make each node
+        self._sides: dict[tuple[str, object], tuple[list[Candidate], dict[str, Callable[[], str]]]] = {}
         self._memo_provisional: dict[Query, Decision] = {}  # Resolver._provisional
         for b in self.catalogue.bodies.values():
             if not b.scoped:

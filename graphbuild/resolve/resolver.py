@@ -48,7 +48,7 @@ from graphbuild.domain.ids import DocumentKey
 from graphbuild.domain.issuers import issuer_of
 from graphbuild.domain.model import Article, Mention
 from graphbuild.resolve.bodies import BodyRecord
-from graphbuild.resolve.catalogue import MEMO_SIZE, CatalogueEntry, term_of
+from graphbuild.resolve.catalogue import MEMO_SIZE, term_of
 from graphbuild.resolve.identity import (
     NEAR_MISS,
     SAME_ARTICLE,
@@ -475,8 +475,7 @@ class Resolver(Nodes):
             return _keyed_local(query), STATED
         if _partial_state(query):  # its own node as written until the corpus is read (_decided)
             return _keyed_local(query), None
-        makers: dict[str, Callable[[], str]] = {}
-        side = self._catalogue_side(query, makers)
+        side, makers = self._side(query)
         decision = self._memo_provisional.get(query)
         if decision is None:  # a pure answer of the query and the catalogue; queries repeat across articles
             if len(self._memo_provisional) >= MEMO_SIZE:
@@ -502,8 +501,20 @@ class Resolver(Nodes):
         return self._citekey(base, p.mention, docs, province), None
 
     def _catalogue_side(self, q: Query, makers: dict[str, Callable[[], str]]) -> list[Candidate]:
-        """The catalogue's documents that may answer ``q``, each with how to make its node."""
-        out = []
+        """The catalogue's documents that may answer ``q``, each with how to make its node (added to ``makers``)."""
+        candidates, made_by = self._side(q)
+        makers.update(made_by)
+        return candidates
+
+    def _side(self, q: Query) -> tuple[list[Candidate], dict[str, Callable[[], str]]]:
+        """:meth:`_catalogue_side` of a number (or plenum), worked out once: pending mentions of one number are
+        many, the catalogue does not change, and making the candidates was a twentieth of a build's main process."""
+        key = (q.kind, q.plenum if q.kind == "named" else q.number)
+        found = self._sides.get(key)
+        if found is not None:
+            return found
+        out: list[Candidate] = []
+        makers: dict[str, Callable[[], str]] = {}
         if q.kind == "named":
             for t, n in sorted(self.catalogue.plenums):
                 if n == q.plenum:
@@ -512,22 +523,14 @@ class Resolver(Nodes):
                     date = self._plenum_date(t, n)
                     out.append(Candidate(local, "named", None, None, None, None, t,
                                          None if date == "0000" else date, None, True, None, plenum=(t, n)))
-            return out
-        if q.kind == "state":
-            return out
-        for local, e, candidate in self._entries_numbered(q.number):
-            makers[local] = partial(self._catalogue_doc, e)
-            out.append(candidate)
-        return out
-
-    def _entries_numbered(self, number: str | None) -> list[tuple[str, CatalogueEntry, Candidate]]:
-        """The catalogue's documents of ``number`` as candidates, made once per number (pending mentions of
-        one number are many, and the catalogue does not change)."""
-        found = self._numbered.get(number)
-        if found is None:
-            found = self._numbered[number] = [(local, e, entry_candidate(local, e))
-                                              for e in self.catalogue.by_number.get(number, ())
-                                              for local in (catalogue_local(e),)]
+        elif q.kind != "state":
+            for e in self.catalogue.by_number.get(q.number, ()):
+                local = catalogue_local(e)
+                makers[local] = partial(self._catalogue_doc, e)
+                out.append(entry_candidate(local, e))
+        if len(self._sides) >= MEMO_SIZE:
+            self._sides.clear()
+        found = self._sides[key] = (out, makers)
         return found
 
     def _made(self, local: str, makers: dict[str, Callable[[], str]], graph: dict[str, Candidate]) -> str:

@@ -20,10 +20,12 @@ from pathlib import Path
 from graphbuild.resolve.docstore import merge_runs, read_run, write_run
 from graphbuild.resolve.records import DocRecord, citekey_base, empty_counter
 
-# Document records a resolver with a work folder holds before it writes them to a run (~2 KB
-# each: ~45 MB).  Fewer means flatter memory and more runs to merge at the end (more copies of
-# the documents cited everywhere, one per run they are cited in).
-SPILL_RECORDS = 20_000
+# Document records a resolver with a work folder holds before it writes them to a run (~0.8 KB
+# each, measured: 23k records of 16k generated articles held 18 MB more than a spilled build, so
+# ~50 MB).  Fewer means flatter memory and more runs to merge at the end (more copies of the
+# documents cited everywhere, one per run they are cited in); a spill and its merge cost that
+# 16k build 0.7 CPU s of its main process at the earlier bound of 20,000 (bench/README.md §5).
+SPILL_RECORDS = 64_000
 # Runs merged at once: when this many runs of one level exist they become one run of the next.
 # A merge holds one 64-record batch per run (128 runs: ~20 MB) and two open files per run; a
 # million articles make ~70 runs, so no record is rewritten before the final merge below ~2.5M.

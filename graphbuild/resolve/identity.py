@@ -283,18 +283,24 @@ _NUMBER = re.compile(r"[^-/]+")
 
 
 def graph_candidates(records: Iterable[DocRecord], wanted: tuple[set, set[int]]) -> Iterator[Candidate]:
-    """The documents among ``records`` a pending mention may be (:meth:`graphbuild.resolve.resolver.Resolver.wanted`), as candidates."""
+    """The documents among ``records`` a pending mention may be (:meth:`graphbuild.resolve.resolver.Resolver.wanted`), as candidates.
+
+    Every record of the graph passes here, and few are wanted: a record's number and series are
+    looked at first, and only a wanted one is made a candidate (its date is a pass over its dates).
+    """
     keys, plenums = wanted
     for rec in records:
-        c = candidate_of(rec)
-        if c is None:
+        if rec.is_citekey:
             continue
-        if c.kind == "named":
-            if c.plenum and c.plenum[1] in plenums:
+        if rec.kind == "named":
+            c = candidate_of(rec) if rec.plenum and rec.plenum[1] in plenums else None
+            if c is not None:
                 yield c
-        elif (c.kind, c.number, c.symbol if c.kind == "state" else c.type_code) in keys or \
-                (c.kind, c.number, None) in keys:
-            yield c
+            continue
+        number, symbol = _number_and_symbol(rec)
+        if (rec.kind, number, symbol if rec.kind == "state" else rec.type_code) in keys or \
+                (rec.kind, number, None) in keys:
+            yield _numbered_candidate(rec, number, symbol)
 
 
 def candidate_of(rec: DocRecord) -> Candidate | None:
@@ -304,8 +310,15 @@ def candidate_of(rec: DocRecord) -> Candidate | None:
     if rec.kind == "named":
         return Candidate(rec.local, "named", None, None, None, None, rec.term, rec.date, rec.year, rec.catalogued,
                          rec.subject, plenum=rec.plenum) if rec.plenum else None
+    return _numbered_candidate(rec, *_number_and_symbol(rec))
+
+
+def _number_and_symbol(rec: DocRecord) -> tuple[str | None, str]:
+    """A numbered record's number (its digits and suffix, before any code) and series symbol (from its local name)."""
     found = _NUMBER.match(rec.number or "")
-    number = found.group(0) if found else None
-    symbol = rec.local.split("/", 1)[1].split("_", 1)[0]
+    return (found.group(0) if found else None), rec.local.split("/", 1)[1].split("_", 1)[0]
+
+
+def _numbered_candidate(rec: DocRecord, number: str | None, symbol: str) -> Candidate:
     return Candidate(rec.local, rec.kind, number, rec.type_code, rec.issuer_code, rec.province, rec.term, rec.date,
                      rec.year, rec.catalogued, rec.subject, symbol=symbol)

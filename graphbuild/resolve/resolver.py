@@ -238,10 +238,11 @@ class Resolver(Nodes):
         year = int(date[:4]) if date else None
         if not ok or year is None or not issuer_code:
             # a written issuer code says the series; the body a text names only where no code is written
-            query = Query("party", number, _codes(type_code, m.doc_type), type_code, issuer_code,
+            codes = _codes(type_code, m.doc_type)
+            query = Query("party", number, codes, type_code, issuer_code,
                           None if issuer_code else self._series(m.issuer), article.province,
                           self._stated_term(m, central, term_hint),
-                          date, article.date, m.subject, topics=self._topics(m, number, article))
+                          date, article.date, m.subject, topics=self._topics(m, number, article, codes, type_code))
             return self._pending(query, base, province)
         term = term_of(date) if central else None
         if central and self._keyed_later:
@@ -318,9 +319,10 @@ class Resolver(Nodes):
         code, number = key.symbol or m.type_code or "x", key.number or m.number or "?"
         series = self._series(m.issuer)
         central = series is not None and self.catalogue.is_within(series, "ban-chap-hanh-trung-uong")
-        query = Query("bare", number, _codes(code, m.doc_type, written=False), None, None, series, article.province,
+        codes = _codes(code, m.doc_type, written=False)
+        query = Query("bare", number, codes, None, None, series, article.province,
                       self._stated_term(m, central, None), m.date, article.date, m.subject,
-                      topics=self._topics(m, number, article))
+                      topics=self._topics(m, number, article, codes, None))
         return self._pending(query, f"{slug(code)}_{number}", None)
 
     # ---- what a mention lacking part of its key says (see resolve.identity)
@@ -338,11 +340,18 @@ class Resolver(Nodes):
         """A keyed pending target as the node it is while the article is read (its own year's)."""
         return _keyed_local(self._queries[int(target[len(PENDING):])][0]) if self._is_keyed(target) else target
 
-    def _topics(self, m: Mention, number: str, article: Article) -> tuple[str, ...]:
+    def _topics(self, m: Mention, number: str, article: Article, codes: tuple[str, ...],
+                written: str | None) -> tuple[str, ...]:
         """The catalogued documents of ``number`` whose subject the mention's sentence speaks of (their dates),
-        when the catalogue holds several and the mention names no subject of its own."""
+        when the catalogue holds several of the types the mention allows (``codes``, and the near-misses of the
+        ``written`` code: the others are never compatible) and the mention names no subject of its own."""
+        if m.subject or m.sentence is None or not article.text:
+            return ()
         entries = self.catalogue.by_number.get(number, ())
-        if m.subject or len(entries) < 2 or m.sentence is None or not article.text:
+        if codes and len(entries) > 1:
+            variants = TYPE_VARIANTS.get(written or "", ())
+            entries = [e for e in entries if e.key.type_code in codes or e.key.type_code in variants]
+        if len(entries) < 2:
             return ()
         start, end = m.sentence
         return topical_dates(article.text[start:end], entries)
@@ -421,14 +430,15 @@ class Resolver(Nodes):
         decisions: dict[Query, Decision] = {}
         makers: dict[str, Callable[[], str]] = {}
         graph_kind = {c.local: c for cands in by_number.values() for c in cands}
+        sides: dict[tuple, list[Candidate]] = {}
         for p in pending:
             if p.query.kind == KEYED:
                 continue
             q = p.query
             decision = decisions.get(q)
             if decision is None:
-                graph_side = by_number.get(q.plenum if q.kind == "named" else q.number, ())
-                decision = decisions[q] = decide(q, graph_side, self._catalogue_side(q, makers), self.catalogue)
+                decision = decisions[q] = decide(q, _graph_side(q, by_number, sides), self._catalogue_side(q, makers),
+                                                 self.catalogue)
             p.target, p.resolved_by = self._decided(p, decision, makers, graph_kind)
             self._count(self.docs[p.target], p.mention, p.province, p.order, p.resolved_by)
             if self.on_disk is not None and len(self.docs) > self.spill_records:
@@ -573,6 +583,26 @@ class Resolver(Nodes):
     def conflicts(self) -> list[tuple[str, str]]:
         """(document local, conflict) pairs, sorted: the report the build prints and writes."""
         return [(d.local, c) for d in self.documents() for c in d.all_conflicts()]
+
+
+def _graph_side(q: Query, by_number: dict[object, list[Candidate]], sides: dict[tuple, list[Candidate]]
+                ) -> list[Candidate]:
+    """The graph's documents of ``q``'s number (or plenum) of its kind and of a type it allows: those
+    :func:`~graphbuild.resolve.identity.compatible` does not turn down at its first look (a bare number meets
+    every type's documents of that number), kept per (kind, number, types) in ``sides``."""
+    if q.kind == "named":
+        return by_number.get(q.plenum, [])
+    key = (q.kind, q.number, q.codes, q.written)
+    found = sides.get(key)
+    if found is None:
+        if q.kind == "state":
+            found = [c for c in by_number.get(q.number, ()) if c.kind == "state"]
+        else:  # a Party number, or a bare one (of the Party's series)
+            variants = TYPE_VARIANTS.get(q.written or "", ())
+            found = [c for c in by_number.get(q.number, ()) if c.kind == "party" and (
+                not q.codes or c.type_code in q.codes or c.type_code in variants)]
+        sides[key] = found
+    return found
 
 
 def _keyed_local(q: Query) -> str:

@@ -322,3 +322,23 @@ def _number_and_symbol(rec: DocRecord) -> tuple[str | None, str]:
 def _numbered_candidate(rec: DocRecord, number: str | None, symbol: str) -> Candidate:
     return Candidate(rec.local, rec.kind, number, rec.type_code, rec.issuer_code, rec.province, rec.term, rec.date,
                      rec.year, rec.catalogued, rec.subject, symbol=symbol)
+
+
+def graph_side(q: Query, by_number: dict[object, list[Candidate]], sides: dict[tuple, list[Candidate]]
+                ) -> list[Candidate]:
+    """The graph's documents of ``q``'s number (or plenum) of its kind and of a type it allows: those
+    :func:`~graphbuild.resolve.identity.compatible` does not turn down at its first look (a bare number meets
+    every type's documents of that number), kept per (kind, number, types) in ``sides``."""
+    if q.kind == "named":
+        return by_number.get(q.plenum, [])
+    key = (q.kind, q.number, q.codes, q.written)
+    found = sides.get(key)
+    if found is None:
+        if q.kind == "state":
+            found = [c for c in by_number.get(q.number, ()) if c.kind == "state"]
+        else:  # a Party number, or a bare one (of the Party's series)
+            variants = TYPE_VARIANTS.get(q.written or "", ())
+            found = [c for c in by_number.get(q.number, ()) if c.kind == "party" and (
+                not q.codes or c.type_code in q.codes or c.type_code in variants)]
+        sides[key] = found
+    return found

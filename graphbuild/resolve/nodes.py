@@ -8,6 +8,7 @@ stream through it and the records of any split of the corpus merge into the one-
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -16,7 +17,7 @@ from graphbuild.domain.laws import law_numbered
 from graphbuild.domain.model import Article, Mention
 from graphbuild.resolve.bodies import BodyKey, BodyRecord, body_key, body_local
 from graphbuild.resolve.catalogue import MEMO_SIZE, Catalogue, CatalogueEntry, catalogue
-from graphbuild.resolve.identity import STATED, Candidate, Decision, Query
+from graphbuild.resolve.identity import STATED, Candidate, Decision, Query, entry_candidate
 from graphbuild.resolve.records import CATALOGUE, MENTION, ORIGIN_FIELDS, DocRecord, Order, Pending, Stats
 from graphbuild.resolve.spill import RUN_FANIN, SPILL_RECORDS, SpilledDocuments
 from graphbuild.text.fold import slug
@@ -239,6 +240,39 @@ class Nodes:
             out.append(e)
         return out
 
+
+    def _catalogue_side(self, q: Query, makers: dict[str, Callable[[], str]]) -> list[Candidate]:
+        """The catalogue's documents that may answer ``q``, each with how to make its node (added to ``makers``)."""
+        candidates, made_by = self._side(q)
+        makers.update(made_by)
+        return candidates
+
+    def _side(self, q: Query) -> tuple[list[Candidate], dict[str, Callable[[], str]]]:
+        """:meth:`_catalogue_side` of a number (or plenum), worked out once: pending mentions of one number are
+        many, the catalogue does not change, and making the candidates was a twentieth of a build's main process."""
+        key = (q.kind, q.plenum if q.kind == "named" else q.number)
+        found = self._sides.get(key)
+        if found is not None:
+            return found
+        out: list[Candidate] = []
+        makers: dict[str, Callable[[], str]] = {}
+        if q.kind == "named":
+            for t, n in sorted(self.catalogue.plenums):
+                if n == q.plenum:
+                    local = f"doc/plenum_{slug(t)}_{n}"
+                    makers[local] = partial(self._plenum_doc, t, n)
+                    date = self._plenum_date(t, n)
+                    out.append(Candidate(local, "named", None, None, None, None, t,
+                                         None if date == "0000" else date, None, True, None, plenum=(t, n)))
+        elif q.kind != "state":
+            for e in self.catalogue.by_number.get(q.number, ()):
+                local = catalogue_local(e)
+                makers[local] = partial(self._catalogue_doc, e)
+                out.append(entry_candidate(local, e))
+        if len(self._sides) >= MEMO_SIZE:
+            self._sides.clear()
+        found = self._sides[key] = (out, makers)
+        return found
 
     def _citekey_for(self, m: Mention, options: list[str]) -> str:
         """An undated repeat of an id the article used for several documents: keep all of them."""

@@ -41,7 +41,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from functools import partial
 from operator import attrgetter
 
 from graphbuild.domain.ids import DocumentKey
@@ -59,14 +58,14 @@ from graphbuild.resolve.identity import (
     Decision,
     Query,
     decide,
-    entry_candidate,
     graph_candidates,
+    graph_side,
     subjects_agree,
     topical_dates,
     weaker,
 )
 from graphbuild.resolve.lists import ListHints
-from graphbuild.resolve.nodes import Nodes, catalogue_local, is_written
+from graphbuild.resolve.nodes import Nodes, is_written
 from graphbuild.resolve.records import (
     MENTION,
     Citation,
@@ -437,7 +436,7 @@ class Resolver(Nodes):
             q = p.query
             decision = decisions.get(q)
             if decision is None:
-                decision = decisions[q] = decide(q, _graph_side(q, by_number, sides), self._catalogue_side(q, makers),
+                decision = decisions[q] = decide(q, graph_side(q, by_number, sides), self._catalogue_side(q, makers),
                                                  self.catalogue)
             p.target, p.resolved_by = self._decided(p, decision, makers, graph_kind)
             self._count(self.docs[p.target], p.mention, p.province, p.order, p.resolved_by)
@@ -510,39 +509,6 @@ class Resolver(Nodes):
         base, province = p.fallback
         return self._citekey(base, p.mention, docs, province), None
 
-    def _catalogue_side(self, q: Query, makers: dict[str, Callable[[], str]]) -> list[Candidate]:
-        """The catalogue's documents that may answer ``q``, each with how to make its node (added to ``makers``)."""
-        candidates, made_by = self._side(q)
-        makers.update(made_by)
-        return candidates
-
-    def _side(self, q: Query) -> tuple[list[Candidate], dict[str, Callable[[], str]]]:
-        """:meth:`_catalogue_side` of a number (or plenum), worked out once: pending mentions of one number are
-        many, the catalogue does not change, and making the candidates was a twentieth of a build's main process."""
-        key = (q.kind, q.plenum if q.kind == "named" else q.number)
-        found = self._sides.get(key)
-        if found is not None:
-            return found
-        out: list[Candidate] = []
-        makers: dict[str, Callable[[], str]] = {}
-        if q.kind == "named":
-            for t, n in sorted(self.catalogue.plenums):
-                if n == q.plenum:
-                    local = f"doc/plenum_{slug(t)}_{n}"
-                    makers[local] = partial(self._plenum_doc, t, n)
-                    date = self._plenum_date(t, n)
-                    out.append(Candidate(local, "named", None, None, None, None, t,
-                                         None if date == "0000" else date, None, True, None, plenum=(t, n)))
-        elif q.kind != "state":
-            for e in self.catalogue.by_number.get(q.number, ()):
-                local = catalogue_local(e)
-                makers[local] = partial(self._catalogue_doc, e)
-                out.append(entry_candidate(local, e))
-        if len(self._sides) >= MEMO_SIZE:
-            self._sides.clear()
-        found = self._sides[key] = (out, makers)
-        return found
-
     def _made(self, local: str, makers: dict[str, Callable[[], str]], graph: dict[str, Candidate]) -> str:
         """The node of a chosen document: a catalogue one is made as the catalogue says, a graph one is there."""
         maker = makers.get(local)
@@ -583,26 +549,6 @@ class Resolver(Nodes):
     def conflicts(self) -> list[tuple[str, str]]:
         """(document local, conflict) pairs, sorted: the report the build prints and writes."""
         return [(d.local, c) for d in self.documents() for c in d.all_conflicts()]
-
-
-def _graph_side(q: Query, by_number: dict[object, list[Candidate]], sides: dict[tuple, list[Candidate]]
-                ) -> list[Candidate]:
-    """The graph's documents of ``q``'s number (or plenum) of its kind and of a type it allows: those
-    :func:`~graphbuild.resolve.identity.compatible` does not turn down at its first look (a bare number meets
-    every type's documents of that number), kept per (kind, number, types) in ``sides``."""
-    if q.kind == "named":
-        return by_number.get(q.plenum, [])
-    key = (q.kind, q.number, q.codes, q.written)
-    found = sides.get(key)
-    if found is None:
-        if q.kind == "state":
-            found = [c for c in by_number.get(q.number, ()) if c.kind == "state"]
-        else:  # a Party number, or a bare one (of the Party's series)
-            variants = TYPE_VARIANTS.get(q.written or "", ())
-            found = [c for c in by_number.get(q.number, ()) if c.kind == "party" and (
-                not q.codes or c.type_code in q.codes or c.type_code in variants)]
-        sides[key] = found
-    return found
 
 
 def _keyed_local(q: Query) -> str:

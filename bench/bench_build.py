@@ -35,6 +35,7 @@ import datetime as dt
 import json
 import os
 import shlex
+import statistics
 import subprocess
 import sys
 import threading
@@ -293,6 +294,41 @@ def report_floor(build: dict, fl: dict) -> None:
           f"{build['wall_s'] / build['cpu_s']:.2f} of its CPU (target <= 0.6)")
 
 
+def _build_and_floor(a: argparse.Namespace, cmd: list[str], files: list[Path], in_mb: float, n: int, out: Path,
+                     jobs: int, extra: str) -> dict | None:
+    """One build and, right after it, the floor on the same files and its graph.nt (None: the build failed)."""
+    m = measure(cmd, a.timeout)
+    if m["rc"] == 1:  # documented: some inputs skipped, the rest built
+        print("  graphbuild build exited 1 (some inputs skipped):\n    "
+              + "\n    ".join(m["stderr"].strip().splitlines()[-5:]))
+    if m["rc"] not in (0, 1):
+        print(f"  graphbuild build FAILED (exit {m['rc']}): {' '.join(cmd[2:])}")
+        print("    " + "\n    ".join(m["stderr"].strip().splitlines()[-15:]))
+        return None
+    print(row(f"graphbuild build --jobs {jobs}", m, in_mb, n, dir_mb(out))
+          + (f"  [{extra}]" if extra.strip() else ""), flush=True)
+    for line in m["stderr"].splitlines():
+        if "phase" in line or "build: cpu " in line:
+            print("      " + line.replace("graphbuild build: ", ""))
+    entry = {k: v for k, v in m.items() if k not in ("stdout", "stderr")} | {
+        "jobs": jobs, "args": extra, "out_mb": round(dir_mb(out), 2), "cmd": " ".join(cmd[2:])}
+    if not a.no_floor and (fl := floor(files, out / "graph.nt", a.timeout)):
+        entry["floor"] = fl
+        report_floor(entry, fl)
+    return entry
+
+
+def _report_rounds(builds: list[dict]) -> None:
+    """With --rounds > 1: the median ratio of the rounds (each round's build against its own floor, run right
+    after it, so a machine whose speed drifts weighs on both sides of each ratio alike)."""
+    ratios = sorted(b["cpu_s"] / b["floor"]["cpu_s"] for b in builds if "floor" in b)
+    if len(ratios) < 2:
+        return
+    walls = sorted(b["wall_s"] / b["cpu_s"] for b in builds)
+    print(f"  {len(ratios)} rounds: CPU ratio median {statistics.median(ratios):.2f}x (min {ratios[0]:.2f}, max "
+          f"{ratios[-1]:.2f}); wall / CPU median {statistics.median(walls):.2f}")
+
+
 def _pss(pid: int) -> int:
     """Proportional set size of a process in bytes (Linux smaps_rollup; 0 where unavailable)."""
     try:
@@ -346,6 +382,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="comma-separated --jobs values, one build each (default: 1 and all cores)")
     ap.add_argument("--shards", type=int, default=4, help="JSONL input files per corpus (default 4)")
     ap.add_argument("--no-baseline", action="store_true", help="skip the rdflib baseline")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="build and floor this many times in turn, and print the median ratio (default 1)")
     ap.add_argument("--no-floor", action="store_true",
                     help="skip the floor (extract + store load of the build's graph.nt) measured after each build")
     ap.add_argument("--no-build", action="store_true",
@@ -389,25 +427,12 @@ def main(argv: list[str] | None = None) -> int:
             out = common.WORK / f"out-build-n{n}"
             # --no-cache: every run extracts every article, whatever an earlier run left in --out
             cmd = build_cmd(help_text, files, out, jobs, [*shlex.split(extra), "--no-cache"])
-            m = measure(cmd, a.timeout)
-            if m["rc"] == 1:  # documented: some inputs skipped, the rest built
-                print("  graphbuild build exited 1 (some inputs skipped):\n    "
-                      + "\n    ".join(m["stderr"].strip().splitlines()[-5:]))
-            if m["rc"] not in (0, 1):
-                print(f"  graphbuild build FAILED (exit {m['rc']}): {' '.join(cmd[2:])}")
-                print("    " + "\n    ".join(m["stderr"].strip().splitlines()[-15:]))
-            else:
-                print(row(f"graphbuild build --jobs {jobs}", m, in_mb, n, dir_mb(out))
-                      + (f"  [{extra}]" if extra.strip() else ""), flush=True)
-                for line in m["stderr"].splitlines():
-                    if "phase" in line or "build: cpu " in line:
-                        print("      " + line.replace("graphbuild build: ", ""))
-            entry = {k: v for k, v in m.items() if k not in ("stdout", "stderr")} | {
-                "jobs": jobs, "args": extra, "out_mb": round(dir_mb(out), 2), "cmd": " ".join(cmd[2:])}
-            if m["rc"] in (0, 1) and not a.no_floor and (fl := floor(files, out / "graph.nt", a.timeout)):
-                entry["floor"] = fl
-                report_floor(entry, fl)
-            res.setdefault("builds", []).append(entry)
+            for _round in range(a.rounds):
+                entry = _build_and_floor(a, cmd, files, in_mb, n, out, jobs, extra)
+                if entry is None:
+                    break
+                res.setdefault("builds", []).append(entry)
+            _report_rounds([b for b in res.get("builds", []) if b["jobs"] == jobs and b["args"] == extra])
         if not a.no_baseline:
             out = common.WORK / f"out-baseline-n{n}"
             cmd = [sys.executable, str(Path(__file__).resolve()), "--baseline-worker", a.baseline, str(out),

@@ -41,7 +41,13 @@ from graphbuild.pipeline.extract_cache import CACHE, ExtractCache
 from graphbuild.pipeline.extraction import extracted
 from graphbuild.pipeline.outdir import MARKER, StagedOutput, disk_full, is_disk_full
 from graphbuild.pipeline.pending import PendingRows
-from graphbuild.pipeline.processes import WORKER_NICE, die_with_parent, fork_writer, join_writer
+from graphbuild.pipeline.processes import (
+    WORKER_NICE,
+    die_with_parent,
+    fork_writer,
+    join_writer,
+    long_lived_heap,
+)
 from graphbuild.pipeline.profiling import Phases
 from graphbuild.pipeline.reading import read_ahead
 from graphbuild.pipeline.report import write_report
@@ -104,8 +110,9 @@ def build(paths: Iterable[str], out: str | os.PathLike[str], jobs: int = 1, stri
         raise disk_full(out, "making the temporary folder", e) from None
     old_cache = out / CACHE if use_cache and (out / MARKER).exists() else None
     try:
-        result = _run(paths, staged.tmp, jobs, strict, on_article, graph_options or Options(), store, old_cache,
-                      progress, on_stage, wanted, cat, out)
+        with long_lived_heap():
+            result = _run(paths, staged.tmp, jobs, strict, on_article, graph_options or Options(), store, old_cache,
+                          progress, on_stage, wanted, cat, out)
         if strict and result.skipped:
             raise strict_failure(result.skipped)
         result.out = out
